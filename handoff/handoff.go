@@ -1,0 +1,148 @@
+// Package handoff holds the contract between the edge and the central
+// backend: the JSON a handed-off conversation travels in, and its signature
+// after the Standard Webhooks scheme (https://www.standardwebhooks.com).
+//
+// The edge posts a Handoff to the backend's POST /v1/inbox with the headers
+// webhook-id, webhook-timestamp and webhook-signature. The backend answers
+// 200 with an Ack only once every message is stored durably; anything else
+// means "not stored", and the sender retries with the same message IDs.
+package handoff
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/lotse-chat/lotse/pii"
+)
+
+// Roles of a Message.
+const (
+	RoleVisitor = "visitor"
+	RoleBot     = "bot"
+	RoleAgent   = "agent"
+)
+
+// Message is one line of a conversation. ID is chosen by the sender and is
+// the idempotency key: the backend stores a given (conversation, ID) once.
+type Message struct {
+	ID   string `json:"id"`
+	Role string `json:"role"`
+	Text string `json:"text"`
+	// TS is the time the message was written, in Unix milliseconds.
+	TS int64 `json:"ts"`
+}
+
+// Handoff is what the edge forwards: a conversation the bot gives to a human,
+// or a further visitor message in a conversation already handed off.
+type Handoff struct {
+	ConversationID string `json:"conversation_id"`
+	Bot            string `json:"bot"`
+	// Reason is the Reply's reason: out_of_scope, handoff_intent or
+	// personal_data.
+	Reason     string  `json:"reason"`
+	Intent     string  `json:"intent,omitempty"`
+	Confidence float64 `json:"confidence,omitempty"`
+	Lang       string  `json:"lang,omitempty"`
+	// PII holds the spans found in the last visitor message.
+	PII      []pii.Span `json:"pii,omitempty"`
+	Messages []Message  `json:"messages"`
+}
+
+// Ack is the backend's answer once a Handoff is stored.
+type Ack struct {
+	ConversationID string `json:"conversation_id"`
+	// Stored counts the messages that were new; retries store none.
+	Stored int `json:"stored"`
+	// LastSeq is the conversation's highest sequence number after the store.
+	LastSeq int64 `json:"last_seq"`
+}
+
+// Header names of the Standard Webhooks scheme.
+const (
+	HeaderID        = "webhook-id"
+	HeaderTimestamp = "webhook-timestamp"
+	HeaderSignature = "webhook-signature"
+)
+
+// Tolerance is how far a signature's timestamp may lie from the receiver's
+// clock before the request is refused as stale (or from the future).
+const Tolerance = 5 * time.Minute
+
+// Errors returned by Verify.
+var (
+	ErrMissingHeaders = errors.New("handoff: missing webhook-id, webhook-timestamp or webhook-signature header")
+	ErrBadTimestamp   = errors.New("handoff: webhook-timestamp is not a Unix time in seconds")
+	ErrStale          = errors.New("handoff: webhook-timestamp is more than 5 minutes away from now")
+	ErrBadSignature   = errors.New("handoff: no webhook-signature matches")
+)
+
+// SecretKey turns a configured secret into HMAC key bytes. A secret of the
+// Standard Webhooks form "whsec_<base64>" is decoded; any other string is
+// used as it is.
+func SecretKey(secret string) []byte {
+	if b64, ok := strings.CutPrefix(secret, "whsec_"); ok {
+		if key, err := base64.StdEncoding.DecodeString(b64); err == nil {
+			return key
+		}
+	}
+	return []byte(secret)
+}
+
+// Sign returns the webhook-signature header value for a message:
+// "v1," followed by the base64 HMAC-SHA256 of "id.timestamp.body".
+func Sign(key []byte, id string, ts time.Time, body []byte) string {
+	return "v1," + base64.StdEncoding.EncodeToString(mac(key, id, strconv.FormatInt(ts.Unix(), 10), body))
+}
+
+// Headers returns the three signature headers for body, keyed by name.
+func Headers(key []byte, id string, ts time.Time, body []byte) map[string]string {
+	return map[string]string{
+		HeaderID:        id,
+		HeaderTimestamp: strconv.FormatInt(ts.Unix(), 10),
+		HeaderSignature: Sign(key, id, ts, body),
+	}
+}
+
+// Verify checks the signature headers of a received body against key at
+// time now. The signature header may list several space-separated
+// signatures (key rotation); one valid v1 signature suffices. Comparison is
+// constant-time.
+func Verify(key []byte, id, timestamp, signature string, body []byte, now time.Time) error {
+	if id == "" || timestamp == "" || signature == "" {
+		return ErrMissingHeaders
+	}
+	sec, err := strconv.ParseInt(timestamp, 10, 64)
+	if err != nil {
+		return ErrBadTimestamp
+	}
+	if d := now.Sub(time.Unix(sec, 0)); d > Tolerance || d < -Tolerance {
+		return ErrStale
+	}
+	want := mac(key, id, timestamp, body)
+	for _, sig := range strings.Fields(signature) {
+		b64, ok := strings.CutPrefix(sig, "v1,")
+		if !ok {
+			continue
+		}
+		got, err := base64.StdEncoding.DecodeString(b64)
+		if err == nil && hmac.Equal(got, want) {
+			return nil
+		}
+	}
+	return ErrBadSignature
+}
+
+func mac(key []byte, id, timestamp string, body []byte) []byte {
+	h := hmac.New(sha256.New, key)
+	h.Write([]byte(id))
+	h.Write([]byte{'.'})
+	h.Write([]byte(timestamp))
+	h.Write([]byte{'.'})
+	h.Write(body)
+	return h.Sum(nil)
+}

@@ -1,0 +1,47 @@
+package handoff
+
+import (
+	"errors"
+	"testing"
+	"time"
+)
+
+func TestVerify(t *testing.T) {
+	key := SecretKey("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+	now := time.Unix(1_800_000_000, 0)
+	body := []byte(`{"conversation_id":"c1"}`)
+	sig := Sign(key, "msg_1", now, body)
+	tests := []struct {
+		name              string
+		id, ts, sig, body string
+		at                time.Time
+		want              error
+	}{
+		{"valid", "msg_1", "1800000000", sig, string(body), now, nil},
+		{"valid among rotated", "msg_1", "1800000000", "v1,AAAA " + sig, string(body), now, nil},
+		{"missing header", "", "1800000000", sig, string(body), now, ErrMissingHeaders},
+		{"bad timestamp", "msg_1", "yesterday", sig, string(body), now, ErrBadTimestamp},
+		{"stale", "msg_1", "1800000000", sig, string(body), now.Add(6 * time.Minute), ErrStale},
+		{"from the future", "msg_1", "1800000000", sig, string(body), now.Add(-6 * time.Minute), ErrStale},
+		{"changed body", "msg_1", "1800000000", sig, `{"conversation_id":"c2"}`, now, ErrBadSignature},
+		{"changed id", "msg_2", "1800000000", sig, string(body), now, ErrBadSignature},
+		{"wrong scheme", "msg_1", "1800000000", "v1a," + sig[3:], string(body), now, ErrBadSignature},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := Verify(key, tt.id, tt.ts, tt.sig, []byte(tt.body), tt.at)
+			if !errors.Is(err, tt.want) {
+				t.Fatalf("Verify = %v, want %v", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestSecretKey(t *testing.T) {
+	if got := string(SecretKey("plain")); got != "plain" {
+		t.Errorf("SecretKey(plain) = %q", got)
+	}
+	if got := SecretKey("whsec_AAEC"); len(got) != 3 || got[2] != 2 {
+		t.Errorf("SecretKey(whsec_AAEC) = %v, want [0 1 2]", got)
+	}
+}

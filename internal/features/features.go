@@ -1,0 +1,197 @@
+// Package features turns a tokenized message into a sparse, hashed,
+// TF-IDF-weighted feature vector.
+//
+// Features are hashed (FNV-1a) into a fixed number of buckets so that the
+// model stores no feature strings: a model file holds numbers only, and a
+// message's features are computed without allocating strings.
+package features
+
+import (
+	"math"
+	"slices"
+)
+
+// Feature is one non-zero entry of a sparse vector.
+type Feature struct {
+	Index uint32
+	Value float32
+}
+
+// Kinds of features, mixed into the hash so that a word and a character
+// n-gram with the same letters fall into different buckets.
+const (
+	kindWord   = 'w'
+	kindBigram = 'b'
+	kindChar   = 'c'
+	kindPiece  = 'p'
+)
+
+// Config says which features to extract. It is stored in the model.
+type Config struct {
+	// Bits is log2 of the number of hash buckets.
+	Bits uint8
+	// CharMin and CharMax bound the character n-gram lengths (0: none).
+	CharMin, CharMax uint8
+}
+
+// Default is the configuration used for training.
+var Default = Config{Bits: 18, CharMin: 2, CharMax: 5}
+
+// Dim is the number of hash buckets.
+func (c Config) Dim() int { return 1 << c.Bits }
+
+// Extractor computes feature counts. It keeps scratch buffers and is not
+// safe for concurrent use; make one per goroutine.
+type Extractor struct {
+	cfg    Config
+	mask   uint32
+	hashes []uint32
+	out    []Feature
+	gram   []byte
+}
+
+// NewExtractor returns an Extractor for cfg.
+func NewExtractor(cfg Config) *Extractor {
+	return &Extractor{cfg: cfg, mask: uint32(cfg.Dim() - 1)}
+}
+
+// Counts returns the raw counts of the features of a message given as its
+// words (normalized, punctuation included) and its subword pieces. The
+// result is sorted by index and valid until the next call.
+func (e *Extractor) Counts(words, pieces []string) []Feature {
+	e.hashes = e.hashes[:0]
+	prev := ""
+	for _, w := range words {
+		if !isWord(w) {
+			prev = ""
+			continue
+		}
+		e.add(hash2(kindWord, w, ""))
+		if prev != "" {
+			e.add(hash2(kindBigram, prev, w))
+		}
+		prev = w
+		e.chars(w)
+	}
+	for _, p := range pieces {
+		if isWord(p) {
+			e.add(hash2(kindPiece, p, ""))
+		}
+	}
+	// Sorting the bucket list and counting runs is cheaper than a map for
+	// the few hundred features of a message, and needs no allocation.
+	slices.Sort(e.hashes)
+	e.out = e.out[:0]
+	for i, h := range e.hashes {
+		if i > 0 && h == e.hashes[i-1] {
+			e.out[len(e.out)-1].Value++
+			continue
+		}
+		e.out = append(e.out, Feature{h, 1})
+	}
+	return e.out
+}
+
+func (e *Extractor) add(h uint32) { e.hashes = append(e.hashes, h&e.mask) }
+
+// chars adds the character n-grams of " w " (word boundaries marked, as
+// scikit-learn's char_wb analyzer does): they carry morphology, typos and
+// German compounds, which whole words miss.
+func (e *Extractor) chars(w string) {
+	if e.cfg.CharMax == 0 {
+		return
+	}
+	g := append(append(append(e.gram[:0], ' '), w...), ' ')
+	e.gram = g
+	// Work on bytes: n-grams that cut a multi-byte rune are still stable
+	// features, and byte offsets keep this allocation-free.
+	for n := int(e.cfg.CharMin); n <= int(e.cfg.CharMax); n++ {
+		for i := 0; i+n <= len(g); i++ {
+			e.add(hashBytes(kindChar, g[i:i+n]))
+		}
+	}
+}
+
+func isWord(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c >= 0x80 {
+			return true
+		}
+	}
+	return false
+}
+
+const (
+	offset32 = 2166136261
+	prime32  = 16777619
+)
+
+func hash2(kind byte, a, b string) uint32 {
+	h := uint32(offset32)
+	h = (h ^ uint32(kind)) * prime32
+	for i := 0; i < len(a); i++ {
+		h = (h ^ uint32(a[i])) * prime32
+	}
+	if b != "" {
+		h = (h ^ ' ') * prime32
+		for i := 0; i < len(b); i++ {
+			h = (h ^ uint32(b[i])) * prime32
+		}
+	}
+	return fmix(h)
+}
+
+func hashBytes(kind byte, a []byte) uint32 {
+	h := uint32(offset32)
+	h = (h ^ uint32(kind)) * prime32
+	for _, c := range a {
+		h = (h ^ uint32(c)) * prime32
+	}
+	return fmix(h)
+}
+
+// fmix is murmur3's finalizer: FNV-1a's low bits are weak, and the bucket
+// is taken from the low bits.
+func fmix(h uint32) uint32 {
+	h ^= h >> 16
+	h *= 0x85ebca6b
+	h ^= h >> 13
+	h *= 0xc2b2ae35
+	h ^= h >> 16
+	return h
+}
+
+// Weigh turns counts into a unit-length TF-IDF vector in place: sublinear
+// term frequency (1 + ln tf) times idf, then L2 normalization. idf holds a
+// quantized idf per bucket (see QuantizeIDF).
+func Weigh(fs []Feature, idf []uint8) {
+	var norm float64
+	for i := range fs {
+		v := (1 + math.Log(float64(fs[i].Value))) * DequantizeIDF(idf[fs[i].Index])
+		fs[i].Value = float32(v)
+		norm += v * v
+	}
+	if norm == 0 {
+		return
+	}
+	inv := 1 / math.Sqrt(norm)
+	for i := range fs {
+		fs[i].Value = float32(float64(fs[i].Value) * inv)
+	}
+}
+
+// idfStep is the resolution of a quantized idf: 255 steps cover idf values
+// up to 16, enough for 8 million documents.
+const idfStep = 1.0 / 16
+
+// QuantizeIDF returns the smoothed idf ln((1+n)/(1+df)) + 1 of a bucket seen
+// in df of n documents, quantized to a byte.
+func QuantizeIDF(df, n int) uint8 {
+	idf := math.Log(float64(1+n)/float64(1+df)) + 1
+	q := math.Round(idf / idfStep)
+	return uint8(min(max(q, 1), 255))
+}
+
+// DequantizeIDF is the inverse of QuantizeIDF.
+func DequantizeIDF(q uint8) float64 { return float64(q) * idfStep }

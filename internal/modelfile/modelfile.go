@@ -1,0 +1,194 @@
+// Package modelfile encodes and decodes Lotse model files.
+//
+// A model file is a fixed header, a payload and a CRC-32 trailer:
+//
+//	magic   "LOTSEMDL"          8 bytes
+//	version uint16 LE           format version (Version)
+//	flags   uint16 LE           reserved, 0
+//	length  uint32 LE           payload length in bytes
+//	payload                     see Encode
+//	crc     uint32 LE           CRC-32 (IEEE) of everything before it
+//
+// Decoding checks every length and index before use, so a truncated,
+// corrupted or hostile file yields an error, never a panic.
+package modelfile
+
+import (
+	"encoding/binary"
+	"errors"
+	"hash/crc32"
+	"math"
+	"strconv"
+
+	"github.com/lotse-chat/lotse/internal/features"
+)
+
+// Version is the format version this package writes and the newest it reads.
+const Version = 1
+
+const (
+	magic      = "LOTSEMDL"
+	headerSize = 16
+	maxBits    = 24
+	maxClasses = 1 << 16
+)
+
+// Intent is one intent as stored: answers are aligned with Model.Languages.
+type Intent struct {
+	Name    string
+	Handoff bool
+	Answers []string
+}
+
+// Model is the content of a model file.
+type Model struct {
+	Name      string
+	Languages []string
+	// Engine is the engine version that wrote the file.
+	Engine string
+	// Vocab is the tokenizer's WordPiece vocabulary.
+	Vocab    []string
+	Features features.Config
+	Intents  []Intent
+	// OOSClass says the classifier has one class more than Intents: the
+	// out-of-scope class trained on the bot's out_of_scope examples.
+	OOSClass bool
+	// Sharpness scales scores before the softmax (calibration).
+	Sharpness float32
+	// Threshold is the calibrated confidence below which a message is out
+	// of scope.
+	Threshold float32
+	// IDF holds a quantized idf per feature bucket (Features.Dim entries).
+	IDF []uint8
+	// Bias and Scale hold one entry per class; weight = Weight * Scale.
+	Bias, Scale []float32
+	// RowStart, Class and Weight store the weights feature-major in
+	// compressed sparse rows: bucket b's weights are Class[RowStart[b]:
+	// RowStart[b+1]] with Weight[...]. A message's few buckets then index
+	// contiguous memory.
+	RowStart []uint32
+	Class    []uint16
+	Weight   []int8
+}
+
+// Classes is the number of classifier classes.
+func (m *Model) Classes() int {
+	if m.OOSClass {
+		return len(m.Intents) + 1
+	}
+	return len(m.Intents)
+}
+
+// Encode returns the model file bytes. Equal models give equal bytes.
+func Encode(m *Model) []byte {
+	var p []byte
+	p = appendString(p, m.Name)
+	p = appendStrings(p, m.Languages)
+	p = appendString(p, m.Engine)
+	p = appendStrings(p, m.Vocab)
+	p = append(p, m.Features.Bits, m.Features.CharMin, m.Features.CharMax)
+	p = binary.AppendUvarint(p, uint64(len(m.Intents)))
+	for _, in := range m.Intents {
+		p = appendString(p, in.Name)
+		p = appendBool(p, in.Handoff)
+		p = appendStrings(p, in.Answers)
+	}
+	p = appendBool(p, m.OOSClass)
+	p = binary.LittleEndian.AppendUint32(p, math.Float32bits(m.Sharpness))
+	p = binary.LittleEndian.AppendUint32(p, math.Float32bits(m.Threshold))
+	p = append(p, m.IDF...)
+	for c := range m.Classes() {
+		p = binary.LittleEndian.AppendUint32(p, math.Float32bits(m.Bias[c]))
+		p = binary.LittleEndian.AppendUint32(p, math.Float32bits(m.Scale[c]))
+	}
+	for b := range m.Features.Dim() {
+		lo, hi := m.RowStart[b], m.RowStart[b+1]
+		p = binary.AppendUvarint(p, uint64(hi-lo))
+		prev := uint16(0)
+		for k := lo; k < hi; k++ {
+			p = binary.AppendUvarint(p, uint64(m.Class[k]-prev)) // ascending: small deltas
+			p = append(p, byte(m.Weight[k]))
+			prev = m.Class[k]
+		}
+	}
+	out := make([]byte, 0, headerSize+len(p)+4)
+	out = append(out, magic...)
+	out = binary.LittleEndian.AppendUint16(out, Version)
+	out = binary.LittleEndian.AppendUint16(out, 0)
+	out = binary.LittleEndian.AppendUint32(out, uint32(len(p)))
+	out = append(out, p...)
+	return binary.LittleEndian.AppendUint32(out, crc32.ChecksumIEEE(out))
+}
+
+// Errors returned by Decode, wrapped with details.
+var (
+	ErrNotModel  = errors.New("not a Lotse model file (bad magic bytes)")
+	ErrTruncated = errors.New("model file is truncated")
+	ErrChecksum  = errors.New("model file is corrupted (checksum mismatch)")
+	ErrNewer     = errors.New("model file format is newer than this engine")
+	ErrMalformed = errors.New("model file is malformed")
+)
+
+// Decode parses a model file.
+func Decode(data []byte) (*Model, error) {
+	if len(data) < len(magic) || string(data[:len(magic)]) != magic {
+		return nil, ErrNotModel
+	}
+	if len(data) < headerSize+4 {
+		return nil, wrap(ErrTruncated, "header needs "+itoa(headerSize+4)+" bytes, file has "+itoa(len(data)))
+	}
+	if v := binary.LittleEndian.Uint16(data[8:]); v > Version || v == 0 {
+		return nil, wrap(ErrNewer, "format version "+itoa(int(v))+", this engine reads up to "+itoa(Version)+"; update lotse or retrain the model")
+	}
+	n := int(binary.LittleEndian.Uint32(data[12:]))
+	if want := headerSize + n + 4; len(data) != want {
+		if len(data) < want {
+			return nil, wrap(ErrTruncated, "want "+itoa(want)+" bytes, have "+itoa(len(data)))
+		}
+		return nil, wrap(ErrMalformed, itoa(len(data)-want)+" trailing bytes")
+	}
+	body := data[:headerSize+n]
+	if crc32.ChecksumIEEE(body) != binary.LittleEndian.Uint32(data[headerSize+n:]) {
+		return nil, ErrChecksum
+	}
+	r := &reader{b: body[headerSize:]}
+	m := r.model()
+	if r.err != nil {
+		return nil, r.err
+	}
+	if len(r.b) != 0 {
+		return nil, wrap(ErrMalformed, itoa(len(r.b))+" unread payload bytes")
+	}
+	return m, nil
+}
+
+func wrap(err error, detail string) error { return &detailError{err, detail} }
+
+type detailError struct {
+	err    error
+	detail string
+}
+
+func (e *detailError) Error() string { return e.err.Error() + ": " + e.detail }
+func (e *detailError) Unwrap() error { return e.err }
+
+func itoa(i int) string { return strconv.Itoa(i) }
+
+func appendString(p []byte, s string) []byte {
+	return append(binary.AppendUvarint(p, uint64(len(s))), s...)
+}
+
+func appendStrings(p []byte, ss []string) []byte {
+	p = binary.AppendUvarint(p, uint64(len(ss)))
+	for _, s := range ss {
+		p = appendString(p, s)
+	}
+	return p
+}
+
+func appendBool(p []byte, b bool) []byte {
+	if b {
+		return append(p, 1)
+	}
+	return append(p, 0)
+}

@@ -1,0 +1,163 @@
+package modelfile
+
+import (
+	"encoding/binary"
+	"math"
+)
+
+// reader decodes the payload. The first error sticks; later reads return
+// zero values, so decoding code reads straight through and checks once.
+type reader struct {
+	b   []byte
+	err error
+}
+
+func (r *reader) fail(what string) {
+	if r.err == nil {
+		r.err = wrap(ErrMalformed, what)
+	}
+}
+
+func (r *reader) uvarint(what string, limit uint64) uint64 {
+	if r.err != nil {
+		return 0
+	}
+	v, n := binary.Uvarint(r.b)
+	if n <= 0 {
+		r.fail(what + ": bad varint")
+		return 0
+	}
+	if v > limit {
+		r.fail(what + ": " + itoa(int(min(v, math.MaxInt32))) + " is over the limit of " + itoa(int(limit)))
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+func (r *reader) bytes(what string, n int) []byte {
+	if r.err != nil {
+		return nil
+	}
+	if n > len(r.b) {
+		r.fail(what + ": runs past the end")
+		return nil
+	}
+	v := r.b[:n]
+	r.b = r.b[n:]
+	return v
+}
+
+func (r *reader) string(what string) string {
+	return string(r.bytes(what, int(r.uvarint(what, uint64(len(r.b))))))
+}
+
+func (r *reader) strings(what string) []string {
+	n := int(r.uvarint(what, uint64(len(r.b)))) // each string takes at least a byte
+	out := make([]string, n)
+	for i := range out {
+		out[i] = r.string(what)
+	}
+	return out
+}
+
+func (r *reader) bool(what string) bool {
+	b := r.bytes(what, 1)
+	if b == nil {
+		return false
+	}
+	if b[0] > 1 {
+		r.fail(what + ": not a boolean")
+	}
+	return b[0] == 1
+}
+
+func (r *reader) float32(what string) float32 {
+	b := r.bytes(what, 4)
+	if b == nil {
+		return 0
+	}
+	f := math.Float32frombits(binary.LittleEndian.Uint32(b))
+	if math.IsNaN(float64(f)) || math.IsInf(float64(f), 0) {
+		r.fail(what + ": not a finite number")
+	}
+	return f
+}
+
+func (r *reader) model() *Model {
+	m := &Model{}
+	m.Name = r.string("name")
+	m.Languages = r.strings("languages")
+	m.Engine = r.string("engine version")
+	m.Vocab = r.strings("vocabulary")
+	cfg := r.bytes("feature config", 3)
+	if cfg == nil {
+		return m
+	}
+	m.Features.Bits, m.Features.CharMin, m.Features.CharMax = cfg[0], cfg[1], cfg[2]
+	if m.Features.Bits == 0 || m.Features.Bits > maxBits || m.Features.CharMin > m.Features.CharMax {
+		r.fail("feature config out of range")
+		return m
+	}
+	if len(m.Languages) == 0 {
+		r.fail("no languages")
+	}
+	m.Intents = make([]Intent, r.uvarint("intent count", maxClasses-1))
+	for i := range m.Intents {
+		m.Intents[i] = Intent{Name: r.string("intent name"), Handoff: r.bool("handoff flag"), Answers: r.strings("answers")}
+		if r.err == nil && len(m.Intents[i].Answers) != len(m.Languages) {
+			r.fail("intent " + m.Intents[i].Name + ": answers do not match the languages")
+		}
+	}
+	m.OOSClass = r.bool("out-of-scope flag")
+	m.Sharpness = r.float32("sharpness")
+	m.Threshold = r.float32("threshold")
+	if r.err != nil {
+		return m
+	}
+	if m.Classes() == 0 {
+		r.fail("no intents")
+		return m
+	}
+	dim := m.Features.Dim()
+	m.IDF = r.bytes("idf table", dim)
+	m.Bias = make([]float32, m.Classes())
+	m.Scale = make([]float32, m.Classes())
+	for c := range m.Classes() {
+		m.Bias[c] = r.float32("bias")
+		m.Scale[c] = r.float32("scale")
+	}
+	r.rows(m, dim)
+	return m
+}
+
+func (r *reader) rows(m *Model, dim int) {
+	if r.err != nil {
+		return
+	}
+	m.RowStart = make([]uint32, dim+1)
+	for b := range dim {
+		// Each weight takes at least two bytes, which bounds nnz by what
+		// is left and keeps a hostile count from allocating gigabytes.
+		nnz := int(r.uvarint("row length", uint64(min(m.Classes(), len(r.b)/2))))
+		cls := uint64(0)
+		for k := range nnz {
+			d := r.uvarint("class delta", uint64(m.Classes()))
+			if k > 0 && d == 0 {
+				r.fail("class index repeated in a row")
+			}
+			cls += d
+			w := r.bytes("weight", 1)
+			if r.err != nil {
+				return
+			}
+			if cls >= uint64(m.Classes()) {
+				r.fail("class index out of range")
+				return
+			}
+			m.Class = append(m.Class, uint16(cls))
+			m.Weight = append(m.Weight, int8(w[0]))
+		}
+		m.RowStart[b+1] = uint32(len(m.Class))
+	}
+}

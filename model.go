@@ -1,0 +1,199 @@
+package lotse
+
+import (
+	"errors"
+	"math"
+	"sync"
+
+	"github.com/lotse-chat/lotse/internal/features"
+	"github.com/lotse-chat/lotse/internal/modelfile"
+	"github.com/lotse-chat/lotse/internal/tokenize"
+	"github.com/lotse-chat/lotse/pii"
+)
+
+// Model is a trained bot, ready to reply. It is safe for concurrent use.
+type Model struct {
+	file    *modelfile.Model
+	tok     *tokenize.Tokenizer
+	info    Info
+	scratch sync.Pool
+}
+
+// scratch holds one Reply call's buffers, reused through a sync.Pool so that
+// a reply allocates little.
+type scratch struct {
+	ext    *features.Extractor
+	words  []string
+	pieces []string
+	acc    []float64
+	probs  []float64
+	order  []int
+}
+
+// maxAlternatives bounds Reply.Alternatives.
+const maxAlternatives = 3
+
+// topN is how many ranked classes a reply needs: the best intent, its
+// alternatives and the out-of-scope class, which may rank above them.
+const topN = maxAlternatives + 2
+
+// Load parses a model file written by the trainer (lotse train). A
+// truncated, corrupted or newer-version file yields an error.
+func Load(data []byte) (*Model, error) {
+	f, err := modelfile.Decode(data)
+	if err != nil {
+		return nil, errors.New("lotse: load model: " + err.Error())
+	}
+	m := &Model{file: f, tok: tokenize.FromVocab(f.Vocab)}
+	m.info = Info{Name: f.Name, Languages: f.Languages, FormatVersion: modelfile.Version,
+		Engine: f.Engine, Threshold: float64(f.Threshold)}
+	for _, in := range f.Intents {
+		m.info.Intents = append(m.info.Intents, IntentInfo{Name: in.Name, Handoff: in.Handoff})
+	}
+	m.scratch.New = func() any {
+		n := f.Classes()
+		return &scratch{ext: features.NewExtractor(f.Features), acc: make([]float64, n),
+			probs: make([]float64, n), order: make([]int, 0, topN)}
+	}
+	return m, nil
+}
+
+// Info describes the model.
+func (m *Model) Info() Info { return m.info }
+
+// Reply answers one message. See Reply for the fields; the decision is:
+//  1. personal data in the message: handoff, reason personal_data (the
+//     best intent is still reported, for the agent);
+//  2. the out-of-scope class wins, or the best intent's confidence is below
+//     the model's threshold: handoff, reason out_of_scope;
+//  3. the best intent is marked handoff: handoff, reason handoff_intent;
+//  4. otherwise: answer, in the message's language.
+func (m *Model) Reply(text string) Reply {
+	s := m.scratch.Get().(*scratch)
+	defer m.scratch.Put(s)
+	m.classify(s, text)
+	f := m.file
+	r := Reply{Lang: m.language(text), PII: pii.Detect(text)}
+	best := s.order[0]
+	oos := f.OOSClass && best == len(f.Intents)
+	top := bestIntent(s.order, len(f.Intents))
+	r.Intent = f.Intents[top].Name
+	r.Confidence = round6(s.probs[top])
+	r.Alternatives = m.alternatives(s, top)
+	switch {
+	case len(r.PII) > 0:
+		r.Action, r.Reason = Handoff, PersonalData
+	case oos || s.probs[top] < float64(f.Threshold):
+		r.Action, r.Reason, r.Intent = Handoff, OutOfScope, ""
+		r.Alternatives = m.alternatives(s, -1)
+	case f.Intents[top].Handoff:
+		r.Action, r.Reason = Handoff, HandoffIntent
+	default:
+		r.Action, r.Answer = Answer, f.Intents[top].Answers[m.langIndex(r.Lang)]
+	}
+	return r
+}
+
+// classify fills s.probs with calibrated class probabilities and s.order
+// with the classes by falling probability.
+func (m *Model) classify(s *scratch, text string) {
+	f := m.file
+	s.words = m.tok.Words(s.words[:0], text)
+	s.pieces = m.tok.Tokens(s.pieces[:0], text)
+	fs := s.ext.Counts(s.words, s.pieces)
+	features.Weigh(fs, f.IDF)
+	clear(s.acc)
+	for _, ft := range fs {
+		v := float64(ft.Value)
+		for k := f.RowStart[ft.Index]; k < f.RowStart[ft.Index+1]; k++ {
+			s.acc[f.Class[k]] += v * float64(f.Weight[k])
+		}
+	}
+	maxScore := math.Inf(-1)
+	for c := range s.acc {
+		s.probs[c] = float64(f.Sharpness) * (float64(f.Bias[c]) + float64(f.Scale[c])*s.acc[c])
+		maxScore = max(maxScore, s.probs[c])
+	}
+	softmax(s.probs, maxScore)
+	s.order = rank(s.order, s.probs)
+}
+
+// softmax turns logits into probabilities in place; maxLogit keeps exp
+// from overflowing.
+func softmax(p []float64, maxLogit float64) {
+	var sum float64
+	for c, v := range p {
+		p[c] = math.Exp(v - maxLogit)
+		sum += p[c]
+	}
+	for c := range p {
+		p[c] /= sum
+	}
+}
+
+// rank writes into order the topN classes by falling probability; ties
+// keep the lower index first, so replies are deterministic. Only the head
+// is needed (best intent, out-of-scope class, alternatives), so this is a
+// partial selection, linear in the number of classes.
+func rank(order []int, p []float64) []int {
+	order = order[:0]
+	for c := range p {
+		i := len(order)
+		if i == cap(order) && p[c] <= p[order[i-1]] {
+			continue
+		}
+		if i == cap(order) {
+			i--
+		} else {
+			order = order[:i+1]
+		}
+		for ; i > 0 && p[c] > p[order[i-1]]; i-- {
+			order[i] = order[i-1]
+		}
+		order[i] = c
+	}
+	return order
+}
+
+// bestIntent returns the first class in order that is an intent (not the
+// out-of-scope class, whose index is nIntents).
+func bestIntent(order []int, nIntents int) int {
+	for _, c := range order {
+		if c < nIntents {
+			return c
+		}
+	}
+	return 0
+}
+
+// alternatives lists the runner-up intents after skip.
+func (m *Model) alternatives(s *scratch, skip int) []Alternative {
+	var alts []Alternative
+	for _, c := range s.order {
+		if len(alts) == maxAlternatives {
+			break
+		}
+		if c == skip || c >= len(m.file.Intents) {
+			continue
+		}
+		alts = append(alts, Alternative{Intent: m.file.Intents[c].Name, Confidence: round6(s.probs[c])})
+	}
+	return alts
+}
+
+func (m *Model) language(text string) string {
+	return m.file.Languages[0] // TEMP until internal/langid lands
+}
+
+func (m *Model) langIndex(lang string) int {
+	for i, l := range m.file.Languages {
+		if l == lang {
+			return i
+		}
+	}
+	return 0
+}
+
+// round6 rounds a probability to 6 decimals: replies then print the same in
+// every host, whatever the last bits of floating-point arithmetic.
+func round6(p float64) float64 { return math.Round(p*1e6) / 1e6 }

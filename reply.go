@@ -1,0 +1,154 @@
+package lotse
+
+import (
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/lotse-chat/lotse/pii"
+)
+
+// Action says what the host should do with a message.
+type Action string
+
+// The actions of a Reply.
+const (
+	// Answer: show Reply.Answer to the visitor.
+	Answer Action = "answer"
+	// Handoff: give the conversation to a human; Reply.Reason says why.
+	Handoff Action = "handoff"
+)
+
+// Reason says why a Reply hands off.
+type Reason string
+
+// The reasons of a handoff.
+const (
+	// OutOfScope: no intent is confident enough.
+	OutOfScope Reason = "out_of_scope"
+	// HandoffIntent: the intent is marked handoff: true by the bot author
+	// (it needs the customer's account).
+	HandoffIntent Reason = "handoff_intent"
+	// PersonalData: the message carries personal data (Reply.PII).
+	PersonalData Reason = "personal_data"
+)
+
+// Alternative is a runner-up intent with its confidence.
+type Alternative struct {
+	Intent     string  `json:"intent"`
+	Confidence float64 `json:"confidence"`
+}
+
+// Reply is the engine's answer to one message. Its JSON form is the Reply
+// of DESIGN.md; AppendJSON writes it without reflection.
+type Reply struct {
+	Action Action
+	// Intent is the best intent, also on a handoff (so the agent knows what
+	// the visitor wanted), except for reason out_of_scope, where it is empty
+	// and the best guesses are in Alternatives.
+	Intent string
+	// Confidence is the calibrated probability that Intent is right.
+	Confidence float64
+	// Lang is the detected language of the message, one of the bot's.
+	Lang string
+	// Answer is the answer text in Lang; empty on a handoff.
+	Answer string
+	// Reason is empty on an answer.
+	Reason       Reason
+	Alternatives []Alternative
+	PII          []pii.Span
+}
+
+// MarshalJSON implements json.Marshaler.
+func (r Reply) MarshalJSON() ([]byte, error) { return r.AppendJSON(nil), nil }
+
+// AppendJSON appends the Reply's JSON to b. Empty Intent, Answer and Reason
+// are written as null.
+func (r Reply) AppendJSON(b []byte) []byte {
+	b = append(b, `{"action":`...)
+	b = appendString(b, string(r.Action))
+	b = append(b, `,"intent":`...)
+	b = appendOptString(b, r.Intent)
+	b = append(b, `,"confidence":`...)
+	b = appendFloat(b, r.Confidence)
+	b = append(b, `,"lang":`...)
+	b = appendString(b, r.Lang)
+	b = append(b, `,"answer":`...)
+	b = appendOptString(b, r.Answer)
+	b = append(b, `,"reason":`...)
+	b = appendOptString(b, string(r.Reason))
+	b = append(b, `,"alternatives":[`...)
+	for i, a := range r.Alternatives {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"intent":`...)
+		b = appendString(b, a.Intent)
+		b = append(b, `,"confidence":`...)
+		b = appendFloat(b, a.Confidence)
+		b = append(b, '}')
+	}
+	b = append(b, `],"pii":[`...)
+	for i, s := range r.PII {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"kind":`...)
+		b = appendString(b, string(s.Kind))
+		b = append(b, `,"start":`...)
+		b = strconv.AppendInt(b, int64(s.Start), 10)
+		b = append(b, `,"end":`...)
+		b = strconv.AppendInt(b, int64(s.End), 10)
+		b = append(b, '}')
+	}
+	return append(b, "]}"...)
+}
+
+func appendFloat(b []byte, f float64) []byte {
+	return strconv.AppendFloat(b, f, 'f', -1, 64)
+}
+
+func appendOptString(b []byte, s string) []byte {
+	if s == "" {
+		return append(b, "null"...)
+	}
+	return appendString(b, s)
+}
+
+// appendString writes s as a JSON string. Invalid UTF-8 becomes U+FFFD, as
+// encoding/json does; <, > and & are escaped so the JSON is safe in HTML.
+func appendString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '"' || c == '\\':
+				b = append(b, '\\', c)
+			case c == '\n':
+				b = append(b, '\\', 'n')
+			case c == '\r':
+				b = append(b, '\\', 'r')
+			case c == '\t':
+				b = append(b, '\\', 't')
+			case c < 0x20 || c == '<' || c == '>' || c == '&':
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			default:
+				b = append(b, c)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(b, `\ufffd`...)
+		case r == '\u2028' || r == '\u2029':
+			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
+		default:
+			b = append(b, s[i:i+size]...)
+		}
+		i += size
+	}
+	return append(b, '"')
+}

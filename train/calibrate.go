@@ -1,0 +1,241 @@
+package train
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+
+	"github.com/lotse-chat/lotse/internal/linear"
+)
+
+// crossValidate returns out-of-fold scores: for each example, the class
+// scores of a model trained on the other folds. Folds are stratified by
+// class, so that every intent is trained on in every fold.
+func crossValidate(ds *dataset, o Options) [][]float64 {
+	fold := make([]int, len(ds.y))
+	byClass := make([][]int, ds.classes)
+	for i, c := range ds.y {
+		byClass[c] = append(byClass[c], i)
+	}
+	rng := rand.New(rand.NewPCG(o.Seed, 0x5eed))
+	next := 0
+	for _, idx := range byClass {
+		rng.Shuffle(len(idx), func(i, j int) { idx[i], idx[j] = idx[j], idx[i] })
+		for _, i := range idx {
+			fold[i] = next % o.Folds
+			next++ // continue across classes so small classes spread over folds
+		}
+	}
+	scores := make([][]float64, len(ds.y))
+	for f := range o.Folds {
+		var trainIdx, testIdx []int
+		for i := range fold {
+			if fold[i] == f {
+				testIdx = append(testIdx, i)
+			} else {
+				trainIdx = append(trainIdx, i)
+			}
+		}
+		w := linear.Train(ds.problem(trainIdx...), solverParams(o))
+		for _, i := range testIdx {
+			scores[i] = make([]float64, ds.classes)
+			w.Scores(ds.x[i], scores[i])
+		}
+	}
+	return scores
+}
+
+// calibration is what cross-validation decides about the model.
+type calibration struct {
+	sharpness, threshold     float64
+	accuracy, oosRecall, ece float64
+}
+
+// oof is one out-of-fold prediction, as Model.Reply would make it.
+type oof struct {
+	p       float64 // confidence of the best intent
+	correct bool    // best intent is the label
+	oos     bool    // the label is out of scope
+	oosTop  bool    // the out-of-scope class won
+}
+
+// calibrate fits the softmax sharpness to the out-of-fold scores (maximum
+// likelihood, like temperature scaling) and picks the threshold.
+func calibrate(scores [][]float64, ds *dataset) calibration {
+	intents := ds.classes
+	if ds.oosClass {
+		intents--
+	}
+	a := goldenMin(func(a float64) float64 { return nll(scores, ds.y, a) }, math.Log(0.1), math.Log(1000))
+	cal := calibration{sharpness: math.Exp(a)}
+	preds := make([]oof, len(scores))
+	p := make([]float64, ds.classes)
+	for i, s := range scores {
+		probs(p, s, cal.sharpness)
+		best := argmax(p[:intents])
+		preds[i] = oof{p: p[best], correct: best == ds.y[i], oos: ds.y[i] >= intents,
+			oosTop: ds.oosClass && p[intents] > p[best]}
+	}
+	cal.threshold = chooseThreshold(preds)
+	cal.accuracy, cal.oosRecall = rates(preds, cal.threshold)
+	cal.ece = ece(preds)
+	return cal
+}
+
+// Rejection budgets: with out_of_scope examples the threshold maximizes
+// accuracy plus out-of-scope recall while rejecting at most maxReject of the
+// in-scope examples; without, it rejects at most noOOSReject of them (the
+// steadier control PEERS.md recommends when there is nothing to balance).
+const (
+	maxReject   = 0.10
+	noOOSReject = 0.02
+)
+
+func chooseThreshold(preds []oof) float64 {
+	var in []float64
+	nOOS := 0
+	for _, p := range preds {
+		if p.oos {
+			nOOS++
+		} else {
+			in = append(in, p.p)
+		}
+	}
+	slices.Sort(in)
+	if nOOS == 0 {
+		return in[int(noOOSReject*float64(len(in)))]
+	}
+	limit := in[int(maxReject*float64(len(in)))]
+	best, bestJ := 0.0, -1.0
+	for _, t := range in {
+		if t > limit {
+			break
+		}
+		acc, rec := rates(preds, t)
+		if j := acc + rec; j > bestJ {
+			best, bestJ = t, j
+		}
+	}
+	return best
+}
+
+// rates returns in-scope accuracy (accepted and right) and out-of-scope
+// recall (rejected) at threshold t.
+func rates(preds []oof, t float64) (acc, recall float64) {
+	var nIn, nOOS, right, caught int
+	for _, p := range preds {
+		rejected := p.oosTop || p.p < t
+		if p.oos {
+			nOOS++
+			if rejected {
+				caught++
+			}
+			continue
+		}
+		nIn++
+		if !rejected && p.correct {
+			right++
+		}
+	}
+	return ratio(right, nIn), ratio(caught, nOOS)
+}
+
+// ece is the expected calibration error over in-scope predictions: the
+// mean gap between confidence and accuracy in 10 equal-width bins,
+// weighted by bin size.
+func ece(preds []oof) float64 {
+	var n [10]int
+	var conf, acc [10]float64
+	total := 0
+	for _, p := range preds {
+		if p.oos {
+			continue
+		}
+		b := min(int(p.p*10), 9)
+		n[b]++
+		conf[b] += p.p
+		if p.correct {
+			acc[b]++
+		}
+		total++
+	}
+	var e float64
+	for b := range n {
+		if n[b] > 0 {
+			e += math.Abs(conf[b]-acc[b]) / float64(total)
+		}
+	}
+	return e
+}
+
+func ratio(a, b int) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
+// nll is the mean negative log-likelihood of the labels under
+// softmax(exp(logA) * scores).
+func nll(scores [][]float64, y []int, logA float64) float64 {
+	a := math.Exp(logA)
+	var sum float64
+	for i, s := range scores {
+		m := math.Inf(-1)
+		for _, v := range s {
+			m = max(m, a*v)
+		}
+		var z float64
+		for _, v := range s {
+			z += math.Exp(a*v - m)
+		}
+		sum += m + math.Log(z) - a*s[y[i]]
+	}
+	return sum / float64(len(scores))
+}
+
+func probs(p, s []float64, a float64) {
+	m := math.Inf(-1)
+	for c, v := range s {
+		p[c] = a * v
+		m = max(m, p[c])
+	}
+	var z float64
+	for c := range p {
+		p[c] = math.Exp(p[c] - m)
+		z += p[c]
+	}
+	for c := range p {
+		p[c] /= z
+	}
+}
+
+func argmax(p []float64) int {
+	best := 0
+	for c := range p {
+		if p[c] > p[best] {
+			best = c
+		}
+	}
+	return best
+}
+
+// goldenMin minimizes a unimodal f on [lo, hi] by golden-section search.
+func goldenMin(f func(float64) float64, lo, hi float64) float64 {
+	const phi = 0.6180339887498949
+	a, b := lo, hi
+	c, d := b-phi*(b-a), a+phi*(b-a)
+	fc, fd := f(c), f(d)
+	for range 60 {
+		if fc < fd {
+			b, d, fd = d, c, fc
+			c = b - phi*(b-a)
+			fc = f(c)
+		} else {
+			a, c, fc = c, d, fd
+			d = a + phi*(b-a)
+			fd = f(d)
+		}
+	}
+	return (a + b) / 2
+}

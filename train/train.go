@@ -1,0 +1,120 @@
+// Package train turns a bot definition into a Lotse model file.
+//
+// The model is a linear support vector machine per intent over hashed
+// TF-IDF features (words, word pairs, character n-grams and WordPiece
+// tokens), trained by dual coordinate descent. Cross-validation over the
+// training examples and the bot's out_of_scope examples calibrates the
+// confidences and chooses the out-of-scope threshold; test data is never
+// used. Training is deterministic: the same bot and Options give the same
+// bytes.
+package train
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	lotse "github.com/lotse-chat/lotse"
+	"github.com/lotse-chat/lotse/bot"
+	"github.com/lotse-chat/lotse/internal/features"
+	"github.com/lotse-chat/lotse/internal/linear"
+	"github.com/lotse-chat/lotse/internal/modelfile"
+	"github.com/lotse-chat/lotse/internal/tokenize"
+)
+
+// Options tune training. The zero value is the recommended setting.
+type Options struct {
+	// Folds is the number of cross-validation folds used to choose the
+	// out-of-scope threshold and to calibrate confidences (default 3).
+	Folds int
+	// Seed fixes the assignment of examples to folds and the solver's
+	// visiting order (default 1).
+	Seed uint64
+	// C is the SVM's inverse regularization strength (default 1).
+	C float64
+}
+
+func (o Options) withDefaults() Options {
+	if o.Folds == 0 {
+		o.Folds = 3
+	}
+	if o.Seed == 0 {
+		o.Seed = 1
+	}
+	if o.C == 0 {
+		o.C = 1
+	}
+	return o
+}
+
+// Report tells how training went, measured on held-out folds of the
+// training data (never on test data).
+type Report struct {
+	Intents  int           `json:"intents"`
+	Examples int           `json:"examples"`
+	Duration time.Duration `json:"duration_ns"`
+	// Threshold is the chosen out-of-scope confidence threshold.
+	Threshold float64 `json:"threshold"`
+	// CVAccuracy is the cross-validated in-scope accuracy at Threshold
+	// (a rejected in-scope example counts as wrong).
+	CVAccuracy float64 `json:"cv_accuracy"`
+	// CVOOSRecall is the cross-validated out-of-scope recall at Threshold
+	// (0 when the bot has no out_of_scope examples).
+	CVOOSRecall float64 `json:"cv_oos_recall"`
+	// ECE is the expected calibration error of the confidences on the
+	// held-out folds (10 equal-width bins, in-scope examples).
+	ECE float64 `json:"ece"`
+	// ModelBytes is the size of the model file.
+	ModelBytes int `json:"model_bytes"`
+}
+
+// Train trains a model for b and returns the model file's bytes.
+func Train(b *bot.Bot, opts Options) ([]byte, *Report, error) {
+	start := time.Now()
+	opts = opts.withDefaults()
+	if b == nil || len(b.Intents) == 0 {
+		return nil, nil, errors.New("train: the bot has no intents; add at least one intent with examples")
+	}
+	if len(b.Languages) == 0 {
+		return nil, nil, errors.New("train: the bot declares no languages")
+	}
+	tok, err := tokenize.Load(tokenize.RecordJSON())
+	if err != nil {
+		return nil, nil, fmt.Errorf("train: tokenizer of record: %w", err)
+	}
+	ds := newDataset(b, tok, features.Default)
+	cv := crossValidate(ds, opts)
+	cal := calibrate(cv, ds)
+	w := linear.Train(ds.problem(), solverParams(opts))
+	m := &modelfile.Model{
+		Name: b.Name, Languages: b.Languages, Engine: lotse.Version,
+		Vocab: tok.Vocab(), Features: ds.cfg, Intents: intents(b), OOSClass: ds.oosClass,
+		Sharpness: float32(cal.sharpness), Threshold: float32(cal.threshold), IDF: ds.idf,
+	}
+	quantize(m, w, ds)
+	data := modelfile.Encode(m)
+	return data, &Report{
+		Intents: len(b.Intents), Examples: len(ds.y), Duration: time.Since(start),
+		Threshold: cal.threshold, CVAccuracy: cal.accuracy, CVOOSRecall: cal.oosRecall,
+		ECE: cal.ece, ModelBytes: len(data),
+	}, nil
+}
+
+func solverParams(o Options) linear.Params {
+	return linear.Params{C: o.C, Eps: 0.1, MaxIter: 200, Seed: o.Seed}
+}
+
+// intents copies the bot's intents with answers aligned to its languages.
+// A missing answer (Rasa and CSV imports may have none for a language)
+// stays empty; hosts then show the answer in the first language.
+func intents(b *bot.Bot) []modelfile.Intent {
+	out := make([]modelfile.Intent, len(b.Intents))
+	for i, in := range b.Intents {
+		answers := make([]string, len(b.Languages))
+		for j, l := range b.Languages {
+			answers[j] = in.Answer[l]
+		}
+		out[i] = modelfile.Intent{Name: in.Name, Handoff: in.Handoff, Answers: answers}
+	}
+	return out
+}
