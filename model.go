@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/lotse-chat/lotse/internal/features"
+	"github.com/lotse-chat/lotse/internal/langid"
 	"github.com/lotse-chat/lotse/internal/modelfile"
 	"github.com/lotse-chat/lotse/internal/tokenize"
 	"github.com/lotse-chat/lotse/pii"
@@ -182,7 +183,8 @@ func (m *Model) alternatives(s *scratch, skip int) []Alternative {
 }
 
 func (m *Model) language(text string) string {
-	return m.file.Languages[0] // TEMP until internal/langid lands
+	lang, _ := langid.Detect(text, m.file.Languages)
+	return lang
 }
 
 func (m *Model) langIndex(lang string) int {

@@ -1,0 +1,23 @@
+package pii_test
+
+import (
+	"fmt"
+
+	"github.com/lotse-chat/lotse/pii"
+)
+
+func ExampleDetect() {
+	text := "Bitte Erstattung auf DE89 3704 0044 0532 0130 00, Rechnung RE-2024-000123"
+	for _, s := range pii.Detect(text) {
+		fmt.Println(s.Kind, s.Start, s.End)
+	}
+	// Output:
+	// iban 21 48
+}
+
+func ExampleRedact() {
+	text := "mein Name ist Max Mustermann, ruf mich an: 0151 2345678"
+	fmt.Println(pii.Redact(text, pii.Detect(text)))
+	// Output:
+	// mein Name ist [NAME], ruf mich an: [PHONE]
+}

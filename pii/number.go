@@ -1,0 +1,486 @@
+package pii
+
+// This file holds the recognisers for numbers: payment cards, the German
+// tax ID and telephone numbers. They share one rule about where a number
+// may end (numberEnds) so that amounts such as "129,99" and longer digit
+// runs such as tracking numbers never match a prefix of themselves.
+
+// digitGroups is a run of digit groups joined by one kind of separator, as
+// in "4111 1111 1111 1111" or "12 345 678 901".
+type digitGroups struct {
+	d    [24]byte // digit values
+	n    int      // digits in d
+	ends [24]int  // byte offset after group k
+	cnt  [24]int  // digits up to and including group k
+	ng   int      // groups
+	sep  byte     // the separator used, 0 if none
+}
+
+// scan reads digit groups from t[i:], allowing one separator byte from seps
+// between groups, the same byte throughout, and at most maxD digits.
+func (g *digitGroups) scan(t string, i int, seps string, maxD int) {
+	g.n, g.ng, g.sep = 0, 0, 0
+	j := i
+	for j < len(t) {
+		k := j
+		for k < len(t) && isDigit(t[k]) && k-j < maxD {
+			k++
+		}
+		if k == j || g.n+k-j > maxD {
+			return
+		}
+		for p := j; p < k; p++ {
+			g.d[g.n] = t[p] - '0'
+			g.n++
+		}
+		g.ends[g.ng], g.cnt[g.ng] = k, g.n
+		g.ng++
+		if k+1 >= len(t) || !isDigit(t[k+1]) || !contains(seps, t[k]) || (g.sep != 0 && t[k] != g.sep) {
+			return
+		}
+		g.sep = t[k]
+		j = k + 1
+	}
+}
+
+func contains(s string, c byte) bool {
+	for k := 0; k < len(s); k++ {
+		if s[k] == c {
+			return true
+		}
+	}
+	return false
+}
+
+// cardAt matches a payment card number of 13 to 19 digits, optionally in
+// groups split by spaces or dashes, that passes the Luhn check and starts
+// with a known issuer prefix. It tries the longest group-aligned prefix
+// first so that "4111 1111 1111 1111 12/25" yields the card alone.
+func cardAt(t string, i int) (int, bool) {
+	if t[i] == '0' {
+		return 0, false
+	}
+	var g digitGroups
+	g.scan(t, i, " -", 19)
+	for k := g.ng - 1; k >= 0; k-- {
+		n, e := g.cnt[k], g.ends[k]
+		if n < 13 {
+			break
+		}
+		if k == g.ng-1 && !numberEnds(t, e) {
+			continue // the digits run on: a longer number, not a card
+		}
+		if k < g.ng-1 && !cardGroupsPlausible(&g, k) {
+			continue
+		}
+		if issuerOK(g.d[:n]) && luhn(g.d[:n]) {
+			return e, true
+		}
+	}
+	return 0, false
+}
+
+// cardGroupsPlausible rejects prefixes of ungrouped digit runs: a prefix
+// only counts when the number was written in groups.
+func cardGroupsPlausible(g *digitGroups, k int) bool { return g.sep != 0 && k >= 1 }
+
+// luhn reports whether the digits pass the Luhn (mod 10) check.
+func luhn(d []byte) bool {
+	sum := 0
+	double := false
+	for k := len(d) - 1; k >= 0; k-- {
+		v := int(d[k])
+		if double {
+			v *= 2
+			if v > 9 {
+				v -= 9
+			}
+		}
+		sum += v
+		double = !double
+	}
+	return sum%10 == 0
+}
+
+// issuerOK reports whether a card number of this length starts with the
+// prefix of a known issuer (ISO/IEC 7812 ranges in public use).
+func issuerOK(d []byte) bool {
+	n := len(d)
+	p2 := int(d[0])*10 + int(d[1])
+	p3 := p2*10 + int(d[2])
+	p4 := p3*10 + int(d[3])
+	switch {
+	case d[0] == 4: // Visa
+		return n == 13 || n == 16 || n == 19
+	case p2 >= 51 && p2 <= 55, p4 >= 2221 && p4 <= 2720: // Mastercard
+		return n == 16
+	case p2 == 34 || p2 == 37: // American Express
+		return n == 15
+	case p4 == 6011, p3 >= 644 && p3 <= 649, p2 == 65: // Discover
+		return n >= 16
+	case p4 >= 3528 && p4 <= 3589: // JCB
+		return n >= 16
+	case p3 >= 300 && p3 <= 305, p2 == 36, p2 == 38, p2 == 39: // Diners Club
+		return n >= 14
+	case p2 == 62: // UnionPay
+		return n >= 16
+	case p2 == 50, p2 >= 56 && p2 <= 58, p2 == 63, p2 == 67: // Maestro
+		return n >= 13
+	}
+	return false
+}
+
+// taxIDAt matches the German Steuerliche Identifikationsnummer: 11 digits,
+// written plain or in groups split by spaces, whose first digit is not 0,
+// whose first ten digits repeat exactly one digit (twice, or three times
+// but not three in a row), and whose last digit is the ISO 7064 MOD 11,10
+// check digit.
+func taxIDAt(t string, i int) (int, bool) {
+	if t[i] == '0' {
+		return 0, false
+	}
+	var g digitGroups
+	g.scan(t, i, " ", 11)
+	if g.n != 11 {
+		return 0, false
+	}
+	e := g.ends[g.ng-1]
+	if !numberEnds(t, e) || (e+1 < len(t) && t[e] == ' ' && isDigit(t[e+1])) {
+		return 0, false
+	}
+	if !taxIDValid(g.d[:11]) {
+		return 0, false
+	}
+	if cueBefore(t, i-32, i, negativeCues) && !cueBefore(t, i-32, i, taxCues) {
+		return 0, false
+	}
+	return e, true
+}
+
+// taxIDValid checks the digit-repetition rule and the check digit.
+func taxIDValid(d []byte) bool {
+	if d[0] == 0 {
+		return false
+	}
+	var count [10]int
+	for _, v := range d[:10] {
+		count[v]++
+	}
+	repeated := 0
+	for v, c := range count {
+		switch {
+		case c == 2:
+			repeated++
+		case c == 3:
+			repeated++
+			for k := 0; k+2 < 10; k++ { // three in a row are not allowed
+				if int(d[k]) == v && d[k+1] == d[k] && d[k+2] == d[k] {
+					return false
+				}
+			}
+		case c > 3:
+			return false
+		}
+	}
+	if repeated != 1 {
+		return false
+	}
+	return taxIDCheckDigit(d[:10]) == d[10]
+}
+
+// taxIDCheckDigit computes the ISO 7064 MOD 11,10 check digit.
+func taxIDCheckDigit(d []byte) byte {
+	product := 10
+	for _, v := range d {
+		sum := (int(v) + product) % 10
+		if sum == 0 {
+			sum = 10
+		}
+		product = (sum * 2) % 11
+	}
+	check := 11 - product
+	if check == 10 {
+		check = 0
+	}
+	return byte(check)
+}
+
+// Context words. A cue counts when it starts a word within a short window
+// before the candidate.
+var (
+	phoneCues = []string{"tel", "tel.", "telefon", "telefonnummer", "telnr", "tel.-nr", "handy",
+		"handynummer", "handynr", "mobil", "mobilnummer", "mobile", "phone", "call", "cell",
+		"erreichbar", "reachable", "anrufen", "ruf", "rufen", "rufnummer", "nummer", "number",
+		"whatsapp", "fax", "festnetz", "zurückrufen", "zurueckrufen", "callback", "unter"}
+	taxCues = []string{"steuer", "steuer-id", "steuerid", "steuer-idnr", "steueridentifikationsnummer",
+		"identifikationsnummer", "idnr", "id-nr", "tin", "tax", "steuernummer"}
+	negativeCues = []string{"bestellnummer", "bestellnr", "bestellung", "auftragsnummer", "auftragsnr",
+		"auftrag", "rechnungsnummer", "rechnungsnr", "rechnung", "kundennummer", "kundennr", "kunden-nr",
+		"sendungsnummer", "sendungsnr", "sendung", "tracking", "trackingnummer", "order", "invoice",
+		"customer", "artikel", "artikelnummer", "artikelnr", "article", "item", "ticket", "vorgang",
+		"vorgangsnummer", "referenz", "reference", "ref", "nr", "nr.", "no.", "#", "paket",
+		"paketnummer", "parcel", "shipment", "lieferung", "vertragsnummer", "vertrag", "contract",
+		"seriennummer", "serial", "plz", "ean", "isbn", "gutschein", "voucher", "code"}
+)
+
+// phoneAt matches a telephone number: international with "+" or "00",
+// or German national starting with 0, in the usual written forms such as
+// "+49 151 2345678", "+49 (0)30 1234567", "0151/2345678", "(030) 1234567".
+// National numbers need a recognisable shape (mobile prefix, area code in
+// parentheses or set apart) or a cue such as "Tel." so that plain numbers
+// with a leading zero are not taken for phone numbers.
+func phoneAt(t string, i, floor int) (int, bool) {
+	// A phone number does not start in the middle of a run of digit groups,
+	// such as inside a mistyped IBAN "DE89 3704 0044 0532 ...".
+	if i >= 2 && (t[i-1] == ' ' || t[i-1] == '-' || t[i-1] == '/') && isDigit(t[i-2]) {
+		return 0, false
+	}
+	var p phoneRun
+	if !p.scan(t, i) {
+		return 0, false
+	}
+	for k := p.ng - 1; k >= 0; k-- {
+		e, n := p.ends[k], p.cnt[k]
+		if p.open[k] || !phoneEnds(t, e) {
+			continue
+		}
+		if p.validate(t, i, floor, n) {
+			return e, true
+		}
+	}
+	return 0, false
+}
+
+// phoneEnds is numberEnds, but a phone number may also be followed by a
+// closing parenthesis or a separator before the next word.
+func phoneEnds(t string, e int) bool {
+	return numberEnds(t, e) || t[e] == ' ' || t[e] == '-' || t[e] == '/'
+}
+
+// phoneRun is a scanned candidate telephone number.
+type phoneRun struct {
+	d          [18]byte
+	n          int
+	ends       [18]int
+	cnt        [18]int
+	open       [18]bool // inside an unclosed parenthesis at this end
+	ng         int
+	intl       bool // started with "+"
+	paren      bool // the first group was in parentheses: "(030)"
+	firstLen   int  // digits in the first group
+	firstApart bool // the first group is followed by a separator
+}
+
+func (p *phoneRun) scan(t string, i int) bool {
+	j := i
+	inParen, usedParen := false, false
+	if t[j] == '+' {
+		p.intl = true
+		j++
+	}
+	for j < len(t) && p.n < len(p.d) && p.ng < len(p.ends) {
+		c := t[j]
+		switch {
+		case isDigit(c):
+			k := j
+			for k < len(t) && isDigit(t[k]) && p.n < len(p.d) {
+				p.d[p.n] = t[k] - '0'
+				p.n++
+				k++
+			}
+			if k < len(t) && isDigit(t[k]) {
+				return false // too many digits for a phone number
+			}
+			if p.ng == 0 {
+				p.firstLen = p.n
+				p.paren = inParen
+			}
+			p.ends[p.ng], p.cnt[p.ng], p.open[p.ng] = k, p.n, inParen
+			p.ng++
+			j = k
+		case c == '(':
+			if p.intl && j+2 < len(t) && t[j+1] == '0' && t[j+2] == ')' {
+				j += 3 // the trunk prefix in "+49 (0)30 ..."
+				continue
+			}
+			if usedParen || j+1 >= len(t) || !isDigit(t[j+1]) {
+				return p.ng > 0
+			}
+			inParen, usedParen = true, true
+			j++
+		case c == ')':
+			if !inParen {
+				return p.ng > 0
+			}
+			inParen = false
+			if p.ng == 1 {
+				p.firstApart = true
+			}
+			j++
+			j = skipSpaces(t, j, 1)
+		case c == ' ' || c == '-' || c == '/':
+			k := j
+			for k < len(t) && k-j < 3 && (t[k] == ' ' || t[k] == '-' || t[k] == '/') {
+				k++
+			}
+			if k >= len(t) || !(isDigit(t[k]) || t[k] == '(') || p.ng == 0 {
+				return p.ng > 0
+			}
+			if p.ng == 1 {
+				p.firstApart = true
+			}
+			j = k
+		default:
+			return p.ng > 0
+		}
+	}
+	return p.ng > 0
+}
+
+// validate decides whether the first n digits form a telephone number.
+func (p *phoneRun) validate(t string, i, floor, n int) bool {
+	d := p.d[:n]
+	switch {
+	case p.intl:
+		return n >= 8 && n <= 15 && d[0] != 0
+	case n >= 3 && d[0] == 0 && d[1] == 0:
+		return n >= 11 && n <= 17 && d[2] != 0 && !p.negative(t, i, floor)
+	case n >= 2 && d[0] == 0 && d[1] != 0:
+		if n < 8 || n > 13 || p.negative(t, i, floor) {
+			return false
+		}
+		mobile := d[1] == 1 && d[2] >= 5 && d[2] <= 7 && n >= 10 && n <= 12
+		areaApart := p.firstApart && p.firstLen >= 3 && p.firstLen <= 6 && n-p.firstLen >= 3
+		return mobile || areaApart || cueBefore(t, max(i-32, floor), i, phoneCues)
+	}
+	return false
+}
+
+// negative reports whether the number is labelled as an order, invoice,
+// customer or tracking number and not as a telephone number.
+func (p *phoneRun) negative(t string, i, floor int) bool {
+	from := max(i-32, floor)
+	return cueBefore(t, from, i, negativeCues) && !cueBefore(t, from, i, phoneCues)
+}
+
+// ibanLen holds the IBAN length of every SEPA country (ISO 13616 registry).
+var ibanLen = map[[2]byte]int{
+	{'A', 'D'}: 24, {'A', 'T'}: 20, {'B', 'E'}: 16, {'B', 'G'}: 22, {'C', 'H'}: 21, {'C', 'Y'}: 28,
+	{'C', 'Z'}: 24, {'D', 'E'}: 22, {'D', 'K'}: 18, {'E', 'E'}: 20, {'E', 'S'}: 24, {'F', 'I'}: 18,
+	{'F', 'R'}: 27, {'G', 'B'}: 22, {'G', 'I'}: 23, {'G', 'R'}: 27, {'H', 'R'}: 21, {'H', 'U'}: 28,
+	{'I', 'E'}: 22, {'I', 'S'}: 26, {'I', 'T'}: 27, {'L', 'I'}: 21, {'L', 'T'}: 20, {'L', 'U'}: 20,
+	{'L', 'V'}: 21, {'M', 'C'}: 27, {'M', 'T'}: 31, {'N', 'L'}: 18, {'N', 'O'}: 15, {'P', 'L'}: 28,
+	{'P', 'T'}: 25, {'R', 'O'}: 24, {'S', 'E'}: 24, {'S', 'I'}: 19, {'S', 'K'}: 24, {'S', 'M'}: 27,
+	{'V', 'A'}: 22, {'G', 'G'}: 22, {'J', 'E'}: 22, {'I', 'M'}: 22, {'F', 'O'}: 18, {'G', 'L'}: 18,
+}
+
+// IBANLength returns the IBAN length for a SEPA country code such as "DE",
+// or 0 if the country is not covered.
+func IBANLength(country string) int {
+	if len(country) != 2 {
+		return 0
+	}
+	return ibanLen[[2]byte{upper(country[0]), upper(country[1])}]
+}
+
+func upper(c byte) byte {
+	if 'a' <= c && c <= 'z' {
+		return c - ('a' - 'A')
+	}
+	return c
+}
+
+// ibanAt matches an IBAN of a SEPA country, in capitals or not, written
+// plain or in groups split by single spaces, that passes the ISO 13616
+// mod-97 check.
+func ibanAt(t string, i int) (int, bool) {
+	if len(t)-i < 15 || !isAlpha(t[i]) || !isAlpha(t[i+1]) {
+		return 0, false
+	}
+	L := ibanLen[[2]byte{upper(t[i]), upper(t[i+1])}]
+	if L == 0 {
+		return 0, false
+	}
+	var buf [34]byte
+	n, j := 0, i
+	for n < L && j < len(t) {
+		c := t[j]
+		switch {
+		case isDigit(c) || isAlpha(c):
+			buf[n] = upper(c)
+			n++
+			j++
+		case c == ' ' && n >= 2 && j+1 < len(t) && (isDigit(t[j+1]) || isAlpha(t[j+1])):
+			j++
+		default:
+			return 0, false
+		}
+	}
+	if n < L || !isDigit(buf[2]) || !isDigit(buf[3]) || (j < len(t) && isWordByte(t[j])) {
+		return 0, false
+	}
+	if !ibanValid(buf[:L]) {
+		return 0, false
+	}
+	return j, true
+}
+
+// ibanValid computes the mod-97 check over the rearranged IBAN (upper case).
+func ibanValid(s []byte) bool {
+	r := 0
+	for k := 0; k < len(s); k++ {
+		c := s[(k+4)%len(s)]
+		switch {
+		case isDigit(c):
+			r = (r*10 + int(c-'0')) % 97
+		case 'A' <= c && c <= 'Z':
+			r = (r*100 + int(c-'A'+10)) % 97
+		default:
+			return false
+		}
+	}
+	return r == 1
+}
+
+// emailAt matches an e-mail address whose local part starts at i.
+func emailAt(t string, i int) (int, bool) {
+	j := i
+	for j < len(t) && j-i < 64 && isLocalByte(t[j]) {
+		j++
+	}
+	if j == i || j >= len(t) || t[j] != '@' || t[i] == '.' {
+		return 0, false
+	}
+	j++
+	start, lastDot, end := j, -1, j
+	for k := j; k < len(t) && k-start < 253; k++ {
+		c := t[k]
+		if c == '.' {
+			if k == start || t[k-1] == '.' || t[k-1] == '-' {
+				break
+			}
+			continue
+		}
+		if !(isDigit(c) || isAlpha(c) || c == '-') {
+			break
+		}
+		if t[k-1] == '.' {
+			lastDot = k - 1
+		}
+		end = k + 1
+	}
+	if lastDot < 0 || end-lastDot-1 < 2 {
+		return 0, false // no dot, or a top-level domain shorter than 2
+	}
+	for k := lastDot + 1; k < end; k++ {
+		if !isAlpha(t[k]) {
+			return 0, false
+		}
+	}
+	return end, true
+}
+
+// isLocalByte reports whether c may appear in the local part of an address.
+func isLocalByte(c byte) bool {
+	return isDigit(c) || isAlpha(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-'
+}

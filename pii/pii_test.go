@@ -1,0 +1,228 @@
+package pii
+
+import (
+	"strings"
+	"testing"
+)
+
+// detectCase is a message and the personal data it holds, each given as the
+// exact text of the span.
+type detectCase struct {
+	text string
+	want []want
+}
+
+type want struct {
+	kind Kind
+	text string
+}
+
+// kindCases holds, per kind, positives and look-alikes that must stay clean.
+var kindCases = map[string][]detectCase{
+	"iban": {
+		{"IBAN DE89 3704 0044 0532 0130 00 bitte", []want{{IBAN, "DE89 3704 0044 0532 0130 00"}}},
+		{"iban de89370400440532013000", []want{{IBAN, "de89370400440532013000"}}},
+		{"GB82WEST12345698765432", []want{{IBAN, "GB82WEST12345698765432"}}},
+		{"AT61 1904 3002 3457 3201.", []want{{IBAN, "AT61 1904 3002 3457 3201"}}},
+		{"NO9386011117947", []want{{IBAN, "NO9386011117947"}}},
+		{"MT84MALT011000012345MTLCAST001S", []want{{IBAN, "MT84MALT011000012345MTLCAST001S"}}},
+		{"FR1420041010050500013M02606", []want{{IBAN, "FR1420041010050500013M02606"}}},
+		{"DE89 3704 0044 0532 0130 01", nil}, // check digits wrong
+		{"DE89370400440532013000123", nil},   // too long
+		{"DE8937040044053201300", nil},       // too short
+		{"XX89370400440532013000", nil},      // no such country
+		{"ADE89370400440532013000", nil},     // not at a word start
+	},
+	"card": {
+		{"karte 4111 1111 1111 1111 bis 12/25", []want{{Card, "4111 1111 1111 1111"}}},
+		{"5555-5555-5555-4444", []want{{Card, "5555-5555-5555-4444"}}},
+		{"mc 2221000000000009", []want{{Card, "2221000000000009"}}},
+		{"amex 3782 822463 10005", []want{{Card, "3782 822463 10005"}}},
+		{"diners 30569309025904", []want{{Card, "30569309025904"}}},
+		{"4222222222222", []want{{Card, "4222222222222"}}},
+		{"4111 1111 1111 1112", nil}, // fails Luhn
+		{"1234567812345670", nil},    // passes Luhn, no issuer
+		{"Sendung 00340434161094042557", nil},
+		{"41111111111111111111", nil},  // 20 digits
+		{"4111111111111111,50 €", nil}, // an amount
+		{"2721000000000004", nil},      // just above Mastercard's 2-series
+	},
+	"email": {
+		{"mail: max.mustermann@web.de.", []want{{Email, "max.mustermann@web.de"}}},
+		{"(Jane_Doe+shop@mail.example.co.uk)", []want{{Email, "Jane_Doe+shop@mail.example.co.uk"}}},
+		{"a@b.de", []want{{Email, "a@b.de"}}},
+		{"@web.de", nil},
+		{"max@localhost", nil},
+		{"max@web.d", nil},
+		{"email kommt nicht an", nil},
+	},
+	"phone": {
+		{"+49 151 2345678", []want{{Phone, "+49 151 2345678"}}},
+		{"ruf an: 0151/2345678!", []want{{Phone, "0151/2345678"}}},
+		{"(030) 1234567", []want{{Phone, "(030) 1234567"}}},
+		{"0049 30 1234567", []want{{Phone, "0049 30 1234567"}}},
+		{"+49 (0)30 12345678", []want{{Phone, "+49 (0)30 12345678"}}},
+		{"call +14155552671", []want{{Phone, "+14155552671"}}},
+		{"handy 01761234567", []want{{Phone, "01761234567"}}},
+		{"Tel. 0301234567", []want{{Phone, "0301234567"}}},
+		{"Kundennummer 0012345678", nil},
+		{"artikel 0815", nil},
+		{"am 01.02.2024", nil},
+		{"Bestellnummer 0301234567", nil},
+		{"0301234567", nil}, // a plain number: no shape, no cue
+		{"+1234", nil},
+	},
+	"dob": {
+		{"geboren am 12.03.1985", []want{{DOB, "12.03.1985"}}},
+		{"Geburtsdatum: 1985-03-12", []want{{DOB, "1985-03-12"}}},
+		{"geb. 3.4.85", []want{{DOB, "3.4.85"}}},
+		{"DOB 03/12/1985", []want{{DOB, "03/12/1985"}}},
+		{"born on March 12, 1985", []want{{DOB, "March 12, 1985"}}},
+		{"date of birth: 12th of March 1985", []want{{DOB, "12th of March 1985"}}},
+		{"ich bin am 12. März 1985 geboren", []want{{DOB, "12. März 1985"}}},
+		{"bestellt am 12.03.2024", nil},
+		{"Geburtstagsgeschenk bestellt am 02.12.2024", nil},
+		{"geboren am 32.13.1985", nil}, // no such date
+		{"ich bin 34 und warte seit dem 1.2.2024", nil},
+	},
+	"tax_id": {
+		{"Steuer-ID 65 929 970 489", []want{{TaxID, "65 929 970 489"}}},
+		{"steuerid 65929970489", []want{{TaxID, "65929970489"}}},
+		{"65929970488", nil}, // wrong check digit
+		{"11111111111", nil}, // repetition rule
+		{"05929970489", nil}, // leading zero
+		{"12345678901", nil}, // no digit repeated
+		{"Bestellnummer 65929970489", nil},
+	},
+	"address": {
+		{"Hauptstraße 12, 10115 Berlin", []want{{Address, "Hauptstraße 12, 10115 Berlin"}}},
+		{"wohne Berliner Str. 5a", []want{{Address, "Berliner Str. 5a"}}},
+		{"hauptstrasse 3 bitte", []want{{Address, "hauptstrasse 3"}}},
+		{"Am Markt 3", []want{{Address, "Am Markt 3"}}},
+		{"an am markt 65, 50667 Köln bitte", []want{{Address, "am markt 65, 50667 Köln"}}},
+		{"wir sind am markt 5 min entfernt", nil},
+		{"Karl-Marx-Allee 90", []want{{Address, "Karl-Marx-Allee 90"}}},
+		{"221B Baker Street", []want{{Address, "221B Baker Street"}}},
+		{"ship to 12 main st.", []want{{Address, "12 main st."}}},
+		{"159 Queen's Road, London", []want{{Address, "159 Queen's Road"}}},
+		{"liefert ihr nach 10115?", nil},
+		{"mein paket ist weg 3 tage", nil},
+		{"5 days drive", nil},
+		{"Marktplatz 2 €", nil},
+		{"die Straße ist gesperrt", nil},
+	},
+	"name": {
+		{"mein Name ist Max Mustermann", []want{{Name, "Max Mustermann"}}},
+		{"ich heisse anna", []want{{Name, "anna"}}},
+		{"Viele Grüße, Max Mustermann", []want{{Name, "Max Mustermann"}}},
+		{"Regards, Jane Doe", []want{{Name, "Jane Doe"}}},
+		{"Thanks,\nDr. Jane Doe", []want{{Name, "Dr. Jane Doe"}}},
+		{"lg max", []want{{Name, "max"}}},
+		{"my name is wrong on the invoice", nil},
+		{"Grüße aus Berlin", nil},
+		{"thanks again for the help", nil},
+		{"Danke, Bestellung kam an", nil},
+		{"this is ridiculous", nil},
+	},
+	"mixed": {
+		{"Rechnung RE-2024-000123 über 129,99 €", nil},
+		{"", nil},
+		{"Mein Name ist Max, IBAN DE89370400440532013000, Tel 0151 2345678",
+			[]want{{Name, "Max"}, {IBAN, "DE89370400440532013000"}, {Phone, "0151 2345678"}}},
+		{"geboren 1.2.1980, bestellt am 3.4.2024", []want{{DOB, "1.2.1980"}}},
+	},
+}
+
+func TestDetect(t *testing.T) {
+	for group, cases := range kindCases {
+		for _, c := range cases {
+			t.Run(group, func(t *testing.T) {
+				got := Detect(c.text)
+				if len(got) != len(c.want) {
+					t.Fatalf("Detect(%q) = %v, want %d spans %v", c.text, got, len(c.want), c.want)
+				}
+				for i, w := range c.want {
+					g := got[i]
+					if g.Kind != w.kind || c.text[g.Start:g.End] != w.text {
+						t.Errorf("Detect(%q)[%d] = %s %q, want %s %q", c.text, i, g.Kind, c.text[g.Start:g.End], w.kind, w.text)
+					}
+				}
+			})
+		}
+	}
+}
+
+func TestTaxIDCheckDigit(t *testing.T) {
+	// Published example of the Bundeszentralamt für Steuern.
+	d := []byte{8, 6, 0, 9, 5, 7, 4, 2, 7, 1}
+	if got := taxIDCheckDigit(d); got != 9 {
+		t.Errorf("check digit of 8609574271 = %d, want 9", got)
+	}
+	valid := []byte{8, 6, 0, 9, 5, 7, 4, 2, 7, 1, 9}
+	if !taxIDValid(valid) {
+		t.Errorf("86095742719 reported invalid")
+	}
+	threeInRow := []byte{1, 1, 1, 2, 3, 4, 5, 6, 7, 8, 0}
+	threeInRow[10] = taxIDCheckDigit(threeInRow[:10])
+	if taxIDValid(threeInRow) {
+		t.Errorf("three equal digits in a row reported valid")
+	}
+	threeApart := []byte{1, 2, 1, 3, 1, 4, 5, 6, 7, 8, 0}
+	threeApart[10] = taxIDCheckDigit(threeApart[:10])
+	if !taxIDValid(threeApart) {
+		t.Errorf("a digit three times, not in a row, reported invalid")
+	}
+}
+
+func TestIBANLength(t *testing.T) {
+	for cc, n := range map[string]int{"DE": 22, "de": 22, "NO": 15, "MT": 31, "US": 0, "D": 0} {
+		if got := IBANLength(cc); got != n {
+			t.Errorf("IBANLength(%q) = %d, want %d", cc, got, n)
+		}
+	}
+}
+
+func TestRedact(t *testing.T) {
+	text := "IBAN DE89370400440532013000 an max@web.de"
+	tests := []struct {
+		name  string
+		spans []Span
+		want  string
+	}{
+		{"none", nil, text},
+		{"detected", Detect(text), "IBAN [IBAN] an [EMAIL]"},
+		{"end out of range", []Span{{Email, 31, 1000}}, "IBAN DE89370400440532013000 an [EMAIL]"},
+		{"start out of range", []Span{{Card, 500, 600}}, text},
+		{"negative start", []Span{{Name, -5, 4}}, "[NAME] DE89370400440532013000 an max@web.de"},
+		{"overlapping", []Span{{IBAN, 5, 27}, {Card, 10, 30}}, "IBAN [IBAN][CARD] max@web.de"},
+		{"contained", []Span{{IBAN, 5, 27}, {Card, 10, 20}}, "IBAN [IBAN] an max@web.de"},
+		{"empty and reversed", []Span{{IBAN, 5, 5}, {Card, 9, 3}}, text},
+		{"no kind", []Span{{"", 0, 4}}, "[PII] DE89370400440532013000 an max@web.de"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Redact(text, tt.spans); got != tt.want {
+				t.Errorf("Redact = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestMatch(t *testing.T) {
+	want := []Span{{IBAN, 0, 10}, {Email, 20, 30}, {Name, 40, 45}}
+	got := []Span{{IBAN, 5, 12}, {Phone, 20, 30}, {Name, 46, 50}}
+	tp, fn, fp := Match(want, got)
+	if tp[IBAN] != 1 || fn[Email] != 1 || fn[Name] != 1 || fp[Phone] != 1 || fp[Name] != 1 || fp[IBAN] != 0 {
+		t.Errorf("Match = tp %v fn %v fp %v", tp, fn, fp)
+	}
+}
+
+// TestDetectLong checks that a long message keeps finding data at its end,
+// so no recogniser gives up after a fixed distance.
+func TestDetectLong(t *testing.T) {
+	text := strings.Repeat("bestellt am 12.03.2024 für 129,99 € ", 3000) + "IBAN DE89370400440532013000"
+	got := Detect(text)
+	if len(got) != 1 || got[0].Kind != IBAN || got[0].End != len(text) {
+		t.Errorf("Detect(long text) = %v, want one IBAN at the end", got)
+	}
+}
