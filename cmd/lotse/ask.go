@@ -1,0 +1,116 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/lotse-chat/lotse"
+)
+
+// stdin is the input of "lotse ask" without a message; a variable so that
+// tests can feed it. stdinIsTerminal tells a person typing from a pipe.
+var (
+	stdin           io.Reader = os.Stdin
+	stdinIsTerminal           = func() bool {
+		fi, err := os.Stdin.Stat()
+		return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	}
+)
+
+func runAsk(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("ask", "--model MODEL.lotse [--engine wasm|native] [TEXT...]\n\n"+
+		"With TEXT, replies to that one message and prints the Reply JSON.\n"+
+		"Without TEXT, reads messages a line at a time from standard input: from a\n"+
+		"terminal it is an interactive shell printing readable replies; from a pipe\n"+
+		"or file it prints one Reply JSON a line.", stderr)
+	model := fs.String("model", "", "model file (.lotse) to ask (required)")
+	engineName := fs.String("engine", engineWasm, "engine to run: wasm (the shipped WASI module in wazero) or native (in-process Go)")
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	data, err := readModel(*model)
+	if err != nil {
+		return err
+	}
+	e, closer, err := openEngine(*engineName, data)
+	if err != nil {
+		return err
+	}
+	defer closer.Close()
+
+	if len(pos) > 0 {
+		r, err := e.Reply(strings.Join(pos, " "))
+		if err != nil {
+			return err
+		}
+		_, err = stdout.Write(append(r.AppendJSON(nil), '\n'))
+		return err
+	}
+	interactive := stdinIsTerminal()
+	if interactive {
+		fmt.Fprintf(stdout, "%s (%d intents, %s engine). One message a line; end with Ctrl-D.\n",
+			e.info.Name, len(e.info.Intents), e.name)
+	}
+	sc := bufio.NewScanner(stdin)
+	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	w := bufio.NewWriter(stdout)
+	defer w.Flush()
+	for {
+		if interactive {
+			fmt.Fprint(w, "> ")
+			w.Flush()
+		}
+		if !sc.Scan() {
+			break
+		}
+		text := strings.TrimSpace(sc.Text())
+		if text == "" {
+			continue
+		}
+		r, err := e.Reply(text)
+		if err != nil {
+			return err
+		}
+		if interactive {
+			writeReadable(w, r)
+		} else {
+			w.Write(append(r.AppendJSON(nil), '\n'))
+		}
+	}
+	if interactive {
+		fmt.Fprintln(w)
+	}
+	return sc.Err()
+}
+
+// writeReadable prints a reply for a person: the answer, or the handoff
+// and its reason, with intent and confidence. It never repeats the
+// message, which may carry personal data.
+func writeReadable(w io.Writer, r lotse.Reply) {
+	switch {
+	case r.Action == lotse.Answer:
+		fmt.Fprintf(w, "%s\n  [%s %.2f, %s]\n", r.Answer, r.Intent, r.Confidence, r.Lang)
+	case r.Reason == lotse.OutOfScope:
+		fmt.Fprintf(w, "handoff: out of scope")
+		if len(r.Alternatives) > 0 {
+			fmt.Fprint(w, " (best guesses:")
+			for _, a := range r.Alternatives {
+				fmt.Fprintf(w, " %s %.2f", a.Intent, a.Confidence)
+			}
+			fmt.Fprint(w, ")")
+		}
+		fmt.Fprintf(w, " [%s]\n", r.Lang)
+	case r.Reason == lotse.PersonalData:
+		var kinds []string
+		for _, s := range r.PII {
+			kinds = append(kinds, string(s.Kind))
+		}
+		fmt.Fprintf(w, "handoff: personal data (%s); intent %s %.2f [%s]\n", strings.Join(kinds, ", "), r.Intent, r.Confidence, r.Lang)
+	default:
+		fmt.Fprintf(w, "handoff: %s; intent %s %.2f [%s]\n", r.Reason, r.Intent, r.Confidence, r.Lang)
+	}
+}

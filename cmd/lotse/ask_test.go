@@ -1,0 +1,76 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// withStdin makes "lotse ask" read input, as from a terminal or not.
+func withStdin(t *testing.T, input string, terminal bool) {
+	t.Helper()
+	savedIn, savedTerm := stdin, stdinIsTerminal
+	t.Cleanup(func() { stdin, stdinIsTerminal = savedIn, savedTerm })
+	stdin = strings.NewReader(input)
+	stdinIsTerminal = func() bool { return terminal }
+}
+
+type replyJSON struct {
+	Action     string  `json:"action"`
+	Intent     *string `json:"intent"`
+	Confidence float64 `json:"confidence"`
+	Lang       string  `json:"lang"`
+	Reason     *string `json:"reason"`
+	PII        []any   `json:"pii"`
+}
+
+func TestAsk(t *testing.T) {
+	model := trainDemo(t)
+
+	t.Run("one message", func(t *testing.T) {
+		code, stdout, stderr := cli(t, "ask", "--engine", "native", "--model", model, "wann", "muss", "ich", "zahlen?")
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		var r replyJSON
+		if err := json.Unmarshal([]byte(stdout), &r); err != nil {
+			t.Fatalf("%v in %q", err, stdout)
+		}
+		if r.Action != "answer" && r.Action != "handoff" || r.Lang == "" {
+			t.Errorf("reply %s", stdout)
+		}
+	})
+
+	t.Run("pipe", func(t *testing.T) {
+		withStdin(t, "hallo\n\nmeine IBAN ist DE89 3704 0044 0532 0130 00\nwhat is the weather in Berlin\n", false)
+		code, stdout, stderr := cli(t, "ask", "--engine", "native", "--model", model)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		lines := strings.Split(strings.TrimSpace(stdout), "\n")
+		if len(lines) != 3 { // the blank line gets no reply
+			t.Fatalf("%d lines, want 3:\n%s", len(lines), stdout)
+		}
+		var iban replyJSON
+		if err := json.Unmarshal([]byte(lines[1]), &iban); err != nil {
+			t.Fatal(err)
+		}
+		if iban.Action != "handoff" || iban.Reason == nil || *iban.Reason != "personal_data" || len(iban.PII) == 0 {
+			t.Errorf("IBAN message: %s", lines[1])
+		}
+	})
+
+	t.Run("terminal", func(t *testing.T) {
+		withStdin(t, "meine IBAN ist DE89 3704 0044 0532 0130 00\n", true)
+		code, stdout, stderr := cli(t, "ask", "--engine", "native", "--model", model)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		if !strings.Contains(stdout, "> ") || !strings.Contains(stdout, "handoff: personal data (iban)") {
+			t.Errorf("shell output:\n%s", stdout)
+		}
+		if strings.Contains(stdout, "DE89") || strings.Contains(stdout, "{") {
+			t.Errorf("shell repeats the message or prints JSON:\n%s", stdout)
+		}
+	})
+}

@@ -1,0 +1,91 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/lotse-chat/lotse/internal/eval"
+)
+
+func runTest(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("test", "--model MODEL.lotse --data TEST.jsonl [--json] [--report FILE.html] [--engine wasm|native]\n\n"+
+		"Replies to every message of a test file and prints the metrics of DESIGN.md:\n"+
+		"in_scope_accuracy, oos_recall, oos_precision, wrong_answer_rate, deflection,\n"+
+		"pii_recall, pii_false_positive_rate, p50_us, p99_us and the engine that ran.\n"+
+		"Rates with nothing to count (no out-of-scope lines, say) are null in JSON.\n"+
+		"--model takes a model file made by \"lotse train\", not a bot file.\n"+
+		"The test file has one JSON object a line:\n"+
+		`  {"text": "...", "expect": "<intent>" | "out_of_scope", "pii": ["iban"], "spans": [...], "lang": "de"}`, stderr)
+	model := fs.String("model", "", "model file (.lotse) to test (required)")
+	data := fs.String("data", "", "test file (.jsonl) (required)")
+	asJSON := fs.Bool("json", false, "print the metrics as one JSON object")
+	report := fs.String("report", "", "also write an HTML report (charts; message text redacted) to this file")
+	engineName := fs.String("engine", engineWasm, "engine to run: wasm (the shipped WASI module in wazero) or native (in-process Go)")
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	switch {
+	case len(pos) > 0:
+		return usageError(fs, "unexpected argument %q; give the files with --model and --data", pos[0])
+	case *data == "":
+		return usageError(fs, "no test file given; pass --data TEST.jsonl")
+	}
+	res, err := testModel(*model, *data, *engineName)
+	if err != nil {
+		return err
+	}
+	if *report != "" {
+		if err := writeReport(*report, res, *data); err != nil {
+			return err
+		}
+	}
+	if *asJSON {
+		return writeJSON(stdout, res)
+	}
+	fmt.Fprintf(stdout, "%s on %s\n", *model, *data)
+	res.Summary(stdout)
+	if *report != "" {
+		fmt.Fprintf(stdout, "report: %s\n", *report)
+	}
+	return nil
+}
+
+// testModel runs the test file through the model file on the named engine.
+func testModel(modelPath, dataPath, engineName string) (*eval.Result, error) {
+	model, err := readModel(modelPath)
+	if err != nil {
+		return nil, err
+	}
+	cases, err := eval.ReadCases(dataPath)
+	if err != nil {
+		return nil, err
+	}
+	e, closer, err := openEngine(engineName, model)
+	if err != nil {
+		return nil, err
+	}
+	defer closer.Close()
+	return eval.Run(e, cases)
+}
+
+func writeReport(path string, res *eval.Result, title string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("writing report: %w", err)
+	}
+	w := bufio.NewWriter(f)
+	err = res.WriteHTML(w, title)
+	if err == nil {
+		err = w.Flush()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("writing report %s: %w", path, err)
+	}
+	return nil
+}

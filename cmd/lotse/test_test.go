@@ -1,0 +1,139 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/lotse-chat/lotse"
+	"github.com/lotse-chat/lotse/internal/eval"
+)
+
+// designKeys are the metric keys of DESIGN.md ("Test file and metrics").
+var designKeys = []string{"in_scope_accuracy", "oos_recall", "oos_precision", "wrong_answer_rate", "deflection",
+	"pii_recall", "pii_false_positive_rate", "p50_us", "p99_us", "engine"}
+
+func TestTestEndToEnd(t *testing.T) {
+	model := trainDemo(t)
+	report := filepath.Join(t.TempDir(), "report.html")
+	code, stdout, stderr := cli(t, "test", "--engine", "native", "--model", model,
+		"--data", "../../testdata/bots/demo/test.jsonl", "--json", "--report", report)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var m map[string]any
+	if err := json.Unmarshal([]byte(stdout), &m); err != nil {
+		t.Fatalf("%v in %s", err, stdout)
+	}
+	for _, k := range designKeys {
+		if _, ok := m[k]; !ok {
+			t.Errorf("key %q missing", k)
+		}
+	}
+	// The demo test file has in-scope, out-of-scope and "pii": [] lines,
+	// so these rates are all defined.
+	for _, k := range []string{"in_scope_accuracy", "oos_recall", "oos_precision", "wrong_answer_rate", "deflection", "pii_false_positive_rate"} {
+		v, ok := m[k].(float64)
+		if !ok || v < 0 || v > 1 {
+			t.Errorf("%s = %v, want a number in [0,1]", k, m[k])
+		}
+	}
+	if m["engine"] != "native" {
+		t.Errorf("engine = %v", m["engine"])
+	}
+	if p50, p99 := m["p50_us"].(float64), m["p99_us"].(float64); p50 <= 0 || p99 < p50 {
+		t.Errorf("p50_us %v, p99_us %v", p50, p99)
+	}
+	for _, k := range []string{"per_intent", "confused", "confidence_histogram", "calibration", "ece"} {
+		if _, ok := m[k]; !ok {
+			t.Errorf("extra key %q missing", k)
+		}
+	}
+	html, err := os.ReadFile(report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"per-intent-chart", "confused-chart", "confidence-histogram", "calibration-chart"} {
+		if !strings.Contains(string(html), `id="`+id+`"`) {
+			t.Errorf("report lacks %s", id)
+		}
+	}
+
+	// The readable form names the metrics.
+	code, stdout, stderr = cli(t, "test", "--engine", "native", "--model", model, "--data", "../../testdata/bots/demo/test.jsonl")
+	if code != 0 || !strings.Contains(stdout, "in_scope_accuracy") || !strings.Contains(stdout, "engine native") {
+		t.Errorf("exit %d:\n%s%s", code, stdout, stderr)
+	}
+}
+
+// TestTestReportRedactsPII runs the personal-data set and requires that
+// no labelled personal data appears in the report.
+func TestTestReportRedactsPII(t *testing.T) {
+	const data = "../../testdata/pii/test.jsonl"
+	cases, err := eval.ReadCases(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	model := trainDemo(t)
+	report := filepath.Join(t.TempDir(), "pii.html")
+	code, stdout, stderr := cli(t, "test", "--engine", "native", "--model", model, "--data", data, "--report", report)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "personal data per kind") {
+		t.Errorf("summary lacks the per-kind scores:\n%s", stdout)
+	}
+	html, err := os.ReadFile(report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(html), "<td>") || !strings.Contains(string(html), `id="pii-chart"`) {
+		t.Fatal("report has no tables or no personal-data chart")
+	}
+	spans := 0
+	for _, c := range cases {
+		for _, s := range c.Spans {
+			spans++
+			if v := c.Text[s.Start:s.End]; strings.Contains(string(html), v) {
+				t.Errorf("line %d: report contains %s value %q", c.Line, s.Kind, v)
+			}
+		}
+	}
+	if spans < 100 {
+		t.Errorf("only %d labelled spans in %s; the test proves little", spans, data)
+	}
+}
+
+// TestTestEngineSelection checks that --engine wasm goes through
+// newWasmEngine and that the metrics name the engine that ran.
+func TestTestEngineSelection(t *testing.T) {
+	model := trainDemo(t)
+	saved := newWasmEngine
+	defer func() { newWasmEngine = saved }()
+	called := false
+	newWasmEngine = func(data []byte) (eval.Engine, io.Closer, error) {
+		called = true
+		m, err := lotse.Load(data) // stands in for the module: only the wiring is under test
+		return eval.Native(m), nopCloser{}, err
+	}
+	// wasm is the default.
+	code, stdout, stderr := cli(t, "test", "--model", model, "--data", "../../testdata/bots/demo/test.jsonl", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var m struct{ Engine string }
+	if err := json.Unmarshal([]byte(stdout), &m); err != nil {
+		t.Fatal(err)
+	}
+	if !called || m.Engine != "wasm" {
+		t.Errorf("newWasmEngine called %v, engine %q; want the wasm engine by default", called, m.Engine)
+	}
+
+	code, _, stderr = cli(t, "test", "--engine", "jvm", "--model", model, "--data", "../../testdata/bots/demo/test.jsonl")
+	if code != 1 || !strings.Contains(stderr, `unknown engine "jvm"`) {
+		t.Errorf("exit %d: %s", code, stderr)
+	}
+}

@@ -1,0 +1,127 @@
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/lotse-chat/lotse/bot"
+	"github.com/lotse-chat/lotse/train"
+)
+
+func runTrain(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("train", "BOT -o MODEL.lotse [--folds N] [--seed S] [--json]\n\n"+
+		"Trains a model from a bot file (bot.yaml, Rasa nlu.yml or FAQ .csv) and writes\n"+
+		"it to MODEL.lotse. Training is deterministic: the same bot and flags give the\n"+
+		"same bytes. The out-of-scope threshold and the confidence calibration come\n"+
+		"from cross-validation over the bot's own examples.", stderr)
+	out := fs.String("o", "", "model file to write (required)")
+	folds := fs.Int("folds", 0, "cross-validation folds (0: the trainer's default)")
+	seed := fs.Uint64("seed", 0, "seed of the cross-validation split (0: the trainer's default)")
+	asJSON := fs.Bool("json", false, "print the training report as JSON")
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	switch {
+	case len(pos) != 1:
+		return usageError(fs, "want exactly one bot file, got %d arguments", len(pos))
+	case *out == "":
+		return usageError(fs, "no model file given; pass -o MODEL.lotse")
+	case *folds < 0:
+		return usageError(fs, "--folds must be at least 2 (or 0 for the default), got %d", *folds)
+	}
+	b, err := bot.Load(pos[0])
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	model, rep, err := train.Train(b, train.Options{Folds: *folds, Seed: *seed})
+	if err != nil {
+		return fmt.Errorf("training %s: %w", pos[0], err)
+	}
+	elapsed := time.Since(start)
+	if err := writeFileAtomic(*out, model); err != nil {
+		return err
+	}
+	gz := gzipSize(model)
+	if *asJSON {
+		return writeJSON(stdout, struct {
+			Bot       string  `json:"bot"`
+			Model     string  `json:"model"`
+			Bytes     int     `json:"bytes"`
+			GzipBytes int     `json:"gzip_bytes"`
+			Seconds   float64 `json:"seconds"`
+			*train.Report
+		}{pos[0], *out, len(model), gz, elapsed.Seconds(), rep})
+	}
+	fmt.Fprintf(stdout, "trained %s: %d intents, %d examples in %s\n", b.Name, rep.Intents, rep.Examples, elapsed.Round(time.Millisecond))
+	fmt.Fprintf(stdout, "wrote %s: %s (%s gzip)\n", *out, byteSize(len(model)), byteSize(gz))
+	fmt.Fprintf(stdout, "cross-validated on the bot's examples: in-scope accuracy %.3f", rep.CVAccuracy)
+	if len(b.OutOfScope) > 0 {
+		fmt.Fprintf(stdout, ", out-of-scope recall %.3f", rep.CVOOSRecall)
+	}
+	fmt.Fprintf(stdout, " at threshold %.3f, ECE %.3f\n", rep.Threshold, rep.ECE)
+	return nil
+}
+
+// writeFileAtomic writes data to path through a temporary file in the same
+// directory, so that a failed write never leaves a truncated model behind.
+func writeFileAtomic(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), ".lotse-*.tmp")
+	if err != nil {
+		return fmt.Errorf("writing model: %w", err)
+	}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(f.Name(), 0o644)
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return fmt.Errorf("writing model %s: %w", path, err)
+	}
+	return nil
+}
+
+// gzipSize is the size of data compressed with gzip at best compression:
+// what a server sending the model with Content-Encoding: gzip transfers.
+func gzipSize(data []byte) int {
+	var buf bytes.Buffer
+	w, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression) // the level is valid
+	w.Write(data)
+	w.Close()
+	return buf.Len()
+}
+
+// byteSize formats n bytes as B, KB or MB (powers of 1000, as browsers'
+// network panels do).
+func byteSize(n int) string {
+	switch {
+	case n >= 1e6:
+		return fmt.Sprintf("%.2f MB", float64(n)/1e6)
+	case n >= 1e3:
+		return fmt.Sprintf("%.1f KB", float64(n)/1e3)
+	}
+	return fmt.Sprintf("%d B", n)
+}
+
+// writeJSON writes v as indented JSON and a newline.
+func writeJSON(w io.Writer, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(b, '\n'))
+	return err
+}

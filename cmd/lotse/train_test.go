@@ -1,0 +1,140 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// demoBot is the repository's demo bot, relative to this package.
+const demoBot = "../../testdata/bots/demo/bot.yaml"
+
+// cli runs the CLI in-process and returns its exit status and output.
+func cli(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// trainDemo trains the demo bot into a temporary directory and returns the
+// model's path.
+func trainDemo(t *testing.T) string {
+	t.Helper()
+	model := filepath.Join(t.TempDir(), "demo.lotse")
+	if code, _, stderr := cli(t, "train", demoBot, "-o", model); code != 0 {
+		t.Fatalf("lotse train: exit %d: %s", code, stderr)
+	}
+	return model
+}
+
+func TestHelp(t *testing.T) {
+	for _, cmd := range []string{"train", "test", "ask", "bench"} {
+		t.Run(cmd, func(t *testing.T) {
+			code, _, stderr := cli(t, cmd, "--help")
+			if code != 0 || !strings.HasPrefix(stderr, "usage: lotse "+cmd+" ") || !strings.Contains(stderr, "flags:") {
+				t.Errorf("exit %d, help:\n%s", code, stderr)
+			}
+		})
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	tests := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"train"}, 2, "want exactly one bot file, got 0"},
+		{[]string{"train", demoBot}, 2, "no model file given; pass -o MODEL.lotse"},
+		{[]string{"train", "a.yaml", "b.yaml", "-o", "m"}, 2, "want exactly one bot file, got 2"},
+		{[]string{"train", "--nope"}, 2, "flag provided but not defined: -nope"},
+		{[]string{"train", "missing.yaml", "-o", "m.lotse"}, 1, "missing.yaml"},
+		{[]string{"test", "--model", "m.lotse"}, 2, "no test file given; pass --data TEST.jsonl"},
+		{[]string{"test", "--data", "x.jsonl", "extra"}, 2, `unexpected argument "extra"`},
+		{[]string{"test", "--data", "x.jsonl"}, 1, "no model given; pass --model MODEL.lotse"},
+		{[]string{"ask", "--model", "nope.lotse", "hi"}, 1, "reading model"},
+		{[]string{"bench", "--only", "nope"}, 2, `unknown benchmark "nope"`},
+		{[]string{"bench", "--engine", "jvm"}, 2, `unknown engine "jvm"`},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			code, _, stderr := cli(t, tt.args...)
+			if code != tt.code || !strings.Contains(stderr, tt.want) {
+				t.Errorf("exit %d (want %d), stderr:\n%s\nwant %q", code, tt.code, stderr, tt.want)
+			}
+		})
+	}
+}
+
+func TestTrain(t *testing.T) {
+	dir := t.TempDir()
+	model := filepath.Join(dir, "demo.lotse")
+	// Flags after the bot file, as the README writes the command.
+	code, stdout, stderr := cli(t, "train", demoBot, "-o", model, "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var rep struct {
+		Model      string   `json:"model"`
+		Bytes      int      `json:"bytes"`
+		GzipBytes  int      `json:"gzip_bytes"`
+		Intents    int      `json:"intents"`
+		Examples   int      `json:"examples"`
+		Threshold  *float64 `json:"threshold"`
+		CVAccuracy *float64 `json:"cv_accuracy"`
+		ECE        *float64 `json:"ece"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+		t.Fatalf("%v in %s", err, stdout)
+	}
+	fi, err := os.Stat(model)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Model != model || rep.Bytes != int(fi.Size()) || rep.GzipBytes <= 0 || rep.GzipBytes >= rep.Bytes {
+		t.Errorf("model %q bytes %d gzip %d, file has %d bytes", rep.Model, rep.Bytes, rep.GzipBytes, fi.Size())
+	}
+	if rep.Intents < 30 || rep.Examples < rep.Intents || rep.Threshold == nil || rep.CVAccuracy == nil || rep.ECE == nil {
+		t.Errorf("report %s", stdout)
+	}
+	// No temporary file is left beside the model.
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("directory holds %d files, want only the model", len(entries))
+	}
+
+	code, stdout, stderr = cli(t, "train", "-o", model, demoBot)
+	if code != 0 || !strings.Contains(stdout, "intents") || !strings.Contains(stdout, "gzip") || !strings.Contains(stdout, "threshold") {
+		t.Errorf("summary: exit %d\n%s%s", code, stdout, stderr)
+	}
+}
+
+func TestParseInterspersed(t *testing.T) {
+	tests := []struct {
+		args    []string
+		pos     []string
+		o       string
+		verbose bool
+	}{
+		{[]string{"bot.yaml", "-o", "m"}, []string{"bot.yaml"}, "m", false},
+		{[]string{"-o", "m", "bot.yaml", "-v"}, []string{"bot.yaml"}, "m", true},
+		{[]string{"a", "b", "-o", "m", "c"}, []string{"a", "b", "c"}, "m", false},
+		{[]string{"-o", "m", "--", "-v", "x"}, []string{"-v", "x"}, "m", false},
+		{[]string{"a", "--", "-v"}, []string{"a", "-v"}, "", false},
+		{nil, nil, "", false},
+	}
+	for _, tt := range tests {
+		fs := flag.NewFlagSet("t", flag.ContinueOnError)
+		o := fs.String("o", "", "")
+		v := fs.Bool("v", false, "")
+		pos, err := parseInterspersed(fs, tt.args)
+		if err != nil || !reflect.DeepEqual(pos, tt.pos) || *o != tt.o || *v != tt.verbose {
+			t.Errorf("parseInterspersed(%q) = %q, -o %q, -v %v, %v; want %q, %q, %v", tt.args, pos, *o, *v, err, tt.pos, tt.o, tt.verbose)
+		}
+	}
+}
