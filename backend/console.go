@@ -1,0 +1,357 @@
+package backend
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"embed"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/lotse-chat/lotse/backend/report"
+	"github.com/lotse-chat/lotse/backend/store"
+	"github.com/lotse-chat/lotse/handoff"
+)
+
+//go:embed console
+var consoleFiles embed.FS
+
+// consoleCSP allows the page only its own script, style and API: message
+// text can never run as code even if it were put into the DOM as markup.
+const consoleCSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; " +
+	"img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
+// sessionCookie names the console's session cookie.
+const sessionCookie = "lotse_session"
+
+// sessionTTL is how long a console sign-in lasts.
+const sessionTTL = 12 * time.Hour
+
+func (s *Server) consoleRoutes(m *http.ServeMux) {
+	static := func(name, ctype string) http.HandlerFunc {
+		data, err := consoleFiles.ReadFile("console/" + name)
+		if err != nil {
+			panic(err) // embedded at build time
+		}
+		return func(w http.ResponseWriter, r *http.Request) {
+			h := w.Header()
+			h.Set("Content-Type", ctype)
+			h.Set("Content-Security-Policy", consoleCSP)
+			h.Set("X-Content-Type-Options", "nosniff")
+			h.Set("Referrer-Policy", "no-referrer")
+			h.Set("X-Frame-Options", "DENY")
+			h.Set("Cache-Control", "no-cache")
+			w.Write(data)
+		}
+	}
+	m.HandleFunc("GET /console", static("index.html", "text/html; charset=utf-8"))
+	m.HandleFunc("GET /console/{$}", static("index.html", "text/html; charset=utf-8"))
+	m.HandleFunc("GET /console/console.js", static("console.js", "text/javascript; charset=utf-8"))
+	m.HandleFunc("GET /console/console.css", static("console.css", "text/css; charset=utf-8"))
+
+	m.HandleFunc("POST /console/api/login", s.jsonOnly(s.handleLogin))
+	m.HandleFunc("POST /console/api/logout", s.jsonOnly(s.handleLogout))
+	m.HandleFunc("GET /console/api/me", s.agent(func(w http.ResponseWriter, r *http.Request, agent string) {
+		writeJSON(w, http.StatusOK, map[string]string{"agent": agent})
+	}))
+	m.HandleFunc("GET /console/api/conversations", s.agent(s.handleList))
+	m.HandleFunc("GET /console/api/conversations/{id}", s.agent(s.handleTranscript))
+	m.HandleFunc("POST /console/api/conversations/{id}/reply", s.jsonOnly(s.agent(s.handleReply)))
+	m.HandleFunc("POST /console/api/conversations/{id}/assign", s.jsonOnly(s.agent(s.handleAssign)))
+	m.HandleFunc("POST /console/api/conversations/{id}/resolve", s.jsonOnly(s.agent(s.handleResolve)))
+	m.HandleFunc("GET /console/api/unanswered", s.agent(s.handleUnanswered))
+	m.HandleFunc("/console/api/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, "no such console API endpoint")
+	})
+}
+
+// sessions holds signed-in agents in memory; a restart signs everyone out.
+type sessions struct {
+	mu  sync.Mutex
+	m   map[string]session
+	now func() time.Time
+}
+
+type session struct {
+	agent   string
+	expires time.Time
+}
+
+func newSessions(now func() time.Time) *sessions {
+	return &sessions{m: map[string]session{}, now: now}
+}
+
+func (ss *sessions) create(agent string) (string, time.Time) {
+	var b [32]byte
+	rand.Read(b[:])
+	token := hex.EncodeToString(b[:])
+	exp := ss.now().Add(sessionTTL)
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	for t, s := range ss.m { // sweep expired sessions; sign-ins are rare
+		if ss.now().After(s.expires) {
+			delete(ss.m, t)
+		}
+	}
+	ss.m[token] = session{agent: agent, expires: exp}
+	return token, exp
+}
+
+func (ss *sessions) get(token string) (string, bool) {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	s, ok := ss.m[token]
+	if !ok || ss.now().After(s.expires) {
+		return "", false
+	}
+	return s.agent, true
+}
+
+func (ss *sessions) delete(token string) {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	delete(ss.m, token)
+}
+
+// tokenOK compares a presented secret with the agent token in constant time.
+func (s *Server) tokenOK(got string) bool {
+	return subtle.ConstantTimeCompare([]byte(got), []byte(s.cfg.AgentToken)) == 1
+}
+
+// agent wraps a console API handler: the request must carry a session
+// cookie or "Authorization: Bearer <agent token>", else 401.
+func (s *Server) agent(next func(w http.ResponseWriter, r *http.Request, agent string)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if bearer, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
+			if s.tokenOK(bearer) {
+				next(w, r, "agent")
+				return
+			}
+		} else if c, err := r.Cookie(sessionCookie); err == nil {
+			if agent, ok := s.sessions.get(c.Value); ok {
+				next(w, r, agent)
+				return
+			}
+		}
+		writeError(w, http.StatusUnauthorized, "sign in first: POST /console/api/login, or send Authorization: Bearer <agent token>")
+	}
+}
+
+// jsonOnly refuses POSTs whose body is not declared JSON. A cross-site form
+// cannot send application/json without a CORS preflight, which this server
+// never grants; with SameSite=Strict cookies that closes CSRF.
+func (s *Server) jsonOnly(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+		if err != nil || mt != "application/json" {
+			writeError(w, http.StatusUnsupportedMediaType, "Content-Type must be application/json")
+			return
+		}
+		next(w, r)
+	}
+}
+
+// decode reads a small JSON request body into v, answering 400 on error.
+func decode(w http.ResponseWriter, r *http.Request, v any) bool {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 64<<10))
+	if err != nil {
+		writeError(w, http.StatusRequestEntityTooLarge, "body is larger than 65536 bytes")
+		return false
+	}
+	if len(strings.TrimSpace(string(body))) == 0 {
+		body = []byte("{}")
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		writeError(w, http.StatusBadRequest, "body is not the expected JSON object: "+jsonProblem(err))
+		return false
+	}
+	return true
+}
+
+func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Password string `json:"password"`
+		Name     string `json:"name"`
+	}
+	if !decode(w, r, &req) {
+		return
+	}
+	if !s.tokenOK(req.Password) {
+		s.log.Warn("console sign-in refused", "remote", r.RemoteAddr)
+		writeError(w, http.StatusUnauthorized, "wrong password")
+		return
+	}
+	name := strings.TrimSpace(req.Name)
+	if name == "" || len(name) > maxNameLen || !utf8Printable(name) {
+		name = "agent"
+	}
+	token, exp := s.sessions.create(name)
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/console", Expires: exp,
+		HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
+	s.log.Info("console sign-in", "agent", name)
+	writeJSON(w, http.StatusOK, map[string]string{"agent": name})
+}
+
+func utf8Printable(s string) bool {
+	for _, r := range s {
+		if r < ' ' || r == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		s.sessions.delete(c.Value)
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/console", MaxAge: -1,
+		HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
+	writeJSON(w, http.StatusOK, map[string]string{"status": "signed out"})
+}
+
+// QueueItem is a conversation in the console's queue.
+type QueueItem struct {
+	store.Conversation
+	// Waiting is the seconds since the conversation was handed off.
+	Waiting int64 `json:"waiting_seconds"`
+}
+
+func (s *Server) handleList(w http.ResponseWriter, r *http.Request, agent string) {
+	state := store.State(r.URL.Query().Get("state"))
+	if state == "" {
+		state = store.StatePending
+	}
+	if !state.Valid() {
+		writeError(w, http.StatusBadRequest, "state must be bot, pending, open or resolved")
+		return
+	}
+	cs, err := s.store.List(r.Context(), state, 500)
+	if err != nil {
+		s.storeError(w, err)
+		return
+	}
+	now := s.cfg.Now().UnixMilli()
+	items := make([]QueueItem, len(cs))
+	for i, c := range cs {
+		items[i] = QueueItem{Conversation: c, Waiting: max(0, now-c.PendingSince) / 1000}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"conversations": items})
+}
+
+func (s *Server) handleTranscript(w http.ResponseWriter, r *http.Request, agent string) {
+	id := r.PathValue("id")
+	c, err := s.store.Conversation(r.Context(), id)
+	if err != nil {
+		s.storeError(w, err)
+		return
+	}
+	after, _ := strconv.ParseInt(r.URL.Query().Get("after"), 10, 64)
+	ms, err := s.store.Messages(r.Context(), id, max(after, 0), 5000)
+	if err != nil {
+		s.storeError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"conversation": c, "messages": events(ms)})
+}
+
+func (s *Server) handleReply(w http.ResponseWriter, r *http.Request, agent string) {
+	var req struct {
+		ID   string `json:"id"`
+		Text string `json:"text"`
+	}
+	if !decode(w, r, &req) {
+		return
+	}
+	if strings.TrimSpace(req.Text) == "" {
+		writeError(w, http.StatusBadRequest, "text is empty")
+		return
+	}
+	if err := validText(req.Text); err != nil {
+		writeError(w, http.StatusBadRequest, "text "+err.Error())
+		return
+	}
+	if req.ID == "" {
+		var b [16]byte
+		rand.Read(b[:])
+		req.ID = "agent-" + hex.EncodeToString(b[:])
+	} else if len(req.ID) > maxIDLen {
+		writeError(w, http.StatusBadRequest, "id is longer than 128 bytes")
+		return
+	}
+	id := r.PathValue("id")
+	now := s.cfg.Now()
+	c, seq, err := s.store.Post(r.Context(), id, agent,
+		handoff.Message{ID: req.ID, Role: handoff.RoleAgent, Text: req.Text, TS: now.UnixMilli()}, now)
+	if err != nil {
+		s.storeError(w, err)
+		return
+	}
+	s.notify.notify(id)
+	s.log.Info("agent reply", "conversation", logID(id), "agent", agent, "seq", seq)
+	writeJSON(w, http.StatusOK, map[string]any{"id": req.ID, "seq": seq, "conversation": c})
+}
+
+func (s *Server) handleAssign(w http.ResponseWriter, r *http.Request, agent string) {
+	var req struct {
+		Agent string `json:"agent"`
+	}
+	if !decode(w, r, &req) {
+		return
+	}
+	if req.Agent == "" {
+		req.Agent = agent
+	}
+	if len(req.Agent) > maxNameLen || !utf8Printable(req.Agent) {
+		writeError(w, http.StatusBadRequest, "agent must be a printable name of at most 128 bytes")
+		return
+	}
+	id := r.PathValue("id")
+	c, err := s.store.Assign(r.Context(), id, req.Agent, s.cfg.Now())
+	if err != nil {
+		s.storeError(w, err)
+		return
+	}
+	s.notify.notify(id)
+	writeJSON(w, http.StatusOK, map[string]any{"conversation": c})
+}
+
+func (s *Server) handleResolve(w http.ResponseWriter, r *http.Request, agent string) {
+	id := r.PathValue("id")
+	c, err := s.store.Resolve(r.Context(), id, s.cfg.Now())
+	if err != nil {
+		s.storeError(w, err)
+		return
+	}
+	s.notify.notify(id)
+	s.log.Info("conversation resolved", "conversation", logID(id), "agent", agent)
+	writeJSON(w, http.StatusOK, map[string]any{"conversation": c})
+}
+
+func (s *Server) handleUnanswered(w http.ResponseWriter, r *http.Request, agent string) {
+	qs, err := s.store.Questions(r.Context(), "out_of_scope", 10000)
+	if err != nil {
+		s.storeError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"questions": len(qs), "groups": report.Unanswered(qs)})
+}
+
+func (s *Server) storeError(w http.ResponseWriter, err error) {
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		writeError(w, http.StatusNotFound, "no such conversation")
+	case errors.Is(err, store.ErrResolved):
+		writeError(w, http.StatusConflict, "conversation is resolved")
+	default:
+		s.log.Error("store", "err", err)
+		writeError(w, http.StatusServiceUnavailable, "store unavailable; retry")
+	}
+}

@@ -1,0 +1,228 @@
+package backend
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/lotse-chat/lotse/backend/store"
+)
+
+// notifier wakes everyone waiting on a conversation. A waiter takes the
+// conversation's channel before reading the store, so a change committed
+// between the read and the wait still wakes it.
+//
+// It works within one process. Several backend processes sharing one
+// PostgreSQL database would need LISTEN/NOTIFY to wake each other's
+// streams; until then a long-poll there sees another process's messages
+// when its wait ends, and an SSE stream at its next heartbeat.
+type notifier struct {
+	mu sync.Mutex
+	m  map[string]chan struct{}
+}
+
+func newNotifier() *notifier { return &notifier{m: map[string]chan struct{}{}} }
+
+// wait returns a channel closed at the next notify of id.
+func (n *notifier) wait(id string) <-chan struct{} {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	ch := n.m[id]
+	if ch == nil {
+		ch = make(chan struct{})
+		n.m[id] = ch
+	}
+	return ch
+}
+
+func (n *notifier) notify(id string) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if ch := n.m[id]; ch != nil {
+		close(ch)
+		delete(n.m, id)
+	}
+}
+
+// Event is one message as the visitor's stream carries it.
+type Event struct {
+	Seq  int64  `json:"seq"`
+	ID   string `json:"id"`
+	Role string `json:"role"`
+	Text string `json:"text"`
+	TS   int64  `json:"ts"`
+}
+
+// Events is the long-poll answer: the messages after the asked sequence
+// number and the conversation's state (bot, pending, open, resolved). The
+// edge and widget stop letting the bot answer once state is not bot.
+type Events struct {
+	Events []Event     `json:"events"`
+	State  store.State `json:"state"`
+}
+
+// Long-poll waits, and how many messages one answer or SSE round carries.
+const (
+	defaultWait = 25 * time.Second
+	maxWait     = 55 * time.Second
+	pageSize    = 500
+)
+
+func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
+	// The conversation ID is the capability, no cookies are involved, so any
+	// origin may read: the widget lives on the customer's site.
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	if r.Method == http.MethodOptions {
+		w.Header().Set("Access-Control-Allow-Headers", "Last-Event-ID, Accept")
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	id := r.PathValue("id")
+	if !validID(id) {
+		writeError(w, http.StatusNotFound, "no such conversation")
+		return
+	}
+	after, err := cursor(r)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	c, err := s.store.Conversation(r.Context(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		writeError(w, http.StatusNotFound, "no such conversation")
+		return
+	} else if err != nil {
+		writeError(w, http.StatusServiceUnavailable, "store unavailable; retry")
+		return
+	}
+	if r.Header.Get("Accept") == "text/event-stream" {
+		s.stream(w, r, id, after)
+		return
+	}
+	wait := defaultWait
+	if v := r.URL.Query().Get("wait"); v != "" {
+		sec, err := strconv.Atoi(v)
+		if err != nil || sec < 0 {
+			writeError(w, http.StatusBadRequest, "wait must be whole seconds >= 0")
+			return
+		}
+		wait = min(time.Duration(sec)*time.Second, maxWait)
+	}
+	s.longPoll(w, r, c, after, wait)
+}
+
+// cursor reads the sequence number the client has seen: the after
+// parameter, or Last-Event-ID when an EventSource reconnects, whichever is
+// larger.
+func cursor(r *http.Request) (int64, error) {
+	var after int64
+	for _, v := range []string{r.URL.Query().Get("after"), r.Header.Get("Last-Event-ID")} {
+		if v == "" {
+			continue
+		}
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 {
+			return 0, fmt.Errorf("after / Last-Event-ID must be a sequence number >= 0, not %q", v)
+		}
+		after = max(after, n)
+	}
+	return after, nil
+}
+
+// longPoll answers as soon as there are messages after the cursor, the
+// state differs from the client's "state" parameter, or anything changes
+// while waiting; else after wait with no events.
+func (s *Server) longPoll(w http.ResponseWriter, r *http.Request, c store.Conversation, after int64, wait time.Duration) {
+	ctx, cancel := context.WithTimeout(r.Context(), wait)
+	defer cancel()
+	known := store.State(r.URL.Query().Get("state"))
+	for waited := false; ; waited = true {
+		ch := s.notify.wait(c.ID)
+		ms, err := s.store.Messages(r.Context(), c.ID, after, pageSize)
+		if err == nil && waited {
+			c, err = s.store.Conversation(r.Context(), c.ID)
+		}
+		if err != nil {
+			writeError(w, http.StatusServiceUnavailable, "store unavailable; retry")
+			return
+		}
+		if len(ms) > 0 || waited || (known != "" && known != c.State) {
+			writeJSON(w, http.StatusOK, Events{Events: events(ms), State: c.State})
+			return
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			if r.Context().Err() != nil {
+				return // the client left
+			}
+			// Time is up: look once more, which also finds messages another
+			// backend process stored without waking this one.
+		}
+	}
+}
+
+func events(ms []store.Message) []Event {
+	es := make([]Event, len(ms))
+	for i, m := range ms {
+		es[i] = Event{Seq: m.Seq, ID: m.ID, Role: m.Role, Text: m.Text, TS: m.TS}
+	}
+	return es
+}
+
+// stream serves Server-Sent Events: each message as event "message" with
+// the sequence number as event id (so the browser's automatic reconnect
+// sends Last-Event-ID and resumes exactly after it), and each state change
+// as event "state" without id. Comment lines keep idle streams open.
+func (s *Server) stream(w http.ResponseWriter, r *http.Request, id string, after int64) {
+	rc := http.NewResponseController(w)
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Accel-Buffering", "no") // nginx: do not buffer the stream
+	w.WriteHeader(http.StatusOK)
+	fmt.Fprint(w, "retry: 2000\n\n")
+	heartbeat := time.NewTicker(s.cfg.Heartbeat)
+	defer heartbeat.Stop()
+	var state store.State
+	for {
+		ch := s.notify.wait(id)
+		ms, err := s.store.Messages(r.Context(), id, after, pageSize)
+		if err != nil {
+			return // the client reconnects with Last-Event-ID
+		}
+		for _, e := range events(ms) {
+			data, _ := json.Marshal(e)
+			fmt.Fprintf(w, "id: %d\nevent: message\ndata: %s\n\n", e.Seq, data)
+			after = e.Seq
+		}
+		c, err := s.store.Conversation(r.Context(), id)
+		if err != nil {
+			return
+		}
+		if c.State != state {
+			state = c.State
+			fmt.Fprintf(w, "event: state\ndata: {\"state\":%q}\n\n", state)
+		}
+		if err := rc.Flush(); err != nil {
+			return
+		}
+		if len(ms) == pageSize {
+			continue // more to send
+		}
+		select {
+		case <-ch:
+		case <-heartbeat.C:
+			if _, err := fmt.Fprint(w, ": ping\n\n"); err != nil {
+				return
+			}
+		case <-r.Context().Done():
+			return
+		}
+	}
+}

@@ -1,0 +1,291 @@
+// Package backend is Lotse's central backend: the signed inbox where the
+// edge hands conversations off, durable storage (package store), live
+// delivery of agent replies to the visitor's widget (Server-Sent Events or
+// long-poll), and the agent console.
+//
+// Server.Handler serves
+//
+//	POST /v1/inbox                              signed handoffs from the edge
+//	GET  /v1/health                             {"status":"ok"}
+//	GET  /v1/conversations/{id}/events?after=N  the visitor's live stream
+//	GET  /console                               the agent console page
+//	     /console/api/...                       its JSON API (signed-in agents)
+//
+// and can be mounted in another mux as it is.
+package backend
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/lotse-chat/lotse/backend/store"
+	"github.com/lotse-chat/lotse/handoff"
+)
+
+// Config configures a Server.
+type Config struct {
+	// Store holds the conversations. If nil, New opens PostgresDSN if set,
+	// else the SQLite file SQLitePath. The Server owns the store either way
+	// and closes it in Close.
+	Store       store.Store
+	SQLitePath  string
+	PostgresDSN string
+
+	// Secret is the Standard Webhooks secret ("whsec_<base64>" or any
+	// string) the edge signs handoffs with. Required.
+	Secret string
+	// AgentToken is the agents' password for the console and the bearer
+	// token for scripts. Required.
+	AgentToken string
+
+	// Logger receives operational logs; it never gets message text. Nil
+	// means slog.Default().
+	Logger *slog.Logger
+	// MaxBody limits a handoff's body in bytes; 0 means 64 KiB.
+	MaxBody int64
+	// Heartbeat is the interval of SSE comments that keep idle streams open
+	// through proxies; 0 means 15 s.
+	Heartbeat time.Duration
+	// Now is the clock; nil means time.Now. Tests set it.
+	Now func() time.Time
+}
+
+// Server is the backend. Create it with New.
+type Server struct {
+	cfg      Config
+	store    store.Store
+	key      []byte
+	log      *slog.Logger
+	notify   *notifier
+	sessions *sessions
+	mux      *http.ServeMux
+}
+
+// New checks cfg, opens the store if needed and returns a Server.
+func New(cfg Config) (*Server, error) {
+	if cfg.Secret == "" {
+		return nil, errors.New("backend: no webhook secret; set the secret the edge signs handoffs with")
+	}
+	if len(cfg.AgentToken) < 8 {
+		return nil, errors.New("backend: agent token missing or shorter than 8 characters")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.MaxBody <= 0 {
+		cfg.MaxBody = 64 << 10
+	}
+	if cfg.Heartbeat <= 0 {
+		cfg.Heartbeat = 15 * time.Second
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	st := cfg.Store
+	if st == nil {
+		var err error
+		switch {
+		case cfg.PostgresDSN != "":
+			st, err = store.OpenPostgres(context.Background(), cfg.PostgresDSN)
+		case cfg.SQLitePath != "":
+			st, err = store.OpenSQLite(cfg.SQLitePath)
+		default:
+			err = errors.New("backend: no database; set Store, SQLitePath or PostgresDSN")
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	s := &Server{cfg: cfg, store: st, key: handoff.SecretKey(cfg.Secret), log: cfg.Logger,
+		notify: newNotifier(), sessions: newSessions(cfg.Now)}
+	s.routes()
+	return s, nil
+}
+
+// Handler returns the HTTP handler of all the Server's routes.
+func (s *Server) Handler() http.Handler { return s.mux }
+
+// Store returns the Server's store, for reports and tools in the same
+// process.
+func (s *Server) Store() store.Store { return s.store }
+
+// Close closes the store. Open event streams end when their requests do.
+func (s *Server) Close() error { return s.store.Close() }
+
+func (s *Server) routes() {
+	m := http.NewServeMux()
+	m.HandleFunc("POST /v1/inbox", s.handleInbox)
+	m.HandleFunc("GET /v1/health", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	m.HandleFunc("GET /v1/conversations/{id}/events", s.handleEvents)
+	m.HandleFunc("OPTIONS /v1/conversations/{id}/events", s.handleEvents)
+	s.consoleRoutes(m)
+	s.mux = m
+}
+
+// Accept validates and durably stores a handoff, then wakes the
+// conversation's listeners. It is what POST /v1/inbox runs after checking
+// the signature, and what an edge in the same process calls directly. An
+// error wrapping ErrInvalid means the handoff itself is wrong (do not
+// retry); any other error means it was not stored (retry).
+func (s *Server) Accept(ctx context.Context, h handoff.Handoff) (handoff.Ack, error) {
+	if err := validate(h); err != nil {
+		return handoff.Ack{}, err
+	}
+	ack, err := s.store.Accept(ctx, h, s.cfg.Now())
+	if err != nil {
+		s.log.Error("handoff not stored", "conversation", logID(h.ConversationID), "err", err)
+		return handoff.Ack{}, fmt.Errorf("backend: storing handoff: %w", err)
+	}
+	if ack.Stored > 0 {
+		s.notify.notify(h.ConversationID)
+	}
+	s.log.Info("handoff stored", "conversation", logID(h.ConversationID), "bot", h.Bot,
+		"reason", h.Reason, "intent", h.Intent, "lang", h.Lang, "messages", len(h.Messages),
+		"stored", ack.Stored, "last_seq", ack.LastSeq)
+	return ack, nil
+}
+
+// ErrInvalid marks a handoff or request that is malformed.
+var ErrInvalid = errors.New("invalid")
+
+// Limits on what a handoff may hold.
+const (
+	maxIDLen       = 128
+	maxMessages    = 200
+	maxTextLen     = 16 << 10
+	maxNameLen     = 128
+	conversationOK = "letters, digits and ._:-"
+)
+
+func validate(h handoff.Handoff) error {
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("%w handoff: %s", ErrInvalid, fmt.Sprintf(format, args...))
+	}
+	if !validID(h.ConversationID) {
+		return bad("conversation_id must be 1 to %d %s", maxIDLen, conversationOK)
+	}
+	if h.Bot == "" || len(h.Bot) > maxNameLen {
+		return bad("bot must be 1 to %d bytes", maxNameLen)
+	}
+	if len(h.Reason) > maxNameLen || len(h.Intent) > maxNameLen || len(h.Lang) > 16 {
+		return bad("reason, intent or lang is too long")
+	}
+	if len(h.Messages) == 0 || len(h.Messages) > maxMessages {
+		return bad("messages must hold 1 to %d messages, not %d", maxMessages, len(h.Messages))
+	}
+	for i, m := range h.Messages {
+		switch {
+		case m.ID == "" || len(m.ID) > maxIDLen:
+			return bad("messages[%d].id must be 1 to %d bytes", i, maxIDLen)
+		case m.Role != handoff.RoleVisitor && m.Role != handoff.RoleBot:
+			// Agent messages come only from the console.
+			return bad("messages[%d].role is %q; the edge sends visitor or bot", i, m.Role)
+		}
+		if err := validText(m.Text); err != nil {
+			return bad("messages[%d].text %v", i, err)
+		}
+	}
+	return nil
+}
+
+func validText(text string) error {
+	switch {
+	case len(text) > maxTextLen:
+		return fmt.Errorf("is longer than %d bytes", maxTextLen)
+	case !utf8.ValidString(text):
+		return errors.New("is not valid UTF-8")
+	case strings.IndexByte(text, 0) >= 0:
+		// PostgreSQL cannot store NUL in text; refuse it everywhere alike.
+		return errors.New("contains a NUL character")
+	}
+	return nil
+}
+
+func validID(id string) bool {
+	if id == "" || len(id) > maxIDLen {
+		return false
+	}
+	for _, c := range []byte(id) {
+		ok := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
+			c == '-' || c == '_' || c == '.' || c == ':'
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// logID is what logs show of a conversation ID: the ID is the visitor's
+// capability to read the conversation, so logs carry only a hash prefix.
+func logID(id string) string {
+	sum := sha256.Sum256([]byte(id))
+	return hex.EncodeToString(sum[:6])
+}
+
+func (s *Server) handleInbox(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBody))
+	if err != nil {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			writeError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("body is larger than %d bytes", s.cfg.MaxBody))
+			return
+		}
+		writeError(w, http.StatusBadRequest, "cannot read body")
+		return
+	}
+	if err := handoff.Verify(s.key, r.Header.Get(handoff.HeaderID), r.Header.Get(handoff.HeaderTimestamp),
+		r.Header.Get(handoff.HeaderSignature), body, s.cfg.Now()); err != nil {
+		s.log.Warn("handoff refused", "remote", r.RemoteAddr, "err", err)
+		writeError(w, http.StatusUnauthorized, strings.TrimPrefix(err.Error(), "handoff: "))
+		return
+	}
+	var h handoff.Handoff
+	if err := json.Unmarshal(body, &h); err != nil {
+		writeError(w, http.StatusBadRequest, "body is not a handoff JSON object: "+jsonProblem(err))
+		return
+	}
+	ack, err := s.Accept(r.Context(), h)
+	switch {
+	case errors.Is(err, ErrInvalid):
+		writeError(w, http.StatusBadRequest, err.Error())
+	case err != nil:
+		writeError(w, http.StatusServiceUnavailable, "not stored; retry with the same message ids")
+	default:
+		writeJSON(w, http.StatusOK, ack)
+	}
+}
+
+// jsonProblem describes a JSON decoding error without quoting the input.
+func jsonProblem(err error) string {
+	if e, ok := errors.AsType[*json.SyntaxError](err); ok {
+		return fmt.Sprintf("syntax error at byte %d", e.Offset)
+	}
+	if e, ok := errors.AsType[*json.UnmarshalTypeError](err); ok {
+		return fmt.Sprintf("field %q must be %s, not %s", e.Field, e.Type, e.Value)
+	}
+	return "malformed JSON"
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
+
+// writeError answers {"error": msg}.
+func writeError(w http.ResponseWriter, status int, msg string) {
+	writeJSON(w, status, map[string]string{"error": msg})
+}

@@ -1,0 +1,90 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// migrations are the schema's versions, applied in order, each once, each
+// in its own transaction. Append new versions; never edit an applied one.
+// The SQL is common to SQLite and PostgreSQL. Times are Unix milliseconds.
+var migrations = []string{
+	1: `CREATE TABLE conversations (
+		id            TEXT PRIMARY KEY,
+		bot           TEXT NOT NULL,
+		state         TEXT NOT NULL CHECK (state IN ('bot', 'pending', 'open', 'resolved')),
+		reason        TEXT NOT NULL,
+		intent        TEXT NOT NULL,
+		lang          TEXT NOT NULL,
+		assignee      TEXT NOT NULL,
+		created       BIGINT NOT NULL,
+		updated       BIGINT NOT NULL,
+		pending_since BIGINT NOT NULL,
+		last_seq      BIGINT NOT NULL
+	);
+	CREATE INDEX conversations_queue ON conversations (state, pending_since);
+	CREATE TABLE messages (
+		conversation_id TEXT NOT NULL REFERENCES conversations (id),
+		seq             BIGINT NOT NULL,
+		id              TEXT NOT NULL,
+		role            TEXT NOT NULL,
+		text            TEXT NOT NULL,
+		ts              BIGINT NOT NULL,
+		PRIMARY KEY (conversation_id, seq),
+		UNIQUE (conversation_id, id)
+	);`,
+	// 2 marks the visitor message that caused a handoff with the reason,
+	// for the unanswered-questions report.
+	2: `ALTER TABLE messages ADD COLUMN handoff_reason TEXT NOT NULL DEFAULT '';
+	CREATE INDEX messages_handoff_reason ON messages (handoff_reason, ts) WHERE handoff_reason <> '';`,
+}
+
+// SchemaVersion is the newest schema version this package writes.
+const SchemaVersion = 2
+
+// migrate brings db's schema to SchemaVersion, recording each applied
+// version in schema_migrations. It refuses a database newer than this code.
+func migrate(ctx context.Context, db *sql.DB, d dialect) error {
+	for v := 1; v < len(migrations); v++ {
+		if err := migrateTo(ctx, db, d, v); err != nil {
+			return fmt.Errorf("schema migration %d: %w", v, err)
+		}
+	}
+	return nil
+}
+
+func migrateTo(ctx context.Context, db *sql.DB, d dialect, v int) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if d.lockMigrations != "" {
+		if _, err := tx.ExecContext(ctx, d.lockMigrations); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version BIGINT PRIMARY KEY, applied BIGINT NOT NULL)`); err != nil {
+		return err
+	}
+	var current int
+	if err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations").Scan(&current); err != nil {
+		return err
+	}
+	if current > SchemaVersion {
+		return fmt.Errorf("database schema is version %d, newer than this lotse (%d); upgrade lotse", current, SchemaVersion)
+	}
+	if current >= v {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, migrations[v]); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, applied) VALUES ($1, $2)", v, time.Now().UnixMilli()); err != nil {
+		return err
+	}
+	return tx.Commit()
+}

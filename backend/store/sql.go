@@ -1,0 +1,470 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"sync"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+	"github.com/lotse-chat/lotse/handoff"
+	_ "modernc.org/sqlite" // registers "sqlite"
+)
+
+// ErrClosed is returned by a write attempted after Close.
+var ErrClosed = errors.New("store: closed")
+
+// dialect holds what differs between SQLite and PostgreSQL. The queries
+// themselves are shared: both accept $N placeholders, ON CONFLICT and
+// partial indexes.
+type dialect struct {
+	name string
+	// forUpdate locks the selected conversation row until commit. SQLite
+	// needs no row lock: it has one writer at a time.
+	forUpdate string
+	// lockMigrations serializes migrations of several processes sharing
+	// one database; SQLite's BEGIN IMMEDIATE does that already.
+	lockMigrations string
+}
+
+var (
+	sqliteDialect   = dialect{name: "sqlite"}
+	postgresDialect = dialect{name: "postgres", forUpdate: " FOR UPDATE", lockMigrations: "SELECT pg_advisory_xact_lock(7072617)"}
+)
+
+// sqlStore implements Store over database/sql.
+type sqlStore struct {
+	d dialect
+	w *sql.DB // writes
+	r *sql.DB // reads; the same as w for PostgreSQL
+
+	// SQLite only: writes queue here and one goroutine commits them in
+	// groups (group commit), because SQLite has a single writer and each
+	// commit costs an fsync.
+	queue   chan *writeReq
+	quit    chan struct{}
+	stopped chan struct{}
+	once    sync.Once
+}
+
+type writeReq struct {
+	fn   func(tx *sql.Tx) error
+	done chan error
+}
+
+// maxBatch bounds how many writes share one SQLite transaction.
+const maxBatch = 128
+
+// OpenSQLite opens (creating if needed) the SQLite database file at path
+// and brings its schema up to date.
+//
+// The database runs in WAL mode with synchronous=FULL: every commit is
+// fsynced before the write returns. synchronous=NORMAL would already keep
+// acknowledged data across a killed process (the WAL is written before
+// commit returns; only the fsync is deferred), but not across a power cut
+// or kernel panic, and the backend promises that nothing acknowledged is
+// lost. Group commit pays for the fsync: concurrent writes share one.
+func OpenSQLite(path string) (Store, error) {
+	if path == "" {
+		return nil, errors.New("store: empty SQLite path; give a file name such as lotse.db")
+	}
+	q := url.Values{}
+	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(10000)", "foreign_keys(1)"} {
+		q.Add("_pragma", p)
+	}
+	q.Set("_txlock", "immediate")
+	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
+	w, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("store: open SQLite %s: %w", path, err)
+	}
+	// One writer connection: SQLite allows one writer at a time anyway, and
+	// a single connection keeps the group commit's ordering simple.
+	w.SetMaxOpenConns(1)
+	q.Add("_pragma", "query_only(1)")
+	r, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?"+q.Encode())
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("store: open SQLite %s: %w", path, err)
+	}
+	r.SetMaxOpenConns(8)
+	s := &sqlStore{d: sqliteDialect, w: w, r: r,
+		queue: make(chan *writeReq, 4*maxBatch), quit: make(chan struct{}), stopped: make(chan struct{})}
+	if err := migrate(context.Background(), w, s.d); err != nil {
+		w.Close()
+		r.Close()
+		return nil, fmt.Errorf("store: SQLite %s: %w", path, err)
+	}
+	go s.commitLoop()
+	return s, nil
+}
+
+// OpenPostgres connects to the PostgreSQL database at dsn (a URL such as
+// postgres://user@host:5432/db or key=value pairs) and brings its schema up
+// to date. Several backend processes may share one database.
+func OpenPostgres(ctx context.Context, dsn string) (Store, error) {
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("store: PostgreSQL DSN: %w", err)
+	}
+	db.SetMaxOpenConns(32)
+	db.SetMaxIdleConns(32)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: cannot reach PostgreSQL (check the DSN and that the server runs): %w", err)
+	}
+	if err := migrate(ctx, db, postgresDialect); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: PostgreSQL: %w", err)
+	}
+	return &sqlStore{d: postgresDialect, w: db, r: db}, nil
+}
+
+// Close stops the group committer and closes the database.
+func (s *sqlStore) Close() error {
+	s.once.Do(func() {
+		if s.quit != nil {
+			close(s.quit)
+			<-s.stopped
+		}
+	})
+	err := s.w.Close()
+	if s.r != s.w {
+		err = errors.Join(err, s.r.Close())
+	}
+	return err
+}
+
+// write runs fn in a transaction and returns once it committed. On
+// PostgreSQL each call is its own transaction; on SQLite calls queue for the
+// group committer.
+func (s *sqlStore) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	if s.queue == nil {
+		tx, err := s.w.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		if err := fn(tx); err != nil {
+			tx.Rollback()
+			return err
+		}
+		return tx.Commit()
+	}
+	r := &writeReq{fn: fn, done: make(chan error, 1)}
+	select {
+	case s.queue <- r:
+	case <-s.quit:
+		return ErrClosed
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	select {
+	case err := <-r.done:
+		return err
+	case <-s.stopped:
+		select {
+		case err := <-r.done:
+			return err
+		default:
+			return ErrClosed
+		}
+	case <-ctx.Done():
+		// The write may still commit; the caller treats it as not
+		// acknowledged and its retry is deduplicated.
+		return ctx.Err()
+	}
+}
+
+// commitLoop takes queued writes and commits them in groups. Each write runs
+// inside a savepoint, so one failing write rolls back alone; if the commit
+// fails, every write of the group fails and none is acknowledged.
+func (s *sqlStore) commitLoop() {
+	defer close(s.stopped)
+	batch := make([]*writeReq, 0, maxBatch)
+	for {
+		batch = batch[:0]
+		select {
+		case r := <-s.queue:
+			batch = append(batch, r)
+		case <-s.quit:
+			return
+		}
+	fill:
+		for len(batch) < maxBatch {
+			select {
+			case r := <-s.queue:
+				batch = append(batch, r)
+			default:
+				break fill
+			}
+		}
+		s.commitBatch(batch)
+	}
+}
+
+func (s *sqlStore) commitBatch(batch []*writeReq) {
+	ctx := context.Background()
+	errs := make([]error, len(batch))
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err == nil {
+		for i, r := range batch {
+			errs[i] = savepoint(ctx, tx, r.fn)
+		}
+		err = tx.Commit()
+	}
+	for i, r := range batch {
+		if err != nil {
+			r.done <- fmt.Errorf("store: commit: %w", err)
+			continue
+		}
+		r.done <- errs[i]
+	}
+}
+
+func savepoint(ctx context.Context, tx *sql.Tx, fn func(*sql.Tx) error) error {
+	if _, err := tx.ExecContext(ctx, "SAVEPOINT w"); err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		if _, rerr := tx.ExecContext(ctx, "ROLLBACK TO w"); rerr != nil {
+			return errors.Join(err, rerr)
+		}
+		tx.ExecContext(ctx, "RELEASE w")
+		return err
+	}
+	_, err := tx.ExecContext(ctx, "RELEASE w")
+	return err
+}
+
+const convColumns = "id, bot, state, reason, intent, lang, assignee, created, updated, pending_since, last_seq"
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanConv(row scanner) (Conversation, error) {
+	var c Conversation
+	err := row.Scan(&c.ID, &c.Bot, &c.State, &c.Reason, &c.Intent, &c.Lang, &c.Assignee,
+		&c.Created, &c.Updated, &c.PendingSince, &c.LastSeq)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, ErrNotFound
+	}
+	return c, err
+}
+
+// lockConv reads a conversation inside a write transaction, locking its row
+// on PostgreSQL so that sequence numbers are handed out one at a time.
+func (s *sqlStore) lockConv(tx *sql.Tx, id string) (Conversation, error) {
+	return scanConv(tx.QueryRow("SELECT "+convColumns+" FROM conversations WHERE id = $1"+s.d.forUpdate, id))
+}
+
+const insertMessage = `INSERT INTO messages (conversation_id, seq, id, role, text, ts, handoff_reason)
+VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (conversation_id, id) DO NOTHING`
+
+// Accept implements Store.
+func (s *sqlStore) Accept(ctx context.Context, h handoff.Handoff, now time.Time) (handoff.Ack, error) {
+	var ack handoff.Ack
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		ack = handoff.Ack{ConversationID: h.ConversationID}
+		t := millis(now)
+		if _, err := tx.Exec(`INSERT INTO conversations (`+convColumns+`)
+			VALUES ($1, $2, 'bot', '', '', '', '', $3, $3, 0, 0) ON CONFLICT (id) DO NOTHING`,
+			h.ConversationID, h.Bot, t); err != nil {
+			return err
+		}
+		c, err := s.lockConv(tx, h.ConversationID)
+		if err != nil {
+			return err
+		}
+		// The question that caused the handoff is the newest visitor
+		// message; it feeds the unanswered-questions report.
+		question := -1
+		if c.State == StateBot || c.State == StateResolved {
+			for i := len(h.Messages) - 1; i >= 0; i-- {
+				if h.Messages[i].Role == handoff.RoleVisitor {
+					question = i
+					break
+				}
+			}
+		}
+		last := c.LastSeq
+		for i, m := range h.Messages {
+			reason := ""
+			if i == question {
+				reason = h.Reason
+			}
+			res, err := tx.Exec(insertMessage, h.ConversationID, last+1, m.ID, m.Role, m.Text, m.TS, reason)
+			if err != nil {
+				return err
+			}
+			if n, err := res.RowsAffected(); err != nil {
+				return err
+			} else if n == 1 {
+				last++
+				ack.Stored++
+			}
+		}
+		ack.LastSeq = last
+		// A retried handoff stores nothing and must not reopen a
+		// conversation an agent resolved meanwhile.
+		if c.State == StateBot || (c.State == StateResolved && ack.Stored > 0) {
+			_, err = tx.Exec(`UPDATE conversations SET state = 'pending', reason = $2, intent = $3, lang = $4,
+				assignee = '', pending_since = $5, updated = $5, last_seq = $6 WHERE id = $1`,
+				h.ConversationID, h.Reason, h.Intent, h.Lang, t, last)
+		} else {
+			_, err = tx.Exec(`UPDATE conversations SET updated = $2, last_seq = $3 WHERE id = $1`,
+				h.ConversationID, t, last)
+		}
+		return err
+	})
+	if err != nil {
+		return handoff.Ack{}, err
+	}
+	return ack, nil
+}
+
+// Post implements Store.
+func (s *sqlStore) Post(ctx context.Context, id, agent string, m handoff.Message, now time.Time) (Conversation, int64, error) {
+	var (
+		c   Conversation
+		seq int64
+	)
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var err error
+		if c, err = s.lockConv(tx, id); err != nil {
+			return err
+		}
+		if c.State == StateResolved {
+			return ErrResolved
+		}
+		res, err := tx.Exec(insertMessage, id, c.LastSeq+1, m.ID, m.Role, m.Text, m.TS, "")
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 1 {
+			c.LastSeq++
+			seq = c.LastSeq
+		} else if err := tx.QueryRow("SELECT seq FROM messages WHERE conversation_id = $1 AND id = $2", id, m.ID).Scan(&seq); err != nil {
+			return err
+		}
+		if c.Assignee == "" {
+			c.Assignee = agent
+		}
+		c.State, c.Updated = StateOpen, millis(now)
+		_, err = tx.Exec("UPDATE conversations SET state = $2, assignee = $3, updated = $4, last_seq = $5 WHERE id = $1",
+			id, c.State, c.Assignee, c.Updated, c.LastSeq)
+		return err
+	})
+	if err != nil {
+		return Conversation{}, 0, err
+	}
+	return c, seq, nil
+}
+
+// Assign implements Store.
+func (s *sqlStore) Assign(ctx context.Context, id, agent string, now time.Time) (Conversation, error) {
+	return s.setState(ctx, id, func(c *Conversation) error {
+		if c.State == StateResolved {
+			return ErrResolved
+		}
+		c.State, c.Assignee = StateOpen, agent
+		return nil
+	}, now)
+}
+
+// Resolve implements Store.
+func (s *sqlStore) Resolve(ctx context.Context, id string, now time.Time) (Conversation, error) {
+	return s.setState(ctx, id, func(c *Conversation) error {
+		c.State = StateResolved
+		return nil
+	}, now)
+}
+
+func (s *sqlStore) setState(ctx context.Context, id string, change func(*Conversation) error, now time.Time) (Conversation, error) {
+	var c Conversation
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var err error
+		if c, err = s.lockConv(tx, id); err != nil {
+			return err
+		}
+		if err := change(&c); err != nil {
+			return err
+		}
+		c.Updated = millis(now)
+		_, err = tx.Exec("UPDATE conversations SET state = $2, assignee = $3, updated = $4 WHERE id = $1",
+			id, c.State, c.Assignee, c.Updated)
+		return err
+	})
+	if err != nil {
+		return Conversation{}, err
+	}
+	return c, nil
+}
+
+// Conversation implements Store.
+func (s *sqlStore) Conversation(ctx context.Context, id string) (Conversation, error) {
+	return scanConv(s.r.QueryRowContext(ctx, "SELECT "+convColumns+" FROM conversations WHERE id = $1", id))
+}
+
+// Messages implements Store.
+func (s *sqlStore) Messages(ctx context.Context, id string, after int64, limit int) ([]Message, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT seq, id, role, text, ts FROM messages
+		WHERE conversation_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`, id, after, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ms []Message
+	for rows.Next() {
+		var m Message
+		if err := rows.Scan(&m.Seq, &m.ID, &m.Role, &m.Text, &m.TS); err != nil {
+			return nil, err
+		}
+		ms = append(ms, m)
+	}
+	return ms, rows.Err()
+}
+
+// List implements Store.
+func (s *sqlStore) List(ctx context.Context, state State, limit int) ([]Conversation, error) {
+	order := "pending_since, id"
+	if state == StateResolved {
+		order = "updated DESC, id"
+	}
+	rows, err := s.r.QueryContext(ctx, "SELECT "+convColumns+" FROM conversations WHERE state = $1 ORDER BY "+order+" LIMIT $2", state, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var cs []Conversation
+	for rows.Next() {
+		c, err := scanConv(rows)
+		if err != nil {
+			return nil, err
+		}
+		cs = append(cs, c)
+	}
+	return cs, rows.Err()
+}
+
+// Questions implements Store.
+func (s *sqlStore) Questions(ctx context.Context, reason string, limit int) ([]string, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT text FROM messages WHERE handoff_reason = $1
+		ORDER BY ts DESC, conversation_id, seq LIMIT $2`, reason, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var qs []string
+	for rows.Next() {
+		var q string
+		if err := rows.Scan(&q); err != nil {
+			return nil, err
+		}
+		qs = append(qs, q)
+	}
+	return qs, rows.Err()
+}

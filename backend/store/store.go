@@ -1,0 +1,108 @@
+// Package store keeps handed-off conversations and their messages durably,
+// in SQLite (embedded, the default) or PostgreSQL.
+//
+// Both databases run the same SQL through database/sql: SQLite through the
+// pure-Go driver modernc.org/sqlite, PostgreSQL through pgx. Every write is
+// one transaction, and a method that writes returns only after its
+// transaction committed, so whatever a caller acknowledges is on disk.
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/lotse-chat/lotse/handoff"
+)
+
+// State is where a conversation stands.
+type State string
+
+// Conversation states. A conversation moves bot -> pending (handed off) ->
+// open (an agent took it) -> resolved; a visitor writing into a resolved
+// conversation makes it pending again. Once a conversation has left bot, the
+// bot never answers in it again.
+const (
+	StateBot      State = "bot"
+	StatePending  State = "pending"
+	StateOpen     State = "open"
+	StateResolved State = "resolved"
+)
+
+// Valid reports whether s is one of the four states.
+func (s State) Valid() bool {
+	switch s {
+	case StateBot, StatePending, StateOpen, StateResolved:
+		return true
+	}
+	return false
+}
+
+// Conversation is one conversation's header.
+type Conversation struct {
+	ID       string `json:"id"`
+	Bot      string `json:"bot"`
+	State    State  `json:"state"`
+	Reason   string `json:"reason"`
+	Intent   string `json:"intent"`
+	Lang     string `json:"lang"`
+	Assignee string `json:"assignee"`
+	// Created, Updated and PendingSince are Unix milliseconds. PendingSince
+	// is when the conversation was last handed off, for the queue's waiting
+	// time.
+	Created      int64 `json:"created"`
+	Updated      int64 `json:"updated"`
+	PendingSince int64 `json:"pending_since"`
+	// LastSeq is the sequence number of the newest message.
+	LastSeq int64 `json:"last_seq"`
+}
+
+// Message is a stored message: a handoff.Message with its place in the
+// conversation. Seq counts from 1 within each conversation without gaps.
+type Message struct {
+	Seq  int64  `json:"seq"`
+	ID   string `json:"id"`
+	Role string `json:"role"`
+	Text string `json:"text"`
+	TS   int64  `json:"ts"`
+}
+
+// Errors returned by the store.
+var (
+	ErrNotFound = errors.New("store: no such conversation")
+	ErrResolved = errors.New("store: conversation is resolved")
+)
+
+// Store is what the backend needs from a database. Methods are safe for
+// concurrent use. Writes are durable when they return nil.
+type Store interface {
+	// Accept stores a handoff: it creates the conversation if new, moves it
+	// to pending if it was with the bot or resolved, and appends the
+	// messages whose IDs the conversation does not hold yet, in order.
+	// Retrying a handoff stores nothing twice.
+	Accept(ctx context.Context, h handoff.Handoff, now time.Time) (handoff.Ack, error)
+	// Post appends one message written by agent (an agent's reply) to a
+	// conversation that is not resolved, assigns the conversation to agent if
+	// it has no assignee and opens it if pending. A message ID already stored
+	// is not stored again; seq is then that message's number. It returns
+	// ErrNotFound or ErrResolved.
+	Post(ctx context.Context, id, agent string, m handoff.Message, now time.Time) (c Conversation, seq int64, err error)
+	// Assign gives a conversation that is not resolved to agent and opens it.
+	Assign(ctx context.Context, id, agent string, now time.Time) (Conversation, error)
+	// Resolve closes a conversation.
+	Resolve(ctx context.Context, id string, now time.Time) (Conversation, error)
+	// Conversation returns one conversation's header, or ErrNotFound.
+	Conversation(ctx context.Context, id string) (Conversation, error)
+	// Messages returns up to limit messages with seq > after, in order.
+	Messages(ctx context.Context, id string, after int64, limit int) ([]Message, error)
+	// List returns up to limit conversations in state, longest waiting first.
+	List(ctx context.Context, state State, limit int) ([]Conversation, error)
+	// Questions returns the text of up to limit visitor messages that caused
+	// a handoff for reason, newest first.
+	Questions(ctx context.Context, reason string, limit int) ([]string, error)
+	// Close releases the database.
+	Close() error
+}
+
+// millis returns t in Unix milliseconds, the unit of every stored time.
+func millis(t time.Time) int64 { return t.UnixMilli() }

@@ -1,0 +1,364 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/lotse-chat/lotse/handoff"
+)
+
+// stores runs test against every database this machine offers: SQLite
+// always, PostgreSQL when LOTSE_TEST_POSTGRES_DSN names a server (CI starts
+// one with scripts/backend/postgres.sh).
+func stores(t *testing.T, test func(t *testing.T, s Store)) {
+	t.Run("sqlite", func(t *testing.T) {
+		s, err := OpenSQLite(filepath.Join(t.TempDir(), "lotse.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		test(t, s)
+	})
+	t.Run("postgres", func(t *testing.T) {
+		test(t, openTestPostgres(t))
+	})
+}
+
+var t0 = time.Unix(1_800_000_000, 0)
+
+// conv returns a conversation ID unique to the test, so that PostgreSQL
+// tests sharing one database do not see each other's rows.
+func conv(t *testing.T, name string) string {
+	return fmt.Sprintf("%s-%d-%s", strings.ReplaceAll(t.Name(), "/", "-"), time.Now().UnixNano(), name)
+}
+
+func msg(id, role, text string) handoff.Message {
+	return handoff.Message{ID: id, Role: role, Text: text, TS: t0.UnixMilli()}
+}
+
+func TestAcceptCreatesPendingConversation(t *testing.T) {
+	stores(t, func(t *testing.T, s Store) {
+		ctx := context.Background()
+		id := conv(t, "a")
+		h := handoff.Handoff{ConversationID: id, Bot: "demo", Reason: "out_of_scope", Intent: "weather", Lang: "en",
+			Messages: []handoff.Message{msg("m1", "visitor", "hello"), msg("m2", "bot", "hi"), msg("m3", "visitor", "what is the weather")}}
+		ack, err := s.Accept(ctx, h, t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := (handoff.Ack{ConversationID: id, Stored: 3, LastSeq: 3}); ack != want {
+			t.Errorf("Accept = %+v, want %+v", ack, want)
+		}
+		c, err := s.Conversation(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := Conversation{ID: id, Bot: "demo", State: StatePending, Reason: "out_of_scope", Intent: "weather", Lang: "en",
+			Created: t0.UnixMilli(), Updated: t0.UnixMilli(), PendingSince: t0.UnixMilli(), LastSeq: 3}
+		if c != want {
+			t.Errorf("Conversation = %+v\nwant %+v", c, want)
+		}
+		ms, err := s.Messages(ctx, id, 1, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ms) != 2 || ms[0].Seq != 2 || ms[0].ID != "m2" || ms[1].Text != "what is the weather" {
+			t.Errorf("Messages after 1 = %+v", ms)
+		}
+	})
+}
+
+func TestAcceptIsIdempotent(t *testing.T) {
+	stores(t, func(t *testing.T, s Store) {
+		ctx := context.Background()
+		id := conv(t, "a")
+		h := handoff.Handoff{ConversationID: id, Bot: "demo", Reason: "out_of_scope",
+			Messages: []handoff.Message{msg("m1", "visitor", "one")}}
+		for i := range 3 {
+			ack, err := s.Accept(ctx, h, t0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := map[bool]int{true: 1, false: 0}[i == 0]; ack.Stored != want || ack.LastSeq != 1 {
+				t.Errorf("attempt %d: Accept = %+v, want stored %d, last_seq 1", i, ack, want)
+			}
+		}
+		// A later handoff repeating m1 and adding m2 stores only m2.
+		h.Messages = append(h.Messages, msg("m2", "visitor", "two"))
+		ack, err := s.Accept(ctx, h, t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ack.Stored != 1 || ack.LastSeq != 2 {
+			t.Errorf("Accept with one new message = %+v", ack)
+		}
+		ms, _ := s.Messages(ctx, id, 0, 10)
+		if len(ms) != 2 {
+			t.Errorf("stored %d messages, want 2: %+v", len(ms), ms)
+		}
+	})
+}
+
+func TestStateTransitions(t *testing.T) {
+	stores(t, func(t *testing.T, s Store) {
+		ctx := context.Background()
+		id := conv(t, "a")
+		if _, err := s.Accept(ctx, handoff.Handoff{ConversationID: id, Bot: "demo", Reason: "personal_data",
+			Messages: []handoff.Message{msg("m1", "visitor", "my IBAN is ...")}}, t0); err != nil {
+			t.Fatal(err)
+		}
+		c, seq, err := s.Post(ctx, id, "alice", msg("a1", "agent", "I can help"), t0.Add(time.Minute))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.State != StateOpen || c.Assignee != "alice" || seq != 2 || c.LastSeq != 2 {
+			t.Errorf("after reply: %+v seq %d, want open, alice, seq 2", c, seq)
+		}
+		// A retried reply is not stored twice and keeps its number.
+		if _, seq, err := s.Post(ctx, id, "alice", msg("a1", "agent", "I can help"), t0); err != nil || seq != 2 {
+			t.Errorf("retried reply: seq %d, err %v; want 2, nil", seq, err)
+		}
+		if c, err = s.Assign(ctx, id, "bob", t0); err != nil || c.Assignee != "bob" || c.State != StateOpen {
+			t.Errorf("Assign = %+v, %v", c, err)
+		}
+		if c, err = s.Resolve(ctx, id, t0); err != nil || c.State != StateResolved {
+			t.Errorf("Resolve = %+v, %v", c, err)
+		}
+		if _, _, err := s.Post(ctx, id, "bob", msg("a2", "agent", "late"), t0); !errors.Is(err, ErrResolved) {
+			t.Errorf("reply to resolved: err %v, want ErrResolved", err)
+		}
+		if _, err := s.Assign(ctx, id, "bob", t0); !errors.Is(err, ErrResolved) {
+			t.Errorf("assign resolved: err %v, want ErrResolved", err)
+		}
+		// Retrying the first handoff stores nothing and leaves it resolved.
+		if _, err := s.Accept(ctx, handoff.Handoff{ConversationID: id, Bot: "demo", Reason: "personal_data",
+			Messages: []handoff.Message{msg("m1", "visitor", "my IBAN is ...")}}, t0); err != nil {
+			t.Fatal(err)
+		}
+		if c, _ := s.Conversation(ctx, id); c.State != StateResolved {
+			t.Errorf("retried handoff changed state to %s", c.State)
+		}
+		// The visitor writing again reopens it for the queue.
+		later := t0.Add(time.Hour)
+		if _, err := s.Accept(ctx, handoff.Handoff{ConversationID: id, Bot: "demo", Reason: "out_of_scope",
+			Messages: []handoff.Message{msg("m9", "visitor", "one more thing")}}, later); err != nil {
+			t.Fatal(err)
+		}
+		c, _ = s.Conversation(ctx, id)
+		if c.State != StatePending || c.Assignee != "" || c.Reason != "out_of_scope" || c.PendingSince != later.UnixMilli() {
+			t.Errorf("after new visitor message: %+v", c)
+		}
+	})
+}
+
+func TestNotFound(t *testing.T) {
+	stores(t, func(t *testing.T, s Store) {
+		ctx := context.Background()
+		id := conv(t, "missing")
+		if _, err := s.Conversation(ctx, id); !errors.Is(err, ErrNotFound) {
+			t.Errorf("Conversation: %v, want ErrNotFound", err)
+		}
+		if _, _, err := s.Post(ctx, id, "a", msg("x", "agent", "x"), t0); !errors.Is(err, ErrNotFound) {
+			t.Errorf("Post: %v, want ErrNotFound", err)
+		}
+		if _, err := s.Resolve(ctx, id, t0); !errors.Is(err, ErrNotFound) {
+			t.Errorf("Resolve: %v, want ErrNotFound", err)
+		}
+	})
+}
+
+// TestTextVerbatim stores SQL metacharacters, markup and odd Unicode and
+// expects every byte back.
+func TestTextVerbatim(t *testing.T) {
+	texts := []string{
+		`'; DROP TABLE messages; --`,
+		`Robert'); DELETE FROM conversations WHERE ('1'='1`,
+		`$1 $2 ? ?1 :name @x %s \x00 \\`,
+		`<script>alert(1)</script><img src=x onerror=alert(2)>`,
+		"Grüße 👋 \u202e rtl",
+		strings.Repeat("long ", 2000),
+	}
+	stores(t, func(t *testing.T, s Store) {
+		ctx := context.Background()
+		id := conv(t, `o'brien";--`)
+		var ms []handoff.Message
+		for i, text := range texts {
+			ms = append(ms, msg(fmt.Sprintf("m%d'\"", i), "visitor", text))
+		}
+		if _, err := s.Accept(ctx, handoff.Handoff{ConversationID: id, Bot: "b'", Reason: "out_of_scope", Messages: ms}, t0); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.Messages(ctx, id, 0, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != len(texts) {
+			t.Fatalf("stored %d messages, want %d", len(got), len(texts))
+		}
+		for i, m := range got {
+			if want := strings.ToValidUTF8(texts[i], ""); m.Text != texts[i] && m.Text != want {
+				t.Errorf("message %d: got %q, want %q", i, m.Text, texts[i])
+			}
+		}
+	})
+}
+
+func TestListAndQuestions(t *testing.T) {
+	stores(t, func(t *testing.T, s Store) {
+		ctx := context.Background()
+		reason := conv(t, "reason") // unique reason keeps shared databases apart
+		var ids []string
+		for i := range 3 {
+			id := conv(t, fmt.Sprint(i))
+			ids = append(ids, id)
+			h := handoff.Handoff{ConversationID: id, Bot: "demo", Reason: reason, Messages: []handoff.Message{
+				msg("v1", "visitor", "earlier question"), msg("b1", "bot", "answer"), msg("v2", "visitor", fmt.Sprintf("question %d", i))}}
+			if _, err := s.Accept(ctx, h, t0.Add(time.Duration(i)*time.Second)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// A follow-up in an already pending conversation is not a new question.
+		if _, err := s.Accept(ctx, handoff.Handoff{ConversationID: ids[0], Bot: "demo", Reason: reason,
+			Messages: []handoff.Message{msg("v3", "visitor", "follow-up")}}, t0); err != nil {
+			t.Fatal(err)
+		}
+		qs, err := s.Questions(ctx, reason, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Join(qs, "|") != "question 0|question 1|question 2" && len(qs) != 3 {
+			t.Errorf("Questions = %q", qs)
+		}
+		for _, q := range qs {
+			if !strings.HasPrefix(q, "question ") {
+				t.Errorf("Questions holds %q, want only the handoff questions", q)
+			}
+		}
+		if _, err := s.Resolve(ctx, ids[1], t0); err != nil {
+			t.Fatal(err)
+		}
+		pending, err := s.List(ctx, StatePending, 10000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var mine []string
+		for _, c := range pending {
+			if strings.HasPrefix(c.ID, conv(t, "")[:len(t.Name())]) && c.Reason == reason {
+				mine = append(mine, c.ID)
+			}
+		}
+		if len(mine) != 2 || mine[0] != ids[0] || mine[1] != ids[2] {
+			t.Errorf("pending = %q, want %q (oldest first)", mine, []string{ids[0], ids[2]})
+		}
+	})
+}
+
+// TestConcurrentAccept posts many handoffs at once, several into the same
+// conversations, and checks that sequence numbers have no gaps or repeats.
+func TestConcurrentAccept(t *testing.T) {
+	stores(t, func(t *testing.T, s Store) {
+		ctx := context.Background()
+		const convs, perConv, workers = 4, 50, 8
+		ids := make([]string, convs)
+		for i := range ids {
+			ids[i] = conv(t, fmt.Sprint(i))
+		}
+		var wg sync.WaitGroup
+		errs := make(chan error, workers)
+		for range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for n := range perConv * convs {
+					// Every worker sends every message: each is stored once.
+					id := ids[n%convs]
+					h := handoff.Handoff{ConversationID: id, Bot: "demo", Reason: "out_of_scope",
+						Messages: []handoff.Message{msg(fmt.Sprint("m", n), "visitor", "x")}}
+					if _, err := s.Accept(ctx, h, t0); err != nil {
+						errs <- err
+						return
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Fatal(err)
+		}
+		total := 0
+		for _, id := range ids {
+			ms, err := s.Messages(ctx, id, 0, 10000)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, m := range ms {
+				if m.Seq != int64(i+1) {
+					t.Fatalf("%s: message %d has seq %d", id, i, m.Seq)
+				}
+			}
+			total += len(ms)
+		}
+		if total != perConv*convs {
+			t.Errorf("stored %d messages, want %d", total, perConv*convs)
+		}
+	})
+}
+
+func TestReopenKeepsSchema(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "lotse.db")
+	s, err := OpenSQLite(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := s.Accept(ctx, handoff.Handoff{ConversationID: "c", Bot: "demo", Reason: "out_of_scope",
+		Messages: []handoff.Message{msg("m1", "visitor", "x")}}, t0); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if s, err = OpenSQLite(path); err != nil {
+		t.Fatalf("reopen: %v", err)
+	}
+	defer s.Close()
+	if c, err := s.Conversation(ctx, "c"); err != nil || c.LastSeq != 1 {
+		t.Errorf("after reopen: %+v, %v", c, err)
+	}
+}
+
+func TestOpenSQLiteErrors(t *testing.T) {
+	if _, err := OpenSQLite(""); err == nil {
+		t.Error("OpenSQLite(\"\") succeeded")
+	}
+	if _, err := OpenSQLite(filepath.Join(t.TempDir(), "no", "such", "dir", "x.db")); err == nil {
+		t.Error("OpenSQLite in a missing directory succeeded")
+	}
+	bad := filepath.Join(t.TempDir(), "not.db")
+	os.WriteFile(bad, []byte("this is not a database file, just text that is long enough............................................"), 0o600)
+	if _, err := OpenSQLite(bad); err == nil {
+		t.Error("OpenSQLite on a text file succeeded")
+	}
+}
+
+// openTestPostgres opens the PostgreSQL database named by
+// LOTSE_TEST_POSTGRES_DSN, or skips the test saying how to get one.
+func openTestPostgres(t *testing.T) Store {
+	t.Helper()
+	dsn := os.Getenv("LOTSE_TEST_POSTGRES_DSN")
+	if dsn == "" {
+		t.Skip("LOTSE_TEST_POSTGRES_DSN is unset, so PostgreSQL is not tested; run eval \"$(scripts/backend/postgres.sh)\" first")
+	}
+	s, err := OpenPostgres(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}

@@ -1,0 +1,98 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/lotse-chat/lotse/backend"
+)
+
+func runBackend(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("backend", "[--addr HOST:PORT] [--db FILE | --postgres DSN] --secret WHSEC [--agent-token T]", stderr)
+	addr := fs.String("addr", "127.0.0.1:8081", "listen address")
+	db := fs.String("db", "lotse.db", "SQLite database file (created if missing)")
+	pg := fs.String("postgres", os.Getenv("LOTSE_POSTGRES_DSN"), "PostgreSQL DSN; used instead of --db when set (env LOTSE_POSTGRES_DSN)")
+	secret := fs.String("secret", os.Getenv("LOTSE_WEBHOOK_SECRET"), "webhook secret the edge signs handoffs with, whsec_<base64> (env LOTSE_WEBHOOK_SECRET); generated and printed when unset")
+	token := fs.String("agent-token", os.Getenv("LOTSE_AGENT_TOKEN"), "agents' console password and API bearer token (env LOTSE_AGENT_TOKEN); generated and printed when unset")
+	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "lotse backend: unexpected argument %q\n", fs.Arg(0))
+		fs.Usage()
+		return errUsage
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+		return fmt.Errorf("--log-level %q: want debug, info, warn or error", *logLevel)
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	if *secret == "" {
+		*secret = "whsec_" + base64.StdEncoding.EncodeToString(randomBytes(24))
+		fmt.Fprintf(stdout, "webhook secret (give it to the edge): %s\n", *secret)
+	}
+	if *token == "" {
+		*token = hex.EncodeToString(randomBytes(16))
+		fmt.Fprintf(stdout, "agent token (console password): %s\n", *token)
+	}
+	cfg := backend.Config{Secret: *secret, AgentToken: *token, Logger: log, PostgresDSN: *pg}
+	if *pg == "" {
+		cfg.SQLitePath = *db
+	}
+	srv, err := backend.New(cfg)
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", *addr, err)
+	}
+	where := "SQLite " + *db
+	if *pg != "" {
+		where = "PostgreSQL"
+	}
+	fmt.Fprintf(stdout, "lotse backend on http://%s (%s)\n  inbox    POST http://%[1]s/v1/inbox\n  console  http://%[1]s/console\n", ln.Addr(), where)
+	hs := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		// No WriteTimeout: event streams and long-polls stay open.
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return nil
+}
+
+func randomBytes(n int) []byte {
+	b := make([]byte, n)
+	rand.Read(b)
+	return b
+}
