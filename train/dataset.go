@@ -1,6 +1,9 @@
 package train
 
 import (
+	"cmp"
+	"slices"
+
 	"github.com/lotse-chat/lotse/bot"
 	"github.com/lotse-chat/lotse/internal/features"
 	"github.com/lotse-chat/lotse/internal/linear"
@@ -49,7 +52,11 @@ func newDataset(b *bot.Bot, tok *tokenize.Tokenizer, cfg features.Config) *datas
 		}
 		ds.x = append(ds.x, fs)
 	}
-	ds.idf = make([]uint8, cfg.Dim())
+	ds.cfg.Bits = bitsFor(len(df), cfg.Bits)
+	if ds.cfg.Bits < cfg.Bits {
+		df = fold(ds.x, ds.cfg.Bits)
+	}
+	ds.idf = make([]uint8, ds.cfg.Dim())
 	for i := range ds.idf {
 		ds.idf[i] = features.QuantizeIDF(df[uint32(i)], len(texts))
 	}
@@ -80,4 +87,42 @@ func (ds *dataset) problem(idx ...int) *linear.Problem {
 		p.Y = append(p.Y, ds.y[i])
 	}
 	return p
+}
+
+// bitsFor sizes the hash space for a bot with distinct features: about
+// four buckets a feature keeps collisions rare (about one in five features
+// shares a bucket), and a small bot then gets a small model: the idf table
+// and row index grow with the hash space, not with the bot.
+func bitsFor(distinct int, most uint8) uint8 {
+	bits := uint8(12)
+	for bits < most && 1<<bits < 4*distinct {
+		bits++
+	}
+	return bits
+}
+
+// fold maps every example's buckets into the smaller space of bits (the
+// low bits of the hash, so the result equals extracting with that many
+// bits), merging buckets that now coincide, and returns the new document
+// frequencies.
+func fold(x [][]features.Feature, bits uint8) map[uint32]int {
+	mask := uint32(1)<<bits - 1
+	folded := map[uint32]int{}
+	for i, fs := range x {
+		for j := range fs {
+			fs[j].Index &= mask
+		}
+		slices.SortFunc(fs, func(a, b features.Feature) int { return cmp.Compare(a.Index, b.Index) })
+		out := fs[:0]
+		for _, f := range fs {
+			if n := len(out); n > 0 && out[n-1].Index == f.Index {
+				out[n-1].Value += f.Value
+				continue
+			}
+			out = append(out, f)
+			folded[f.Index]++
+		}
+		x[i] = out
+	}
+	return folded
 }

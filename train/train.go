@@ -20,6 +20,7 @@ import (
 	"github.com/lotse-chat/lotse/internal/linear"
 	"github.com/lotse-chat/lotse/internal/modelfile"
 	"github.com/lotse-chat/lotse/internal/tokenize"
+	"github.com/lotse-chat/lotse/lexicon"
 )
 
 // Options tune training. The zero value is the recommended setting.
@@ -32,6 +33,11 @@ type Options struct {
 	Seed uint64
 	// C is the SVM's inverse regularization strength (default 1).
 	C float64
+	// Lexicon, when not nil, adds a translation of every example (German
+	// to English and English to German) to the same intent, so that a bot
+	// written mostly in one language answers visitors in the other. Only
+	// training uses it; the model file holds no dictionary.
+	Lexicon *lexicon.Lexicon
 }
 
 func (o Options) withDefaults() Options {
@@ -82,6 +88,7 @@ func Train(b *bot.Bot, opts Options) ([]byte, *Report, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("train: tokenizer of record: %w", err)
 	}
+	b = expand(b, opts.Lexicon, tok)
 	ds := newDataset(b, tok, features.Default)
 	cv := crossValidate(ds, opts)
 	cal := calibrate(cv, ds)
