@@ -1,20 +1,13 @@
 package main
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
-	"net/http"
 	"os"
-	"os/signal"
-	"syscall"
-	"time"
 
 	"github.com/lotse-chat/lotse/backend"
 )
@@ -35,11 +28,10 @@ func runBackend(args []string, stdout, stderr io.Writer) error {
 		fs.Usage()
 		return errUsage
 	}
-	var level slog.Level
-	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
-		return fmt.Errorf("--log-level %q: want debug, info, warn or error", *logLevel)
+	log, err := newLogger(*logLevel, stderr)
+	if err != nil {
+		return err
 	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 	if *secret == "" {
 		*secret = "whsec_" + base64.StdEncoding.EncodeToString(randomBytes(24))
 		fmt.Fprintf(stdout, "webhook secret (give it to the edge): %s\n", *secret)
@@ -66,29 +58,7 @@ func runBackend(args []string, stdout, stderr io.Writer) error {
 		where = "PostgreSQL"
 	}
 	fmt.Fprintf(stdout, "lotse backend on http://%s (%s)\n  inbox    POST http://%[1]s/v1/inbox\n  console  http://%[1]s/console\n", ln.Addr(), where)
-	hs := &http.Server{
-		Handler:           srv.Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		// No WriteTimeout: event streams and long-polls stay open.
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	log.Info("shutting down")
-	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := hs.Shutdown(sctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
-		return err
-	}
-	return nil
+	return serveUntilSignal(ln, srv.Handler(), log)
 }
 
 func randomBytes(n int) []byte {

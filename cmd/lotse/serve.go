@@ -1,0 +1,223 @@
+package main
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	lotse "github.com/lotse-chat/lotse"
+	"github.com/lotse-chat/lotse/backend"
+	"github.com/lotse-chat/lotse/bot"
+	"github.com/lotse-chat/lotse/edge"
+	"github.com/lotse-chat/lotse/train"
+)
+
+// modelAsset is the name the widget fetches the model by.
+const modelAsset = "model.lotse"
+
+func runServe(args []string, stdout, stderr io.Writer) error {
+	flags := newFlags("serve", "[--addr HOST:PORT] [--bot BOT] [--db FILE | --postgres DSN] [--agent-token T]", stderr)
+	addr := flags.String("addr", "127.0.0.1:8080", "listen address")
+	botPath := flags.String("bot", "testdata/bots/demo", "bot file or directory, trained at start-up")
+	db := flags.String("db", "lotse.db", "SQLite database file (created if missing)")
+	pg := flags.String("postgres", os.Getenv("LOTSE_POSTGRES_DSN"), "PostgreSQL DSN; used instead of --db when set (env LOTSE_POSTGRES_DSN)")
+	token := flags.String("agent-token", os.Getenv("LOTSE_AGENT_TOKEN"), "agents' console password and API bearer token (env LOTSE_AGENT_TOKEN); generated and printed when unset")
+	assets := flags.String("assets", "build", "directory with the browser engine (engine.wasm, wasm_exec.js from make wasm)")
+	widgetDir := flags.String("widget", "widget", "directory with widget.js and the demo page")
+	logLevel := flags.String("log-level", "info", "log level: debug, info, warn or error")
+	if err := parse(flags, args); err != nil {
+		return err
+	}
+	if flags.NArg() > 0 {
+		fmt.Fprintf(stderr, "lotse serve: unexpected argument %q\n", flags.Arg(0))
+		flags.Usage()
+		return errUsage
+	}
+	log, err := newLogger(*logLevel, stderr)
+	if err != nil {
+		return err
+	}
+	if *token == "" {
+		*token = hex.EncodeToString(randomBytes(16))
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", *addr, err)
+	}
+	origin := "http://" + ln.Addr().String()
+	h, closeAll, err := newServeHandler(serveConfig{
+		origin: origin, bot: *botPath, db: *db, postgres: *pg, token: *token,
+		assets: *assets, widget: *widgetDir, log: log,
+	}, stdout)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer closeAll()
+	printServeURLs(stdout, origin, *token, *db, *pg != "")
+	return serveUntilSignal(ln, h, log)
+}
+
+// serveConfig is what lotse serve composes.
+type serveConfig struct {
+	origin                string // where the server is reached, http://host:port
+	bot, db, postgres     string
+	token, assets, widget string
+	log                   *slog.Logger
+}
+
+// newServeHandler trains the bot and builds the one-origin handler of lotse
+// serve: edge, backend, console, assets and demo page. close releases the
+// database.
+func newServeHandler(c serveConfig, stdout io.Writer) (h http.Handler, close func() error, err error) {
+	model, data, err := trainBot(c.bot, stdout)
+	if err != nil {
+		return nil, nil, err
+	}
+	// The edge signs handoffs for the backend as it would across the
+	// internet; in one process a fresh secret per run is enough.
+	secret := "whsec_" + base64.StdEncoding.EncodeToString(randomBytes(24))
+	bcfg := backend.Config{Secret: secret, AgentToken: c.token, Logger: c.log, PostgresDSN: c.postgres}
+	if c.postgres == "" {
+		bcfg.SQLitePath = c.db
+	}
+	back, err := backend.New(bcfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	files := layers{extra: map[string][]byte{modelAsset: data}, dirs: []fs.FS{os.DirFS(c.widget), os.DirFS(c.assets)}}
+	edgeH, err := edge.New(edge.Config{
+		Model: model, BackendURL: c.origin + backendPrefix, Secret: secret,
+		AllowedOrigins: []string{c.origin}, Assets: files, Logger: c.log,
+		// One visitor on localhost plus the browser tests: the edge's
+		// per-client limit is for the internet, not for the demo.
+		RateLimit: edge.Rate{Burst: 600, Per: time.Minute},
+	})
+	if err != nil {
+		back.Close()
+		return nil, nil, err
+	}
+	if _, err := fs.Stat(files, "engine.wasm"); err != nil {
+		fmt.Fprintf(stdout, "note: %s has no engine.wasm (run make wasm): the widget answers through the edge only\n", c.assets)
+	}
+	return serveMux(edgeH, back, files), back.Close, nil
+}
+
+// backendPrefix is where lotse serve mounts the backend's own API, so that
+// its /v1/... routes do not collide with the edge's.
+const backendPrefix = "/backend"
+
+// serveMux routes one origin the way a deployment splits hosts: the edge
+// answers the widget (/v1/..., assets), the backend takes handoffs under
+// /backend and serves the console.
+func serveMux(edgeH http.Handler, back *backend.Server, files fs.FS) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle(backendPrefix+"/", http.StripPrefix(backendPrefix, back.Handler()))
+	mux.Handle("/console", back.Handler())
+	mux.Handle("/console/", back.Handler())
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		page, err := fs.ReadFile(files, "demo.html")
+		if err != nil {
+			http.Error(w, "demo page missing: widget/demo.html", http.StatusNotFound)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write(page)
+	})
+	mux.Handle("/", edgeH)
+	return mux
+}
+
+// trainBot loads and trains the bot at path.
+func trainBot(path string, stdout io.Writer) (*lotse.Model, []byte, error) {
+	b, err := bot.Load(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, fmt.Errorf("%w\n(lotse serve trains the demo bot from testdata/bots/demo: run it from the repository root, or pass --bot)", err)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	data, rep, err := train.Train(b, train.Options{})
+	if err != nil {
+		return nil, nil, err
+	}
+	model, err := lotse.Load(data)
+	if err != nil {
+		return nil, nil, err
+	}
+	fmt.Fprintf(stdout, "trained %s (%s): %d intents, %d examples in %s\n", b.Name, filepath.Clean(path), rep.Intents, rep.Examples, rep.Duration.Round(time.Millisecond))
+	return model, data, nil
+}
+
+func printServeURLs(w io.Writer, origin, token, db string, postgres bool) {
+	store := "SQLite " + db
+	if postgres {
+		store = "PostgreSQL"
+	}
+	fmt.Fprintf(w, `lotse serve on %[1]s (%[3]s)
+  demo page   %[1]s/
+  console     %[1]s/console   (agent token: %[2]s)
+  health      %[1]s/v1/health
+Press Ctrl-C to stop.
+`, origin, token, store)
+}
+
+// layers is a read-only file system: in-memory files first, then each
+// directory in order. Missing directories are skipped, so lotse serve runs
+// before make wasm, answering through the edge only.
+type layers struct {
+	extra map[string][]byte
+	dirs  []fs.FS
+}
+
+// ReadFile implements fs.ReadFileFS.
+func (l layers) ReadFile(name string) ([]byte, error) {
+	if b, ok := l.extra[name]; ok {
+		return b, nil
+	}
+	for _, d := range l.dirs {
+		if b, err := fs.ReadFile(d, name); err == nil {
+			return b, nil
+		}
+	}
+	return nil, &fs.PathError{Op: "read", Path: name, Err: fs.ErrNotExist}
+}
+
+// Open implements fs.FS.
+func (l layers) Open(name string) (fs.File, error) {
+	if b, ok := l.extra[name]; ok {
+		return &memFile{Reader: bytes.NewReader(b), name: name, size: int64(len(b))}, nil
+	}
+	for _, d := range l.dirs {
+		if f, err := d.Open(name); err == nil {
+			return f, nil
+		}
+	}
+	return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+}
+
+// memFile is an in-memory file of layers.
+type memFile struct {
+	*bytes.Reader
+	name string
+	size int64
+}
+
+func (f *memFile) Stat() (fs.FileInfo, error) { return f, nil }
+func (f *memFile) Close() error               { return nil }
+func (f *memFile) Name() string               { return f.name }
+func (f *memFile) Size() int64                { return f.size }
+func (f *memFile) Mode() fs.FileMode          { return 0o444 }
+func (f *memFile) ModTime() time.Time         { return time.Time{} }
+func (f *memFile) IsDir() bool                { return false }
+func (f *memFile) Sys() any                   { return nil }

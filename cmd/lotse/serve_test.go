@@ -1,0 +1,87 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestServe drives the lotse serve composition through real HTTP: a FAQ
+// answered by the edge, an out-of-scope handoff delivered signed to the
+// backend and queued in the console, the demo page and the model asset.
+func TestServe(t *testing.T) {
+	ts := httptest.NewUnstartedServer(nil)
+	origin := "http://" + ts.Listener.Addr().String()
+	h, closeAll, err := newServeHandler(serveConfig{
+		origin: origin, bot: "../../testdata/bots/demo", db: filepath.Join(t.TempDir(), "lotse.db"),
+		token: "agent-token-1", assets: t.TempDir(), widget: "../../widget",
+		log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeAll()
+	ts.Config.Handler = h
+	ts.Start()
+	defer ts.Close()
+
+	var reply struct{ Action, Intent, Reason string }
+	post(t, origin+"/v1/chat", `{"conversation_id":"c0ffee00c0ffee00c0ffee00c0ffee01","message_id":"m1","text":"when is my payment due"}`, &reply)
+	if reply.Action != "answer" || reply.Intent != "payment_due_date" {
+		t.Fatalf("FAQ reply = %+v", reply)
+	}
+	var ack struct {
+		Status string
+		Stored int
+	}
+	post(t, origin+"/v1/handoff", `{"conversation_id":"c0ffee00c0ffee00c0ffee00c0ffee01","message_id":"m2","reason":"out_of_scope","lang":"en",
+		"messages":[{"id":"m2","role":"visitor","text":"what is the weather in Berlin","ts":1}]}`, &ack)
+	if ack.Stored != 1 {
+		t.Fatalf("handoff ack = %+v, want one stored message", ack)
+	}
+	req, _ := http.NewRequest("GET", origin+"/console/api/conversations?state=pending", nil)
+	req.Header.Set("Authorization", "Bearer agent-token-1")
+	var queue struct{ Conversations []struct{ ID, Reason string } }
+	do(t, req, &queue)
+	if len(queue.Conversations) != 1 || queue.Conversations[0].Reason != "out_of_scope" {
+		t.Fatalf("console queue = %+v", queue)
+	}
+	for path, ctype := range map[string]string{"/": "text/html", "/model.lotse": "", "/v1/health": "application/json"} {
+		resp, err := http.Get(origin + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), ctype) {
+			t.Errorf("GET %s = %d %s", path, resp.StatusCode, resp.Header.Get("Content-Type"))
+		}
+	}
+}
+
+func post(t *testing.T, url, body string, out any) {
+	t.Helper()
+	req, _ := http.NewRequest("POST", url, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	do(t, req, out)
+}
+
+func do(t *testing.T, req *http.Request, out any) {
+	t.Helper()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode >= 300 {
+		t.Fatalf("%s %s = %d %s", req.Method, req.URL.Path, resp.StatusCode, b)
+	}
+	if err := json.Unmarshal(b, out); err != nil {
+		t.Fatalf("%s %s: %v in %s", req.Method, req.URL.Path, err, b)
+	}
+}
