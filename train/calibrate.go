@@ -9,23 +9,9 @@ import (
 )
 
 // crossValidate returns out-of-fold scores: for each example, the class
-// scores of a model trained on the other folds. Folds are stratified by
-// class, so that every intent is trained on in every fold.
+// scores of a model trained on the other folds.
 func crossValidate(ds *dataset, o Options) [][]float64 {
-	fold := make([]int, len(ds.y))
-	byClass := make([][]int, ds.classes)
-	for i, c := range ds.y {
-		byClass[c] = append(byClass[c], i)
-	}
-	rng := rand.New(rand.NewPCG(o.Seed, 0x5eed))
-	next := 0
-	for _, idx := range byClass {
-		rng.Shuffle(len(idx), func(i, j int) { idx[i], idx[j] = idx[j], idx[i] })
-		for _, i := range idx {
-			fold[i] = next % o.Folds
-			next++ // continue across classes so small classes spread over folds
-		}
-	}
+	fold := foldsOf(ds, o)
 	scores := make([][]float64, len(ds.y))
 	for f := range o.Folds {
 		var trainIdx, testIdx []int
@@ -43,6 +29,35 @@ func crossValidate(ds *dataset, o Options) [][]float64 {
 		}
 	}
 	return scores
+}
+
+// foldsOf assigns each example a fold. Folds are stratified by class, so
+// that every intent is trained on in every fold, and whole groups (an
+// example and its translations) go to one fold.
+func foldsOf(ds *dataset, o Options) []int {
+	groupClass := map[int]int{}
+	var byClass = make([][]int, ds.classes)
+	for i, g := range ds.group {
+		if _, ok := groupClass[g]; !ok {
+			groupClass[g] = ds.y[i]
+			byClass[ds.y[i]] = append(byClass[ds.y[i]], g)
+		}
+	}
+	rng := rand.New(rand.NewPCG(o.Seed, 0x5eed))
+	groupFold := map[int]int{}
+	next := 0
+	for _, gs := range byClass {
+		rng.Shuffle(len(gs), func(i, j int) { gs[i], gs[j] = gs[j], gs[i] })
+		for _, g := range gs {
+			groupFold[g] = next % o.Folds
+			next++ // continue across classes so small classes spread over folds
+		}
+	}
+	fold := make([]int, len(ds.group))
+	for i, g := range ds.group {
+		fold[i] = groupFold[g]
+	}
+	return fold
 }
 
 // calibration is what cross-validation decides about the model.

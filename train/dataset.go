@@ -17,40 +17,56 @@ type dataset struct {
 	cfg      features.Config
 	x        [][]features.Feature // local indexes
 	y        []int
+	group    []int
 	classes  int
 	oosClass bool
 	idf      []uint8  // per bucket
 	bucket   []uint32 // local index -> bucket
 }
 
-func newDataset(b *bot.Bot, tok *tokenize.Tokenizer, cfg features.Config) *dataset {
-	ds := &dataset{cfg: cfg, classes: len(b.Intents), oosClass: len(b.OutOfScope) > 0}
-	var texts []string
+// sample is one training text with its class and group. A translation
+// shares its original's group, so that cross-validation keeps the two in
+// one fold: a held-out example whose translation was trained on would make
+// the confidences look better than they are.
+type sample struct {
+	text         string
+	class, group int
+}
+
+// samples lists the bot's examples; the out_of_scope examples, if any, form
+// the class after the last intent.
+func samples(b *bot.Bot) []sample {
+	var out []sample
 	for i, in := range b.Intents {
 		for _, ex := range in.Examples {
-			texts = append(texts, ex)
-			ds.y = append(ds.y, i)
+			out = append(out, sample{ex, i, len(out)})
 		}
 	}
-	if ds.oosClass {
-		for _, ex := range b.OutOfScope {
-			texts = append(texts, ex)
-			ds.y = append(ds.y, ds.classes)
-		}
+	for _, ex := range b.OutOfScope {
+		out = append(out, sample{ex, len(b.Intents), len(out)})
+	}
+	return out
+}
+
+func newDataset(ss []sample, intents int, oosClass bool, tok *tokenize.Tokenizer, cfg features.Config) *dataset {
+	ds := &dataset{cfg: cfg, classes: intents, oosClass: oosClass}
+	if oosClass {
 		ds.classes++
 	}
 	ext := features.NewExtractor(cfg)
 	local := map[uint32]uint32{}
 	df := map[uint32]int{}
 	var words, pieces []string
-	for _, t := range texts {
-		words = tok.Words(words[:0], t)
-		pieces = tok.Tokens(pieces[:0], t)
+	for _, s := range ss {
+		words = tok.Words(words[:0], s.text)
+		pieces = tok.Tokens(pieces[:0], s.text)
 		fs := append([]features.Feature(nil), ext.Counts(words, pieces)...)
 		for _, f := range fs {
 			df[f.Index]++
 		}
 		ds.x = append(ds.x, fs)
+		ds.y = append(ds.y, s.class)
+		ds.group = append(ds.group, s.group)
 	}
 	ds.cfg.Bits = bitsFor(len(df), cfg.Bits)
 	if ds.cfg.Bits < cfg.Bits {
@@ -58,7 +74,7 @@ func newDataset(b *bot.Bot, tok *tokenize.Tokenizer, cfg features.Config) *datas
 	}
 	ds.idf = make([]uint8, ds.cfg.Dim())
 	for i := range ds.idf {
-		ds.idf[i] = features.QuantizeIDF(df[uint32(i)], len(texts))
+		ds.idf[i] = features.QuantizeIDF(df[uint32(i)], len(ss))
 	}
 	for _, fs := range ds.x {
 		features.Weigh(fs, ds.idf)

@@ -11,7 +11,6 @@ package train
 
 import (
 	"errors"
-	"fmt"
 	"time"
 
 	lotse "github.com/lotse-chat/lotse"
@@ -33,10 +32,11 @@ type Options struct {
 	Seed uint64
 	// C is the SVM's inverse regularization strength (default 1).
 	C float64
-	// Lexicon, when not nil, adds a translation of every example (German
-	// to English and English to German) to the same intent, so that a bot
-	// written mostly in one language answers visitors in the other. Only
-	// training uses it; the model file holds no dictionary.
+	// Lexicon, when not nil, adds word-by-word translations (German to
+	// English and back) of the examples of intents that have fewer than
+	// three examples in the other language, so that a bot written mostly in
+	// one language answers visitors in the other. Only training uses it;
+	// the model file holds no dictionary.
 	Lexicon *lexicon.Lexicon
 }
 
@@ -84,12 +84,9 @@ func Train(b *bot.Bot, opts Options) ([]byte, *Report, error) {
 	if len(b.Languages) == 0 {
 		return nil, nil, errors.New("train: the bot declares no languages")
 	}
-	tok, err := tokenize.Load(tokenize.RecordJSON())
-	if err != nil {
-		return nil, nil, fmt.Errorf("train: tokenizer of record: %w", err)
-	}
-	b = expand(b, opts.Lexicon, tok)
-	ds := newDataset(b, tok, features.Default)
+	tok := tokenize.Record()
+	ss := expand(samples(b), b, opts.Lexicon, tok)
+	ds := newDataset(ss, len(b.Intents), len(b.OutOfScope) > 0, tok, features.Default)
 	cv := crossValidate(ds, opts)
 	cal := calibrate(cv, ds)
 	w := linear.Train(ds.problem(), solverParams(opts))

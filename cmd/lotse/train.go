@@ -11,18 +11,25 @@ import (
 	"time"
 
 	"github.com/lotse-chat/lotse/bot"
+	"github.com/lotse-chat/lotse/lexicon"
 	"github.com/lotse-chat/lotse/train"
 )
 
 func runTrain(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("train", "BOT -o MODEL.lotse [--folds N] [--seed S] [--json]\n\n"+
+	fs := newFlags("train", "BOT -o MODEL.lotse [--folds N] [--seed S] [--lexicon PATH] [--json]\n\n"+
 		"Trains a model from a bot file (bot.yaml, Rasa nlu.yml or FAQ .csv) and writes\n"+
 		"it to MODEL.lotse. Training is deterministic: the same bot and flags give the\n"+
 		"same bytes. The out-of-scope threshold and the confidence calibration come\n"+
-		"from cross-validation over the bot's own examples.", stderr)
+		"from cross-validation over the bot's own examples.\n\n"+
+		"--lexicon adds word-by-word German<->English translations of the examples of\n"+
+		"intents that have fewer than three examples in the other language, for bots\n"+
+		"written mostly in one language. It reads the Ding dictionary of Debian's\n"+
+		"trans-de-en package (apt-get install trans-de-en; "+lexicon.DefaultPath+")\n"+
+		"at training time only; the model holds no dictionary.", stderr)
 	out := fs.String("o", "", "model file to write (required)")
 	folds := fs.Int("folds", 0, "cross-validation folds (0: the trainer's default)")
 	seed := fs.Uint64("seed", 0, "seed of the cross-validation split (0: the trainer's default)")
+	lexPath := fs.String("lexicon", "", "German-English dictionary in the Ding format, e.g. "+lexicon.DefaultPath+" (default: none)")
 	asJSON := fs.Bool("json", false, "print the training report as JSON")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
@@ -40,8 +47,14 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	opts := train.Options{Folds: *folds, Seed: *seed}
+	if *lexPath != "" {
+		if opts.Lexicon, err = lexicon.Load(*lexPath); err != nil {
+			return err
+		}
+	}
 	start := time.Now()
-	model, rep, err := train.Train(b, train.Options{Folds: *folds, Seed: *seed})
+	model, rep, err := train.Train(b, opts)
 	if err != nil {
 		return fmt.Errorf("training %s: %w", pos[0], err)
 	}

@@ -62,7 +62,7 @@ func (e *Extractor) Counts(words, pieces []string) []Feature {
 	e.hashes = e.hashes[:0]
 	prev := ""
 	for _, w := range words {
-		if !isWord(w) {
+		if !IsWord(w) {
 			prev = ""
 			continue
 		}
@@ -74,7 +74,7 @@ func (e *Extractor) Counts(words, pieces []string) []Feature {
 		e.chars(w)
 	}
 	for _, p := range pieces {
-		if isWord(p) {
+		if IsWord(p) {
 			e.add(hash2(kindPiece, p, ""))
 		}
 	}
@@ -112,7 +112,9 @@ func (e *Extractor) chars(w string) {
 	}
 }
 
-func isWord(s string) bool {
+// IsWord reports whether a token has a letter or digit, telling words from
+// the punctuation tokens of the tokenizer.
+func IsWord(s string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c >= 0x80 {
