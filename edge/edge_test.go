@@ -1,0 +1,596 @@
+package edge_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/lotse-chat/lotse"
+	"github.com/lotse-chat/lotse/backend"
+	"github.com/lotse-chat/lotse/bot"
+	"github.com/lotse-chat/lotse/edge"
+	"github.com/lotse-chat/lotse/handoff"
+	"github.com/lotse-chat/lotse/train"
+)
+
+// model is the demo bot, trained once for all tests.
+var model *lotse.Model
+
+func TestMain(m *testing.M) {
+	b, err := bot.Load("../testdata/bots/demo")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "loading the demo bot:", err)
+		os.Exit(1)
+	}
+	data, _, err := train.Train(b, train.Options{})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "training the demo bot:", err)
+		os.Exit(1)
+	}
+	if model, err = lotse.Load(data); err != nil {
+		fmt.Fprintln(os.Stderr, "loading the demo model:", err)
+		os.Exit(1)
+	}
+	os.Exit(m.Run())
+}
+
+const (
+	secret  = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+	allowed = "https://shop.example"
+	iban    = "DE89370400440532013000"
+)
+
+// clock is a settable time source for rate limits.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// fixture is an edge in front of a real backend (SQLite in a temp dir),
+// reached over loopback HTTP. Front, if set, sees each inbox request first
+// and may answer it itself (to simulate failures).
+type fixture struct {
+	edge    *edge.Handler
+	backend *backend.Server
+	inbox   atomic.Int32 // requests that reached the backend's inbox
+	logs    *bytes.Buffer
+	sleeps  []time.Duration
+	clock   *clock
+}
+
+type frontFunc func(w http.ResponseWriter, r *http.Request, n int32) bool
+
+func newFixture(t *testing.T, mod func(*edge.Config), front frontFunc) *fixture {
+	t.Helper()
+	f := &fixture{logs: &bytes.Buffer{}, clock: &clock{now: time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)}}
+	srv, err := backend.New(backend.Config{SQLitePath: filepath.Join(t.TempDir(), "lotse.db"),
+		Secret: secret, AgentToken: "agent-token-123",
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	f.backend = srv
+	bh := srv.Handler()
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/v1/inbox" {
+			n := f.inbox.Add(1)
+			if front != nil && front(w, r, n) {
+				return
+			}
+		}
+		bh.ServeHTTP(w, r)
+	}))
+	t.Cleanup(ts.Close)
+	var mu sync.Mutex
+	cfg := edge.Config{
+		Model:          model,
+		BackendURL:     ts.URL,
+		Secret:         secret,
+		AllowedOrigins: []string{allowed},
+		RateLimit:      edge.Rate{Burst: 1000, Per: time.Minute},
+		Assets:         os.DirFS("testdata/assets"),
+		Logger:         slog.New(slog.NewJSONHandler(f.logs, nil)),
+		Sleep:          func(d time.Duration) { mu.Lock(); f.sleeps = append(f.sleeps, d); mu.Unlock() },
+		Retry:          edge.Retry{Attempts: 3, Backoff: 100 * time.Millisecond, Timeout: 2 * time.Second},
+	}
+	if mod != nil {
+		mod(&cfg)
+	}
+	h, err := edge.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.edge = h
+	return f
+}
+
+// do sends one request to the edge and returns the recorded response.
+func (f *fixture) do(method, target, body string, header ...string) *httptest.ResponseRecorder {
+	r := httptest.NewRequest(method, target, strings.NewReader(body))
+	r.RemoteAddr = "192.0.2.1:4711"
+	for i := 0; i+1 < len(header); i += 2 {
+		r.Header.Set(header[i], header[i+1])
+	}
+	w := httptest.NewRecorder()
+	f.edge.ServeHTTP(w, r)
+	return w
+}
+
+func chatBody(conv, msg, text string) string {
+	b, _ := json.Marshal(edge.ChatRequest{ConversationID: conv, MessageID: msg, Text: text})
+	return string(b)
+}
+
+func handoffBody(conv, msg string, texts ...string) string {
+	req := edge.HandoffRequest{ConversationID: conv, MessageID: msg}
+	for i, t := range texts {
+		req.Messages = append(req.Messages, handoff.Message{ID: fmt.Sprintf("%s-%d", msg, i), Role: handoff.RoleVisitor, Text: t, TS: 1})
+	}
+	b, _ := json.Marshal(req)
+	return string(b)
+}
+
+type reply struct {
+	Action string `json:"action"`
+	Intent string `json:"intent"`
+	Reason string `json:"reason"`
+	Answer string `json:"answer"`
+}
+
+type errorBody struct {
+	Error edge.Error `json:"error"`
+}
+
+func decode[T any](t *testing.T, w *httptest.ResponseRecorder) T {
+	t.Helper()
+	var v T
+	if err := json.Unmarshal(w.Body.Bytes(), &v); err != nil {
+		t.Fatalf("response %d %q is not JSON: %v", w.Code, w.Body, err)
+	}
+	return v
+}
+
+func TestChat(t *testing.T) {
+	f := newFixture(t, nil, nil)
+	tests := []struct {
+		text, action, intent, reason string
+	}{
+		{"wann muss ich zahlen", "answer", "payment_due_date", ""},
+		{"Meine IBAN ist " + iban, "handoff", "", "personal_data"},
+		{"what is the weather in Berlin tomorrow", "handoff", "", "out_of_scope"},
+	}
+	for i, tt := range tests {
+		w := f.do("POST", "/v1/chat", chatBody("c1", fmt.Sprint("m", i), tt.text))
+		if w.Code != http.StatusOK {
+			t.Fatalf("%q: status %d %s", tt.text, w.Code, w.Body)
+		}
+		r := decode[reply](t, w)
+		if r.Action != tt.action || r.Reason != tt.reason || (tt.intent != "" && r.Intent != tt.intent) {
+			t.Errorf("%q: got %+v, want action %s intent %q reason %q", tt.text, r, tt.action, tt.intent, tt.reason)
+		}
+		if tt.action == "answer" && r.Answer == "" {
+			t.Errorf("%q: answer without text", tt.text)
+		}
+	}
+}
+
+func TestChatIdempotent(t *testing.T) {
+	f := newFixture(t, nil, nil)
+	first := f.do("POST", "/v1/chat", chatBody("c1", "m1", "wann muss ich zahlen"))
+	again := f.do("POST", "/v1/chat", chatBody("c1", "m1", "wann muss ich zahlen"))
+	if first.Code != 200 || again.Code != 200 || first.Body.String() != again.Body.String() {
+		t.Fatalf("retry answered %d %q, first %d %q", again.Code, again.Body, first.Code, first.Body)
+	}
+	if again.Header().Get("Idempotent-Replayed") != "true" {
+		t.Errorf("retry not marked Idempotent-Replayed")
+	}
+	conflict := f.do("POST", "/v1/chat", chatBody("c1", "m1", "something else"))
+	if e := decode[errorBody](t, conflict); conflict.Code != http.StatusConflict || e.Error.Code != "idempotency_conflict" {
+		t.Errorf("reused id with other text: %d %s, want 409 idempotency_conflict", conflict.Code, conflict.Body)
+	}
+}
+
+func TestGuards(t *testing.T) {
+	f := newFixture(t, nil, nil)
+	big := chatBody("c1", "m1", strings.Repeat("a", edge.MaxBody))
+	tests := []struct {
+		name, method, path, body string
+		status                   int
+		code, allow              string
+	}{
+		{"too large", "POST", "/v1/chat", big, 413, "body_too_large", ""},
+		{"malformed JSON", "POST", "/v1/chat", `{"conversation_id": "c1",`, 400, "malformed_json", ""},
+		{"wrong JSON type", "POST", "/v1/chat", `{"text": 5}`, 400, "malformed_json", ""},
+		{"invalid UTF-8", "POST", "/v1/chat", "{\"conversation_id\":\"c1\",\"message_id\":\"m1\",\"text\":\"\xff\xfe\"}", 400, "invalid_utf8", ""},
+		{"missing message_id", "POST", "/v1/chat", `{"conversation_id":"c1","text":"hallo"}`, 400, "invalid_request", ""},
+		{"empty text", "POST", "/v1/chat", `{"conversation_id":"c1","message_id":"m1","text":"  "}`, 400, "invalid_request", ""},
+		{"unknown language", "POST", "/v1/chat", `{"conversation_id":"c1","message_id":"m1","text":"hallo","lang":"fr"}`, 400, "invalid_request", ""},
+		{"handoff without visitor", "POST", "/v1/handoff", `{"conversation_id":"c1","message_id":"m1","messages":[{"id":"b1","role":"bot","text":"hi"}]}`, 400, "invalid_request", ""},
+		{"handoff agent role", "POST", "/v1/handoff", `{"conversation_id":"c1","message_id":"m1","messages":[{"id":"a1","role":"agent","text":"hi"}]}`, 400, "invalid_request", ""},
+		{"handoff bad reason", "POST", "/v1/handoff", `{"conversation_id":"c1","message_id":"m1","reason":"bored","messages":[{"id":"v1","role":"visitor","text":"hi"}]}`, 400, "invalid_request", ""},
+		{"unknown route", "GET", "/v1/nope", "", 404, "not_found", ""},
+		{"unknown asset", "GET", "/nope.js", "", 404, "not_found", ""},
+		{"chat by GET", "GET", "/v1/chat", "", 405, "method_not_allowed", "POST"},
+		{"health by POST", "POST", "/v1/health", "", 405, "method_not_allowed", "GET, HEAD"},
+		{"handoff by PUT", "PUT", "/v1/handoff", "{}", 405, "method_not_allowed", "POST"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := f.do(tt.method, tt.path, tt.body)
+			e := decode[errorBody](t, w)
+			if w.Code != tt.status || e.Error.Code != tt.code || e.Error.Message == "" {
+				t.Errorf("got %d %s, want %d code %s", w.Code, w.Body, tt.status, tt.code)
+			}
+			if got := w.Header().Get("Allow"); got != tt.allow {
+				t.Errorf("Allow %q, want %q", got, tt.allow)
+			}
+			if ct := w.Header().Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+				t.Errorf("Content-Type %q, want JSON", ct)
+			}
+		})
+	}
+	if f.inbox.Load() != 0 {
+		t.Errorf("invalid handoffs reached the backend %d times", f.inbox.Load())
+	}
+}
+
+func TestCORS(t *testing.T) {
+	f := newFixture(t, nil, nil)
+	tests := []struct {
+		name, method, origin string
+		preflight            bool
+		status               int
+		acao                 string
+	}{
+		{"allowed request", "POST", allowed, false, 200, allowed},
+		{"other origin request", "POST", "https://evil.example", false, 200, ""},
+		{"allowed preflight", "OPTIONS", allowed, true, 204, allowed},
+		{"other origin preflight", "OPTIONS", "https://evil.example", true, 403, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := []string{"Origin", tt.origin}
+			if tt.preflight {
+				h = append(h, "Access-Control-Request-Method", "POST", "Access-Control-Request-Headers", "content-type")
+			}
+			w := f.do(tt.method, "/v1/chat", chatBody("c1", "m-"+tt.name[:3], "hallo"), h...)
+			if w.Code != tt.status {
+				t.Errorf("status %d %s, want %d", w.Code, w.Body, tt.status)
+			}
+			if got := w.Header().Get("Access-Control-Allow-Origin"); got != tt.acao {
+				t.Errorf("Access-Control-Allow-Origin %q, want %q", got, tt.acao)
+			}
+			if tt.preflight && tt.status == 204 && !strings.Contains(w.Header().Get("Access-Control-Allow-Methods"), "POST") {
+				t.Errorf("preflight allows methods %q", w.Header().Get("Access-Control-Allow-Methods"))
+			}
+		})
+	}
+}
+
+func TestRateLimit(t *testing.T) {
+	var f *fixture
+	f = newFixture(t, func(c *edge.Config) {
+		c.RateLimit = edge.Rate{Burst: 3, Per: 3 * time.Second}
+		c.Now = func() time.Time { return f.clock.Now() }
+	}, nil)
+	for i := range 3 {
+		if w := f.do("POST", "/v1/chat", chatBody("c1", fmt.Sprint("m", i), "hallo")); w.Code != 200 {
+			t.Fatalf("request %d within the burst: %d %s", i, w.Code, w.Body)
+		}
+	}
+	w := f.do("POST", "/v1/chat", chatBody("c1", "m3", "hallo"))
+	if e := decode[errorBody](t, w); w.Code != 429 || e.Error.Code != "rate_limited" || w.Header().Get("Retry-After") != "1" {
+		t.Fatalf("request over the burst: %d Retry-After %q %s, want 429 with Retry-After 1", w.Code, w.Header().Get("Retry-After"), w.Body)
+	}
+	if w := f.do("POST", "/v1/chat", chatBody("c1", "m4", "hallo"), "CF-Connecting-IP", "198.51.100.7"); w.Code != 200 {
+		t.Errorf("another client was limited too: %d", w.Code)
+	}
+	f.clock.Advance(time.Second)
+	if w := f.do("POST", "/v1/chat", chatBody("c1", "m5", "hallo")); w.Code != 200 {
+		t.Errorf("after a token refilled: %d %s", w.Code, w.Body)
+	}
+	if w := f.do("GET", "/v1/health", ""); w.Code != 200 {
+		t.Errorf("health is limited: %d", w.Code)
+	}
+}
+
+func TestHandoffDelivered(t *testing.T) {
+	f := newFixture(t, nil, nil)
+	body := handoffBody("conv-1", "m2", "wie ist das wetter morgen", "Meine IBAN ist "+iban)
+	w := f.do("POST", "/v1/handoff", body)
+	if w.Code != 200 {
+		t.Fatalf("handoff: %d %s", w.Code, w.Body)
+	}
+	d := decode[edge.Delivered](t, w)
+	if d.Status != "delivered" || d.ConversationID != "conv-1" || d.Stored != 2 || d.LastSeq != 2 {
+		t.Errorf("answer %+v, want delivered conv-1 stored 2 last_seq 2", d)
+	}
+	c, err := f.backend.Store().Conversation(context.Background(), "conv-1")
+	if err != nil {
+		t.Fatal("the backend did not store the conversation:", err)
+	}
+	if c.Reason != "personal_data" || c.Bot != "demo" {
+		t.Errorf("stored conversation %+v, want reason personal_data (the edge's own PII finding) and bot demo", c)
+	}
+	again := f.do("POST", "/v1/handoff", body)
+	if again.Code != 200 || again.Body.String() != w.Body.String() {
+		t.Errorf("retry answered %d %s, want the first answer", again.Code, again.Body)
+	}
+	if n := f.inbox.Load(); n != 1 {
+		t.Errorf("the backend got %d posts, want 1 (the retry is answered from the edge's cache)", n)
+	}
+	ms, _ := f.backend.Store().Messages(context.Background(), "conv-1", 0, 10)
+	if len(ms) != 2 {
+		t.Errorf("backend holds %d messages, want 2", len(ms))
+	}
+}
+
+func TestHandoffRetries(t *testing.T) {
+	// The backend fails twice (503, then a dropped connection), then stores.
+	f := newFixture(t, nil, func(w http.ResponseWriter, r *http.Request, n int32) bool {
+		switch n {
+		case 1:
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return true
+		case 2:
+			panic(http.ErrAbortHandler)
+		}
+		return false
+	})
+	w := f.do("POST", "/v1/handoff", handoffBody("conv-r", "m1", "ich will mit einem menschen sprechen"))
+	if w.Code != 200 {
+		t.Fatalf("handoff after two failures: %d %s", w.Code, w.Body)
+	}
+	if n := f.inbox.Load(); n != 3 {
+		t.Errorf("%d attempts, want 3", n)
+	}
+	if want := []time.Duration{100 * time.Millisecond, 200 * time.Millisecond}; fmt.Sprint(f.sleeps) != fmt.Sprint(want) {
+		t.Errorf("backoff %v, want %v", f.sleeps, want)
+	}
+	c, err := f.backend.Store().Conversation(context.Background(), "conv-r")
+	if err != nil || c.Reason != "handoff_intent" {
+		t.Errorf("stored %+v, %v; want reason handoff_intent computed by the edge", c, err)
+	}
+}
+
+func TestHandoffNotAcknowledged(t *testing.T) {
+	var down atomic.Bool
+	down.Store(true)
+	tests := []struct {
+		name   string
+		front  frontFunc
+		mod    func(*edge.Config)
+		status int
+		code   string
+		retry  bool
+	}{
+		{"backend down", func(w http.ResponseWriter, r *http.Request, n int32) bool {
+			if down.Load() {
+				w.WriteHeader(http.StatusBadGateway)
+			}
+			return down.Load()
+		}, nil, 503, "backend_unavailable", true},
+		{"backend hangs", func(w http.ResponseWriter, r *http.Request, n int32) bool {
+			// The server notices the client leaving only once the body is read.
+			io.Copy(io.Discard, r.Body)
+			select {
+			case <-r.Context().Done():
+			case <-time.After(5 * time.Second):
+			}
+			return true
+		}, func(c *edge.Config) { c.Retry.Timeout = 20 * time.Millisecond }, 503, "backend_unavailable", true},
+		{"200 without ack", func(w http.ResponseWriter, r *http.Request, n int32) bool {
+			w.Write([]byte(`{}`))
+			return true
+		}, nil, 503, "backend_unavailable", true},
+		{"wrong secret", nil, func(c *edge.Config) { c.Secret = "whsec_d3Jvbmctc2VjcmV0LXdyb25nLXNlY3JldA==" }, 502, "backend_rejected", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t, tt.mod, tt.front)
+			body := handoffBody("conv-x", "m1", "wie ist das wetter")
+			w := f.do("POST", "/v1/handoff", body)
+			e := decode[errorBody](t, w)
+			if w.Code != tt.status || e.Error.Code != tt.code || (w.Header().Get("Retry-After") != "") != tt.retry {
+				t.Fatalf("got %d %s Retry-After %q, want %d %s retry %v", w.Code, w.Body, w.Header().Get("Retry-After"), tt.status, tt.code, tt.retry)
+			}
+			if _, err := f.backend.Store().Conversation(context.Background(), "conv-x"); err == nil && tt.name != "backend hangs" {
+				t.Errorf("the conversation was stored although the edge reported failure")
+			}
+			if tt.name == "backend down" {
+				// The widget retries with the same id once the backend is back:
+				// the failure must not have been cached.
+				down.Store(false)
+				if w := f.do("POST", "/v1/handoff", body); w.Code != 200 {
+					t.Errorf("retry after recovery: %d %s", w.Code, w.Body)
+				}
+			}
+		})
+	}
+}
+
+func TestEvents(t *testing.T) {
+	f := newFixture(t, nil, nil)
+	if w := f.do("POST", "/v1/handoff", handoffBody("conv-e", "m1", "wie ist das wetter")); w.Code != 200 {
+		t.Fatalf("handoff: %d %s", w.Code, w.Body)
+	}
+	w := f.do("GET", "/v1/conversations/conv-e/events?after=0&wait=0", "", "Origin", allowed)
+	if w.Code != 200 {
+		t.Fatalf("events: %d %s", w.Code, w.Body)
+	}
+	ev := decode[backend.Events](t, w)
+	if len(ev.Events) != 1 || ev.Events[0].ID != "m1-0" || ev.State != "pending" {
+		t.Errorf("events %+v, want the visitor message m1-0 in state pending", ev)
+	}
+	if got := w.Header().Values("Access-Control-Allow-Origin"); len(got) != 1 || got[0] != allowed {
+		t.Errorf("Access-Control-Allow-Origin %q, want only the edge's %q", got, allowed)
+	}
+	if w := f.do("GET", "/v1/conversations/nope/events?after=0&wait=0", ""); w.Code != 404 {
+		t.Errorf("unknown conversation: %d, want the backend's 404", w.Code)
+	}
+	if w := f.do("GET", "/v1/conversations/bad%20id/events", ""); w.Code != 404 {
+		t.Errorf("invalid conversation id: %d, want 404", w.Code)
+	}
+}
+
+func TestEventsStream(t *testing.T) {
+	f := newFixture(t, nil, nil)
+	if w := f.do("POST", "/v1/handoff", handoffBody("conv-s", "m1", "wie ist das wetter")); w.Code != 200 {
+		t.Fatalf("handoff: %d %s", w.Code, w.Body)
+	}
+	ts := httptest.NewServer(f.edge)
+	defer ts.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", ts.URL+"/v1/conversations/conv-s/events", nil)
+	req.Header.Set("Accept", "text/event-stream")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/event-stream") {
+		t.Fatalf("Content-Type %q, want an event stream", ct)
+	}
+	// The first event arrives while the stream stays open: it was relayed
+	// as it came, not buffered to the end.
+	var got []byte
+	buf := make([]byte, 1024)
+	for !bytes.Contains(got, []byte("m1-0")) {
+		n, err := resp.Body.Read(buf)
+		got = append(got, buf[:n]...)
+		if err != nil {
+			t.Fatalf("stream ended before the first event: %v; got %q", err, got)
+		}
+	}
+	if !bytes.Contains(got, []byte("id: 1\nevent: message")) {
+		t.Errorf("stream %q lacks event id 1", got)
+	}
+}
+
+func TestAssets(t *testing.T) {
+	f := newFixture(t, nil, nil)
+	versioned := f.edge.AssetPath("engine.wasm")
+	if !strings.HasPrefix(versioned, "/v/") || !strings.HasSuffix(versioned, "/engine.wasm") {
+		t.Fatalf("AssetPath = %q", versioned)
+	}
+	tests := []struct {
+		path, ctype, cache string
+		status             int
+	}{
+		{versioned, "application/wasm", "public, max-age=31536000, immutable", 200},
+		{"/engine.wasm", "application/wasm", "public, max-age=300", 200},
+		{"/widget.js", "text/javascript; charset=utf-8", "public, max-age=300", 200},
+		{"/engine.0123abcd.js", "text/javascript; charset=utf-8", "public, max-age=31536000, immutable", 200},
+		{"/v/00000000/engine.wasm", "", "", 404},
+		{"/v/" + strings.Repeat("0", 16) + "/widget.js", "", "", 404},
+	}
+	for _, tt := range tests {
+		w := f.do("GET", tt.path, "")
+		if w.Code != tt.status {
+			t.Errorf("%s: status %d, want %d", tt.path, w.Code, tt.status)
+			continue
+		}
+		if tt.status != 200 {
+			continue
+		}
+		hd := w.Header()
+		if hd.Get("Content-Type") != tt.ctype || hd.Get("Cache-Control") != tt.cache || hd.Get("Cross-Origin-Resource-Policy") != "cross-origin" {
+			t.Errorf("%s: Content-Type %q Cache-Control %q CORP %q, want %q %q cross-origin", tt.path,
+				hd.Get("Content-Type"), hd.Get("Cache-Control"), hd.Get("Cross-Origin-Resource-Policy"), tt.ctype, tt.cache)
+		}
+	}
+	var health struct {
+		Status string            `json:"status"`
+		Assets map[string]string `json:"assets"`
+	}
+	hw := f.do("GET", "/v1/health", "")
+	if err := json.Unmarshal(hw.Body.Bytes(), &health); err != nil || health.Status != "ok" || health.Assets["engine.wasm"] != versioned {
+		t.Errorf("health %s lists engine.wasm at %q, want %q", hw.Body, health.Assets["engine.wasm"], versioned)
+	}
+	first := f.do("GET", "/widget.js", "")
+	if w := f.do("GET", "/widget.js", "", "If-None-Match", first.Header().Get("ETag")); w.Code != 304 || w.Body.Len() != 0 {
+		t.Errorf("conditional GET: %d with %d bytes, want 304", w.Code, w.Body.Len())
+	}
+	if w := f.do("HEAD", "/widget.js", ""); w.Code != 200 || w.Body.Len() != 0 || w.Header().Get("Content-Length") == "" {
+		t.Errorf("HEAD: %d with %d bytes, want 200 headers only", w.Code, w.Body.Len())
+	}
+}
+
+func TestLogsRedactPersonalData(t *testing.T) {
+	f := newFixture(t, nil, nil)
+	email := "max.mustermann@example.com"
+	f.do("POST", "/v1/chat", chatBody("c1", "m1", "Meine IBAN ist "+iban+" bitte prüfen"))
+	f.do("POST", "/v1/chat", chatBody("c1", "m1", "Meine IBAN ist "+iban+" bitte prüfen"))   // replay
+	f.do("POST", "/v1/chat", `{"conversation_id":"c1","message_id":"m2","text":"IBAN `+iban) // malformed JSON
+	f.do("POST", "/v1/handoff", handoffBody("c1", "m3", "schreib mir an "+email))
+	logs := f.logs.String()
+	for _, secret := range []string{iban, email, "mustermann"} {
+		if strings.Contains(logs, secret) {
+			t.Errorf("logs contain %q:\n%s", secret, logs)
+		}
+	}
+	for _, want := range []string{"Meine IBAN ist [IBAN] bitte prüfen", "schreib mir an [EMAIL]", `"status":400`} {
+		if !strings.Contains(logs, want) {
+			t.Errorf("logs lack %q:\n%s", want, logs)
+		}
+	}
+}
+
+func TestNewErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		cfg  edge.Config
+		want string
+	}{
+		{"no model", edge.Config{}, "Model is nil"},
+		{"bad backend URL", edge.Config{Model: model, BackendURL: "backend:8081", Secret: "s"}, "must start with http"},
+		{"no secret", edge.Config{Model: model, BackendURL: "http://127.0.0.1:1"}, "Secret is empty"},
+		{"bad rate", edge.Config{Model: model, RateLimit: edge.Rate{Burst: 0, Per: time.Second}}, "RateLimit"},
+	}
+	for _, tt := range tests {
+		if _, err := edge.New(tt.cfg); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: err %v, want one containing %q", tt.name, err, tt.want)
+		}
+	}
+}
+
+func TestParseRate(t *testing.T) {
+	tests := []struct {
+		in   string
+		want edge.Rate
+		ok   bool
+	}{
+		{"60/1m", edge.Rate{Burst: 60, Per: time.Minute}, true},
+		{" 5/1s ", edge.Rate{Burst: 5, Per: time.Second}, true},
+		{"60", edge.Rate{}, false},
+		{"0/1m", edge.Rate{}, false},
+		{"10/forever", edge.Rate{}, false},
+	}
+	for _, tt := range tests {
+		got, err := edge.ParseRate(tt.in)
+		if (err == nil) != tt.ok || got != tt.want {
+			t.Errorf("ParseRate(%q) = %v, %v; want %v ok=%v", tt.in, got, err, tt.want, tt.ok)
+		}
+	}
+}

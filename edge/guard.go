@@ -1,0 +1,253 @@
+package edge
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math"
+	"net"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+	"unicode/utf8"
+)
+
+// cors sets the CORS headers for allowed origins and answers preflights.
+// It reports whether the request should go on to its route.
+func (h *Handler) cors(w http.ResponseWriter, r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	preflight := r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != ""
+	w.Header().Add("Vary", "Origin")
+	allowed := origin != "" && (h.anyOrig || h.origins[origin])
+	if allowed {
+		hd := w.Header()
+		hd.Set("Access-Control-Allow-Origin", origin)
+		hd.Set("Access-Control-Expose-Headers", "Retry-After")
+	}
+	if !preflight {
+		if r.Method == http.MethodOptions {
+			w.Header().Set("Allow", "GET, HEAD, POST, OPTIONS")
+			w.WriteHeader(http.StatusNoContent)
+			return false
+		}
+		// A browser enforces CORS on the response; the request itself
+		// still runs, as for any non-browser client.
+		return true
+	}
+	if !allowed {
+		writeError(w, http.StatusForbidden, "origin_not_allowed",
+			fmt.Sprintf("origin %q may not call this edge; add it to the allowed origins", origin))
+		return false
+	}
+	hd := w.Header()
+	hd.Set("Access-Control-Allow-Methods", "GET, HEAD, POST, OPTIONS")
+	hd.Set("Access-Control-Allow-Headers", "Content-Type, Last-Event-ID, Accept")
+	hd.Set("Access-Control-Max-Age", "86400")
+	w.WriteHeader(http.StatusNoContent)
+	return false
+}
+
+// clientKey is the default Config.ClientKey: Cloudflare's client address,
+// else the TCP peer's host.
+func clientKey(r *http.Request) string {
+	if ip := r.Header.Get("CF-Connecting-IP"); ip != "" {
+		return ip
+	}
+	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		return host
+	}
+	return r.RemoteAddr
+}
+
+// limited applies the per-client rate limit.
+func (h *Handler) limited(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		wait := h.limiter.take(h.cfg.ClientKey(r), h.cfg.Now())
+		if wait > 0 {
+			w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+			writeError(w, http.StatusTooManyRequests, "rate_limited",
+				"too many requests from this client; retry after the Retry-After seconds")
+			return
+		}
+		next(w, r)
+	}
+}
+
+// limiter holds one token bucket per client. It forgets full buckets when
+// it holds more than max, so memory stays bounded in a long-lived isolate.
+type limiter struct {
+	mu      sync.Mutex
+	rate    Rate
+	max     int
+	buckets map[string]*bucket
+}
+
+type bucket struct {
+	tokens float64
+	last   time.Time
+}
+
+func newLimiter(rate Rate, max int) *limiter {
+	return &limiter{rate: rate, max: max, buckets: map[string]*bucket{}}
+}
+
+// take spends a token of key's bucket and returns 0, or returns how long
+// until a token is available.
+func (l *limiter) take(key string, now time.Time) time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	burst := float64(l.rate.Burst)
+	perToken := l.rate.Per / time.Duration(l.rate.Burst)
+	b := l.buckets[key]
+	if b == nil {
+		if len(l.buckets) >= l.max {
+			l.sweep(now)
+		}
+		b = &bucket{tokens: burst, last: now}
+		l.buckets[key] = b
+	}
+	b.tokens = min(burst, b.tokens+float64(now.Sub(b.last))/float64(perToken))
+	b.last = now
+	if b.tokens >= 1 {
+		b.tokens--
+		return 0
+	}
+	return time.Duration((1 - b.tokens) * float64(perToken))
+}
+
+// sweep drops buckets that have refilled completely: forgetting them
+// changes nothing. If none has, it drops all, trading a short burst of
+// leniency for bounded memory.
+func (l *limiter) sweep(now time.Time) {
+	for k, b := range l.buckets {
+		if now.Sub(b.last) >= l.rate.Per {
+			delete(l.buckets, k)
+		}
+	}
+	if len(l.buckets) >= l.max {
+		clear(l.buckets)
+	}
+}
+
+// errBody is a request body problem with its HTTP status and code.
+type errBody struct {
+	status  int
+	code    string
+	message string
+}
+
+func (e *errBody) Error() string { return e.message }
+
+// decodeBody reads at most MaxBody bytes of JSON into v, refusing larger
+// bodies, invalid UTF-8 and malformed JSON with errors that name the
+// problem.
+func decodeBody(w http.ResponseWriter, r *http.Request, v any) *errBody {
+	if r.ContentLength > MaxBody {
+		return &errBody{http.StatusRequestEntityTooLarge, "body_too_large",
+			fmt.Sprintf("body is %d bytes; the limit is %d", r.ContentLength, MaxBody)}
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+	if err != nil {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			return &errBody{http.StatusRequestEntityTooLarge, "body_too_large",
+				fmt.Sprintf("body is larger than the limit of %d bytes", MaxBody)}
+		}
+		return &errBody{http.StatusBadRequest, "unreadable_body", "cannot read the request body: " + err.Error()}
+	}
+	if !utf8.Valid(body) {
+		return &errBody{http.StatusBadRequest, "invalid_utf8",
+			fmt.Sprintf("body is not valid UTF-8 (first bad byte at offset %d)", badUTF8(body))}
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		return &errBody{http.StatusBadRequest, "malformed_json", "body is not the expected JSON object: " + jsonProblem(err)}
+	}
+	return nil
+}
+
+func badUTF8(b []byte) int {
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n == 1 {
+			return i
+		}
+		i += n
+	}
+	return -1
+}
+
+// jsonProblem describes a decoding error without quoting the input, which
+// may hold personal data.
+func jsonProblem(err error) string {
+	if e, ok := errors.AsType[*json.SyntaxError](err); ok {
+		return fmt.Sprintf("syntax error at byte %d", e.Offset)
+	}
+	if e, ok := errors.AsType[*json.UnmarshalTypeError](err); ok {
+		return fmt.Sprintf("field %q must be %s, not %s", e.Field, e.Type, e.Value)
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return "unexpected end of JSON"
+	}
+	return "malformed JSON"
+}
+
+// validID reports whether id is 1 to 128 letters, digits or ._:- (the
+// backend's rule for conversation and message IDs).
+func validID(id string) bool {
+	if id == "" || len(id) > 128 {
+		return false
+	}
+	for _, c := range []byte(id) {
+		ok := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
+			c == '-' || c == '_' || c == '.' || c == ':'
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// logID is what logs show of an ID that grants access (a conversation):
+// a hash prefix.
+func logID(id string) string {
+	sum := sha256.Sum256([]byte(id))
+	return hex.EncodeToString(sum[:6])
+}
+
+// writeJSON writes v as the JSON response.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		status, b = http.StatusInternalServerError, []byte(`{"error":{"code":"internal","message":"cannot encode the response"}}`)
+	}
+	writeRaw(w, status, append(b, '\n'))
+}
+
+func writeRaw(w http.ResponseWriter, status int, body []byte) {
+	hd := w.Header()
+	hd.Set("Content-Type", "application/json; charset=utf-8")
+	hd.Set("Cache-Control", "no-store")
+	hd.Set("X-Content-Type-Options", "nosniff")
+	hd.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	w.Write(body)
+}
+
+// Error is the JSON error body of every failed request.
+type Error struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+func writeError(w http.ResponseWriter, status int, code, message string) {
+	note(w, errAttr(code))
+	writeJSON(w, status, struct {
+		Error Error `json:"error"`
+	}{Error{code, message}})
+}
+
+func errAttr(code string) slog.Attr { return slog.String("error", code) }

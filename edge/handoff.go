@@ -1,0 +1,292 @@
+package edge
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/lotse-chat/lotse"
+	"github.com/lotse-chat/lotse/handoff"
+	"github.com/lotse-chat/lotse/pii"
+)
+
+// HandoffRequest is the body of POST /v1/handoff: the conversation so far,
+// given to a human. Reason, Intent, Confidence and Lang are the Reply that
+// handed off; when Reason is empty the edge asks the engine about the last
+// visitor message itself.
+type HandoffRequest struct {
+	ConversationID string `json:"conversation_id"`
+	// MessageID is the idempotency key, usually the ID of the last visitor
+	// message: a retry with the same ID is delivered once and answered
+	// alike.
+	MessageID  string            `json:"message_id"`
+	Reason     string            `json:"reason,omitempty"`
+	Intent     string            `json:"intent,omitempty"`
+	Confidence float64           `json:"confidence,omitempty"`
+	Lang       string            `json:"lang,omitempty"`
+	Messages   []handoff.Message `json:"messages"`
+}
+
+// Delivered is the answer to a handoff the backend acknowledged.
+type Delivered struct {
+	Status         string `json:"status"` // always "delivered"
+	ConversationID string `json:"conversation_id"`
+	Stored         int    `json:"stored"`
+	LastSeq        int64  `json:"last_seq"`
+}
+
+// maxMessages bounds a handoff's transcript (the backend allows 200; the
+// body limit is the practical bound).
+const maxMessages = 200
+
+// retryAfter is what the widget is told to wait when the backend did not
+// acknowledge.
+const retryAfter = 5 * time.Second
+
+func (h *Handler) handleHandoff(w http.ResponseWriter, r *http.Request) {
+	if h.cfg.BackendURL == "" {
+		w.Header().Set("Retry-After", strconv.Itoa(int(retryAfter.Seconds())))
+		writeError(w, http.StatusServiceUnavailable, "no_backend", "this edge has no backend configured; handoffs cannot be delivered")
+		return
+	}
+	var req HandoffRequest
+	if e := decodeBody(w, r, &req); e != nil {
+		writeError(w, e.status, e.code, e.message)
+		return
+	}
+	ho, msg := h.buildHandoff(req)
+	if msg != "" {
+		writeError(w, http.StatusBadRequest, "invalid_request", msg)
+		return
+	}
+	body, err := json.Marshal(ho)
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, "internal", "cannot encode the handoff")
+		return
+	}
+	key := "handoff\x00" + req.ConversationID + "\x00" + req.MessageID
+	digest := sha256.Sum256(body)
+	if res, ok := h.seen.get(key); ok {
+		h.replay(w, res, digest)
+		return
+	}
+	note(w, slog.String("conversation", logID(ho.ConversationID)), slog.String("reason", ho.Reason),
+		slog.String("intent", ho.Intent), slog.Int("messages", len(ho.Messages)),
+		slog.String("text", redactedLast(ho.Messages)))
+	ack, fail := h.deliver(r.Context(), w, webhookID(req.ConversationID, req.MessageID), ho.ConversationID, body)
+	if fail != nil {
+		if fail.retryable {
+			w.Header().Set("Retry-After", strconv.Itoa(int(retryAfter.Seconds())))
+		}
+		writeError(w, fail.status, fail.code, fail.message)
+		return
+	}
+	out, _ := json.Marshal(Delivered{Status: "delivered", ConversationID: ack.ConversationID,
+		Stored: ack.Stored, LastSeq: ack.LastSeq})
+	out = append(out, '\n')
+	h.seen.put(&result{key: key, digest: digest, status: http.StatusOK, body: out})
+	writeRaw(w, http.StatusOK, out)
+}
+
+// buildHandoff checks req and turns it into the Handoff the backend gets,
+// or returns what is wrong with it.
+func (h *Handler) buildHandoff(req HandoffRequest) (handoff.Handoff, string) {
+	switch {
+	case !validID(req.ConversationID):
+		return handoff.Handoff{}, "conversation_id must be 1 to 128 letters, digits or ._:-"
+	case !validID(req.MessageID):
+		return handoff.Handoff{}, "message_id must be 1 to 128 letters, digits or ._:-"
+	case len(req.Messages) == 0 || len(req.Messages) > maxMessages:
+		return handoff.Handoff{}, fmt.Sprintf("messages must hold 1 to %d messages, not %d", maxMessages, len(req.Messages))
+	}
+	switch lotse.Reason(req.Reason) {
+	case "", lotse.OutOfScope, lotse.HandoffIntent, lotse.PersonalData:
+	default:
+		return handoff.Handoff{}, fmt.Sprintf("reason %q is not out_of_scope, handoff_intent or personal_data", req.Reason)
+	}
+	now := h.cfg.Now().UnixMilli()
+	msgs := make([]handoff.Message, len(req.Messages))
+	last := -1
+	for i, m := range req.Messages {
+		switch {
+		case !validID(m.ID):
+			return handoff.Handoff{}, fmt.Sprintf("messages[%d].id must be 1 to 128 letters, digits or ._:-", i)
+		case m.Role != handoff.RoleVisitor && m.Role != handoff.RoleBot:
+			return handoff.Handoff{}, fmt.Sprintf("messages[%d].role is %q; want visitor or bot", i, m.Role)
+		case m.Text == "":
+			return handoff.Handoff{}, fmt.Sprintf("messages[%d].text is empty", i)
+		case bytes.IndexByte([]byte(m.Text), 0) >= 0:
+			return handoff.Handoff{}, fmt.Sprintf("messages[%d].text contains a NUL character", i)
+		}
+		if m.TS <= 0 {
+			m.TS = now
+		}
+		if m.Role == handoff.RoleVisitor {
+			last = i
+		}
+		msgs[i] = m
+	}
+	if last < 0 {
+		return handoff.Handoff{}, "messages hold no visitor message; a handoff carries what the visitor asked"
+	}
+	ho := handoff.Handoff{ConversationID: req.ConversationID, Bot: h.bot, Reason: req.Reason,
+		Intent: req.Intent, Confidence: req.Confidence, Lang: req.Lang, Messages: msgs,
+		// The spans are the edge's own finding, not the client's claim.
+		PII: pii.Detect(msgs[last].Text)}
+	if ho.Reason == "" {
+		// The widget did not say why (e.g. the visitor asked for a person
+		// directly): ask the engine about the last visitor message.
+		rep := h.cfg.Model.Reply(msgs[last].Text)
+		ho.Reason, ho.Intent, ho.Confidence, ho.Lang = string(rep.Reason), rep.Intent, rep.Confidence, rep.Lang
+		if rep.Action == lotse.Answer {
+			ho.Reason = string(lotse.HandoffIntent) // the visitor wants a person although the bot could answer
+		}
+	}
+	if len(ho.PII) > 0 {
+		ho.Reason = string(lotse.PersonalData)
+	}
+	return ho, ""
+}
+
+// redactedLast is the last visitor message as logs may show it.
+func redactedLast(ms []handoff.Message) string {
+	for i := len(ms) - 1; i >= 0; i-- {
+		if ms[i].Role == handoff.RoleVisitor {
+			return pii.Redact(ms[i].Text, pii.Detect(ms[i].Text))
+		}
+	}
+	return ""
+}
+
+// webhookID is the Standard Webhooks message ID of a handoff: the same for
+// every retry of the same widget request, so the backend can tell.
+func webhookID(conversation, message string) string {
+	sum := sha256.Sum256([]byte(conversation + "\x00" + message))
+	return "msg_" + hex.EncodeToString(sum[:16])
+}
+
+// failure is why a handoff was not acknowledged, as told to the widget.
+type failure struct {
+	status    int
+	code      string
+	message   string
+	retryable bool
+}
+
+// deliver posts body to the backend's inbox until it acknowledges, the
+// attempts run out, or the backend refuses the handoff as invalid.
+func (h *Handler) deliver(ctx context.Context, w http.ResponseWriter, id, conversation string, body []byte) (handoff.Ack, *failure) {
+	rt := h.cfg.Retry
+	backoff := rt.Backoff
+	var last error
+	for attempt := 1; attempt <= rt.Attempts; attempt++ {
+		if attempt > 1 {
+			h.cfg.Sleep(backoff)
+			backoff *= 2
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		ack, err := h.attempt(ctx, id, body)
+		if err == nil && ack.ConversationID != conversation {
+			err = &retryable{fmt.Errorf("the backend acknowledged conversation %s instead", logID(ack.ConversationID))}
+		}
+		if err == nil {
+			note(w, slog.Int("attempts", attempt), slog.Int("stored", ack.Stored))
+			return ack, nil
+		}
+		last = err
+		h.log.Warn("handoff attempt failed", "conversation", logID(conversation), "attempt", attempt, "err", err)
+		if _, ok := errors.AsType[*retryable](err); !ok {
+			return handoff.Ack{}, &failure{http.StatusBadGateway, "backend_rejected",
+				"the backend refused the handoff: " + err.Error(), false}
+		}
+	}
+	note(w, slog.Int("attempts", rt.Attempts))
+	return handoff.Ack{}, &failure{http.StatusServiceUnavailable, "backend_unavailable",
+		fmt.Sprintf("the backend did not acknowledge the handoff (%v); retry with the same message_id", last), true}
+}
+
+// retryable marks a delivery error worth another attempt: the backend
+// was unreachable, slow, overloaded or failed (5xx).
+type retryable struct{ err error }
+
+func (e *retryable) Error() string { return e.err.Error() }
+func (e *retryable) Unwrap() error { return e.err }
+
+// attempt makes one signed delivery attempt within the attempt timeout. The
+// timeout does not rely on the client honouring the context: the Workers
+// fetch API ignores it.
+func (h *Handler) attempt(ctx context.Context, id string, body []byte) (handoff.Ack, error) {
+	ctx, cancel := context.WithTimeout(ctx, h.cfg.Retry.Timeout)
+	defer cancel()
+	type outcome struct {
+		ack handoff.Ack
+		err error
+	}
+	done := make(chan outcome, 1)
+	go func() {
+		ack, err := h.postOnce(ctx, id, body)
+		done <- outcome{ack, err}
+	}()
+	select {
+	case o := <-done:
+		return o.ack, o.err
+	case <-ctx.Done():
+		return handoff.Ack{}, &retryable{fmt.Errorf("no answer within %v", h.cfg.Retry.Timeout)}
+	}
+}
+
+func (h *Handler) postOnce(ctx context.Context, id string, body []byte) (handoff.Ack, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, h.cfg.BackendURL+"/v1/inbox", bytes.NewReader(body))
+	if err != nil {
+		return handoff.Ack{}, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	for k, v := range handoff.Headers(h.key, id, h.cfg.Now(), body) {
+		req.Header.Set(k, v)
+	}
+	resp, err := h.cfg.Client.Do(req)
+	if err != nil {
+		return handoff.Ack{}, &retryable{fmt.Errorf("backend unreachable: %w", err)}
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	switch {
+	case err != nil:
+		return handoff.Ack{}, &retryable{fmt.Errorf("reading the backend's answer: %w", err)}
+	case resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusRequestTimeout:
+		return handoff.Ack{}, &retryable{fmt.Errorf("backend answered %d", resp.StatusCode)}
+	case resp.StatusCode != http.StatusOK:
+		return handoff.Ack{}, fmt.Errorf("backend answered %d%s", resp.StatusCode, backendMessage(data))
+	}
+	var ack handoff.Ack
+	if err := json.Unmarshal(data, &ack); err != nil || ack.ConversationID == "" {
+		return handoff.Ack{}, &retryable{errors.New("backend answered 200 without an acknowledgement")}
+	}
+	return ack, nil
+}
+
+// backendMessage extracts a short error message from the backend's JSON
+// error body ({"error": "..."}); the backend never quotes message text.
+func backendMessage(data []byte) string {
+	var e struct {
+		Error string `json:"error"`
+	}
+	if json.Unmarshal(data, &e) != nil || e.Error == "" {
+		return ""
+	}
+	if len(e.Error) > 200 {
+		e.Error = e.Error[:200]
+	}
+	return " (" + e.Error + ")"
+}
