@@ -9,6 +9,7 @@ import (
 	"github.com/lotse-chat/lotse/internal/langid"
 	"github.com/lotse-chat/lotse/internal/modelfile"
 	"github.com/lotse-chat/lotse/internal/tokenize"
+	"github.com/lotse-chat/lotse/internal/wordvec"
 	"github.com/lotse-chat/lotse/pii"
 )
 
@@ -16,6 +17,7 @@ import (
 type Model struct {
 	file    *modelfile.Model
 	tok     *tokenize.Tokenizer
+	vec     *wordvec.Table // nil when the model has no word vectors
 	info    Info
 	scratch sync.Pool
 }
@@ -29,6 +31,7 @@ type scratch struct {
 	acc    []float64
 	probs  []float64
 	order  []int
+	mean   []float32
 }
 
 // maxAlternatives bounds Reply.Alternatives.
@@ -46,6 +49,11 @@ func Load(data []byte) (*Model, error) {
 		return nil, errors.New("lotse: load model: " + err.Error())
 	}
 	m := &Model{file: f, tok: tokenize.FromVocab(f.Vocab)}
+	if len(f.VecWords) > 0 {
+		if m.vec, err = wordvec.New(f.VecWords, f.VecScales, f.VecValues); err != nil {
+			return nil, errors.New("lotse: load model: " + err.Error())
+		}
+	}
 	m.info = Info{Name: f.Name, Languages: f.Languages, FormatVersion: modelfile.Version,
 		Engine: f.Engine, Threshold: float64(f.Threshold)}
 	for _, in := range f.Intents {
@@ -54,7 +62,7 @@ func Load(data []byte) (*Model, error) {
 	m.scratch.New = func() any {
 		n := f.Classes()
 		return &scratch{ext: features.NewExtractor(f.Features), acc: make([]float64, n),
-			probs: make([]float64, n), order: make([]int, 0, topN)}
+			probs: make([]float64, n), order: make([]int, 0, topN), mean: make([]float32, wordvec.Dims)}
 	}
 	return m, nil
 }
@@ -100,7 +108,6 @@ func (m *Model) Reply(text string) Reply {
 func (m *Model) classify(s *scratch, text string) {
 	f := m.file
 	s.words = m.tok.Words(s.words[:0], text)
-	s.pieces = m.tok.Tokens(s.pieces[:0], text)
 	fs := s.ext.Counts(s.words, s.pieces)
 	features.Weigh(fs, f.IDF)
 	clear(s.acc)
@@ -110,13 +117,43 @@ func (m *Model) classify(s *scratch, text string) {
 			s.acc[f.Class[k]] += v * float64(f.Weight[k])
 		}
 	}
+	m.denseScores(s.probs, s) // s.probs holds them until the logits replace them
 	maxScore := math.Inf(-1)
 	for c := range s.acc {
-		s.probs[c] = float64(f.Sharpness) * (float64(f.Bias[c]) + float64(f.Scale[c])*s.acc[c])
+		s.probs[c] = float64(f.Sharpness) * (float64(f.Bias[c]) + float64(f.Scale[c])*s.acc[c] + s.probs[c])
 		maxScore = max(maxScore, s.probs[c])
 	}
 	softmax(s.probs, maxScore)
 	s.order = rank(s.order, s.probs)
+}
+
+// denseScores writes into out the word vector part of each class's score:
+// the class's dense weights times the message's mean word vector (zero
+// when the model has no vectors or knows none of the message's words).
+func (m *Model) denseScores(out []float64, s *scratch) {
+	f := m.file
+	if m.vec == nil || !m.vec.Mean(s.mean, s.words, float64(f.VecWeight)) {
+		clear(out)
+		return
+	}
+	for c := range out {
+		out[c] = float64(dot32(f.Dense[c*wordvec.Dims:(c+1)*wordvec.Dims], s.mean))
+	}
+}
+
+// dot32 returns a.b for len(a) == len(b), a multiple of 4. Four
+// accumulators let the additions overlap instead of waiting for each other:
+// the dense part is then a few microseconds of a reply, not a third of it.
+func dot32(a, b []float32) float32 {
+	var s0, s1, s2, s3 float32
+	b = b[:len(a)]
+	for k := 0; k+3 < len(a); k += 4 {
+		s0 += a[k] * b[k]
+		s1 += a[k+1] * b[k+1]
+		s2 += a[k+2] * b[k+2]
+		s3 += a[k+3] * b[k+3]
+	}
+	return (s0 + s1) + (s2 + s3)
 }
 
 // softmax turns logits into probabilities in place; maxLogit keeps exp

@@ -25,7 +25,7 @@ func crossValidate(ds *dataset, o Options) [][]float64 {
 		w := linear.Train(ds.problem(trainIdx...), solverParams(o))
 		for _, i := range testIdx {
 			scores[i] = make([]float64, ds.classes)
-			w.Scores(ds.x[i], scores[i])
+			w.Scores(ds.x[i], ds.denseOf(i), len(ds.bucket), scores[i])
 		}
 	}
 	return scores
@@ -97,41 +97,36 @@ func calibrate(scores [][]float64, ds *dataset) calibration {
 	return cal
 }
 
-// Rejection budgets: with out_of_scope examples the threshold maximizes
-// accuracy plus out-of-scope recall while rejecting at most maxReject of the
-// in-scope examples; without, it rejects at most noOOSReject of them (the
-// steadier control PEERS.md recommends when there is nothing to balance).
-const (
-	maxReject   = 0.10
-	noOOSReject = 0.02
-)
+// rejectBudget is the share of in-scope cross-validation examples the
+// threshold rejects, counting those the out-of-scope class already takes.
+// A fixed budget on in-scope held-out data is the steadier control
+// (PEERS.md): thresholds tuned on a hundred out-of-scope examples swing
+// widely, and maximizing accuracy plus out-of-scope recall over-rejects,
+// since one out-of-scope example then weighs as much as a hundred in-scope
+// ones (CLINC150 validation: 0.862 in-scope accuracy at that rule's 10%
+// cap, 0.931 at 2%, with 0.74 out-of-scope recall). Bots with
+// out_of_scope examples also reject what their out-of-scope class wins.
+const rejectBudget = 0.02
 
+// chooseThreshold returns the confidence below which Reply hands off.
 func chooseThreshold(preds []oof) float64 {
 	var in []float64
-	nOOS := 0
+	taken := 0
 	for _, p := range preds {
-		if p.oos {
-			nOOS++
-		} else {
+		switch {
+		case p.oos:
+		case p.oosTop:
+			taken++
+		default:
 			in = append(in, p.p)
 		}
 	}
+	k := int(rejectBudget*float64(len(in)+taken)) - taken
+	if k <= 0 || len(in) == 0 {
+		return 0
+	}
 	slices.Sort(in)
-	if nOOS == 0 {
-		return in[int(noOOSReject*float64(len(in)))]
-	}
-	limit := in[int(maxReject*float64(len(in)))]
-	best, bestJ := 0.0, -1.0
-	for _, t := range in {
-		if t > limit {
-			break
-		}
-		acc, rec := rates(preds, t)
-		if j := acc + rec; j > bestJ {
-			best, bestJ = t, j
-		}
-	}
-	return best
+	return in[min(k, len(in)-1)]
 }
 
 // rates returns in-scope accuracy (accepted and right) and out-of-scope

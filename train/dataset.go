@@ -8,6 +8,7 @@ import (
 	"github.com/lotse-chat/lotse/internal/features"
 	"github.com/lotse-chat/lotse/internal/linear"
 	"github.com/lotse-chat/lotse/internal/tokenize"
+	"github.com/lotse-chat/lotse/internal/wordvec"
 )
 
 // dataset is the bot's examples as weighted feature vectors. Buckets are
@@ -22,7 +23,17 @@ type dataset struct {
 	oosClass bool
 	idf      []uint8  // per bucket
 	bucket   []uint32 // local index -> bucket
+	// vec holds the word vectors of the bot's words (nil: none), dense
+	// each example's mean word vector (nil: none known).
+	vec   *wordvec.Table
+	dense [][]float32
 }
+
+// vecWeight is the length of the mean word vector next to the unit-length
+// TF-IDF vector. Chosen on CLINC150 validation data (0.5, 1, 2, 3 tried):
+// larger weights gain little closed-set accuracy and lose out-of-scope
+// recall.
+const vecWeight = 1
 
 // sample is one training text with its class and group. A translation
 // shares its original's group, so that cross-validation keeps the two in
@@ -48,7 +59,9 @@ func samples(b *bot.Bot) []sample {
 	return out
 }
 
-func newDataset(ss []sample, intents int, oosClass bool, tok *tokenize.Tokenizer, cfg features.Config) *dataset {
+// newDataset extracts the features of the samples. vec, when not nil, is
+// the source of word vectors; the dataset keeps those of the bot's words.
+func newDataset(ss []sample, intents int, oosClass bool, tok *tokenize.Tokenizer, cfg features.Config, vec *wordvec.Table) *dataset {
 	ds := &dataset{cfg: cfg, classes: intents, oosClass: oosClass}
 	if oosClass {
 		ds.classes++
@@ -56,11 +69,13 @@ func newDataset(ss []sample, intents int, oosClass bool, tok *tokenize.Tokenizer
 	ext := features.NewExtractor(cfg)
 	local := map[uint32]uint32{}
 	df := map[uint32]int{}
-	var words, pieces []string
-	for _, s := range ss {
-		words = tok.Words(words[:0], s.text)
+	var pieces, vocab []string
+	words := make([][]string, len(ss))
+	for i, s := range ss {
+		words[i] = tok.Words(nil, s.text)
+		vocab = append(vocab, words[i]...)
 		pieces = tok.Tokens(pieces[:0], s.text)
-		fs := append([]features.Feature(nil), ext.Counts(words, pieces)...)
+		fs := append([]features.Feature(nil), ext.Counts(words[i], pieces)...)
 		for _, f := range fs {
 			df[f.Index]++
 		}
@@ -88,21 +103,50 @@ func newDataset(ss []sample, intents int, oosClass bool, tok *tokenize.Tokenizer
 			fs[i].Index = l
 		}
 	}
+	if vec != nil {
+		ds.vec = vec.Subset(vocab)
+		ds.addDense(words)
+	}
 	return ds
+}
+
+// addDense computes each example's mean word vector.
+func (ds *dataset) addDense(words [][]string) {
+	ds.dense = make([][]float32, len(words))
+	for i, ws := range words {
+		mean := make([]float32, wordvec.Dims)
+		if ds.vec.Mean(mean, ws, vecWeight) {
+			ds.dense[i] = mean
+		}
+	}
 }
 
 // problem returns the training problem over the examples idx (all when nil).
 func (ds *dataset) problem(idx ...int) *linear.Problem {
 	p := &linear.Problem{Classes: ds.classes, Dim: len(ds.bucket)}
+	if ds.dense != nil {
+		p.DenseDim = wordvec.Dims
+	}
 	if idx == nil {
-		p.X, p.Y = ds.x, ds.y
+		p.X, p.Y, p.Dense = ds.x, ds.y, ds.dense
 		return p
 	}
 	for _, i := range idx {
 		p.X = append(p.X, ds.x[i])
 		p.Y = append(p.Y, ds.y[i])
+		if ds.dense != nil {
+			p.Dense = append(p.Dense, ds.dense[i])
+		}
 	}
 	return p
+}
+
+// denseOf returns example i's mean word vector, nil when it has none.
+func (ds *dataset) denseOf(i int) []float32 {
+	if ds.dense == nil {
+		return nil
+	}
+	return ds.dense[i]
 }
 
 // bitsFor sizes the hash space for a bot with distinct features: about

@@ -85,7 +85,7 @@ func TestExpandUnchanged(t *testing.T) {
 func TestFoldsKeepGroups(t *testing.T) {
 	b := expandBot()
 	ss := expand(samples(b), b, fixtureLexicon(t), tokenize.Record())
-	ds := newDataset(ss, len(b.Intents), true, tokenize.Record(), features.Default)
+	ds := newDataset(ss, len(b.Intents), true, tokenize.Record(), features.Default, nil)
 	fold := foldsOf(ds, Options{}.withDefaults())
 	first := map[int]int{}
 	for i, g := range ds.group {

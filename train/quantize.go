@@ -13,7 +13,9 @@ import (
 // as int8 keeps a CLINC150 model at a few megabytes.
 const keepFraction = 0.02
 
-// quantize stores w in m as per-class scaled int8 weights, feature-major.
+// quantize stores w in m: the sparse part as per-class scaled int8
+// weights, feature-major; the word vector weights, when there are any, as
+// float32 (a hundred a class).
 func quantize(m *modelfile.Model, w linear.Weights, ds *dataset) {
 	classes := len(w)
 	dim := ds.cfg.Dim()
@@ -22,8 +24,9 @@ func quantize(m *modelfile.Model, w linear.Weights, ds *dataset) {
 	q := make([][]int8, classes)
 	count := make([]uint32, dim+1)
 	for c, row := range w {
-		nf := len(row) - 1
-		m.Bias[c] = row[nf]
+		m.Bias[c] = row[len(row)-1]
+		nf := len(ds.bucket) // the sparse part; dense weights follow
+		m.Dense = append(m.Dense, row[nf:len(row)-1]...)
 		var big float64
 		for _, v := range row[:nf] {
 			big = max(big, math.Abs(float64(v)))
@@ -44,6 +47,7 @@ func quantize(m *modelfile.Model, w linear.Weights, ds *dataset) {
 			}
 		}
 	}
+	storeVectors(m, ds)
 	for b := 1; b <= dim; b++ {
 		count[b] += count[b-1]
 	}
@@ -62,4 +66,15 @@ func quantize(m *modelfile.Model, w linear.Weights, ds *dataset) {
 			fill[b]++
 		}
 	}
+}
+
+// storeVectors puts the bot's word vectors into m, or drops the (empty)
+// dense weights when the model has none.
+func storeVectors(m *modelfile.Model, ds *dataset) {
+	if ds.vec == nil || len(ds.vec.Words) == 0 {
+		m.Dense = nil
+		return
+	}
+	m.VecWords, m.VecScales, m.VecValues = ds.vec.Words, ds.vec.Scales, ds.vec.Values
+	m.VecWeight = vecWeight
 }

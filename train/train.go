@@ -11,6 +11,7 @@ package train
 
 import (
 	"errors"
+	"fmt"
 	"time"
 
 	lotse "github.com/lotse-chat/lotse"
@@ -19,6 +20,8 @@ import (
 	"github.com/lotse-chat/lotse/internal/linear"
 	"github.com/lotse-chat/lotse/internal/modelfile"
 	"github.com/lotse-chat/lotse/internal/tokenize"
+	"github.com/lotse-chat/lotse/internal/wordvec"
+	"github.com/lotse-chat/lotse/internal/wordvec/english"
 	"github.com/lotse-chat/lotse/lexicon"
 )
 
@@ -86,7 +89,11 @@ func Train(b *bot.Bot, opts Options) ([]byte, *Report, error) {
 	}
 	tok := tokenize.Record()
 	ss := expand(samples(b), b, opts.Lexicon, tok)
-	ds := newDataset(ss, len(b.Intents), len(b.OutOfScope) > 0, tok, features.Default)
+	vec, err := wordVectors(b)
+	if err != nil {
+		return nil, nil, fmt.Errorf("train: %w", err)
+	}
+	ds := newDataset(ss, len(b.Intents), len(b.OutOfScope) > 0, tok, features.Default, vec)
 	cv := crossValidate(ds, opts)
 	cal := calibrate(cv, ds)
 	w := linear.Train(ds.problem(), solverParams(opts))
@@ -121,4 +128,16 @@ func intents(b *bot.Bot) []modelfile.Intent {
 		out[i] = modelfile.Intent{Name: in.Name, Handoff: in.Handoff, Answers: answers}
 	}
 	return out
+}
+
+// wordVectors returns the English word vectors for a bot written in English
+// only, else nil. On English benchmarks they add 0.4-1 point (RATIONALE.md);
+// on the German and English demo bot they cost 3 points of in-scope
+// accuracy, as German words spelled like English ones ("die", "also")
+// pick up English meanings.
+func wordVectors(b *bot.Bot) (*wordvec.Table, error) {
+	if len(b.Languages) != 1 || b.Languages[0] != "en" {
+		return nil, nil
+	}
+	return english.Table()
 }

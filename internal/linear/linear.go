@@ -11,10 +11,16 @@ import (
 	"github.com/lotse-chat/lotse/internal/features"
 )
 
-// Problem is a training set: sparse unit-length rows with class labels.
+// Problem is a training set: sparse rows, each optionally followed by a
+// dense part, with class labels.
 type Problem struct {
 	// X holds each example's features; indexes are below Dim.
 	X [][]features.Feature
+	// Dense, when not nil, holds each example's dense part: DenseDim
+	// values, or nil for none. Its weights follow the Dim sparse ones.
+	// Kept apart from X so that the solver runs a tight loop over them.
+	Dense    [][]float32
+	DenseDim int
 	// Y holds each example's class, in [0, Classes).
 	Y       []int
 	Classes int
@@ -33,8 +39,9 @@ type Params struct {
 	Seed uint64
 }
 
-// Weights are one dense weight row per class; the last entry of a row is
-// the bias (trained as the weight of a constant feature 1).
+// Weights are one dense weight row per class: Dim sparse weights, DenseDim
+// dense weights, and last the bias (trained as the weight of a constant
+// feature 1).
 type Weights [][]float32
 
 // Train trains one binary SVM per class (that class against the rest),
@@ -62,7 +69,9 @@ func Train(p *Problem, prm Params) Weights {
 // with shrinking, as LIBLINEAR's solve_l2r_l1l2_svc does.
 func trainClass(p *Problem, class int, prm Params) []float32 {
 	n := len(p.X)
-	w := make([]float64, p.Dim+1)
+	w := make([]float64, p.Dim+p.DenseDim+1)
+	bias := len(w) - 1
+	wd := w[p.Dim:bias] // dense weights
 	alpha := make([]float64, n)
 	qd := make([]float64, n)
 	y := make([]float64, n)
@@ -75,6 +84,9 @@ func trainClass(p *Problem, class int, prm Params) []float32 {
 		qd[i] = diag + 1 // the bias feature
 		for _, f := range x {
 			qd[i] += float64(f.Value) * float64(f.Value)
+		}
+		for _, v := range p.dense(i) {
+			qd[i] += float64(v) * float64(v)
 		}
 	}
 	index := make([]int, n)
@@ -92,7 +104,7 @@ func trainClass(p *Problem, class int, prm Params) []float32 {
 		for s := 0; s < active; s++ {
 			i := index[s]
 			x := p.X[i]
-			g := w[p.Dim]
+			g := w[bias] + dot(wd, p.dense(i))
 			for _, f := range x {
 				g += w[f.Index] * float64(f.Value)
 			}
@@ -115,7 +127,8 @@ func trainClass(p *Problem, class int, prm Params) []float32 {
 				for _, f := range x {
 					w[f.Index] += d * float64(f.Value)
 				}
-				w[p.Dim] += d
+				axpy(wd, d, p.dense(i))
+				w[bias] += d
 			}
 		}
 		if pgMax-pgMin <= prm.Eps {
@@ -140,12 +153,51 @@ func trainClass(p *Problem, class int, prm Params) []float32 {
 
 const inf = 1e300
 
-// Scores writes w.x + bias of every class into out.
-func (w Weights) Scores(x []features.Feature, out []float64) {
+// dense returns example i's dense part (nil when it has none).
+func (p *Problem) dense(i int) []float32 {
+	if p.Dense == nil {
+		return nil
+	}
+	return p.Dense[i]
+}
+
+// dot returns w.x over x's length (w is at least as long). Four
+// accumulators let the additions overlap; the remainder loop covers
+// lengths that are not a multiple of 4.
+func dot(w []float64, x []float32) float64 {
+	var s0, s1, s2, s3 float64
+	w = w[:len(x)]
+	k := 0
+	for ; k+3 < len(x); k += 4 {
+		s0 += w[k] * float64(x[k])
+		s1 += w[k+1] * float64(x[k+1])
+		s2 += w[k+2] * float64(x[k+2])
+		s3 += w[k+3] * float64(x[k+3])
+	}
+	for ; k < len(x); k++ {
+		s0 += w[k] * float64(x[k])
+	}
+	return (s0 + s1) + (s2 + s3)
+}
+
+// axpy adds d*x to w.
+func axpy(w []float64, d float64, x []float32) {
+	w = w[:len(x)]
+	for k, v := range x {
+		w[k] += d * float64(v)
+	}
+}
+
+// Scores writes w.x + bias of every class into out, for sparse features x
+// and dense part dense (nil for none) of a problem with sparse dimension dim.
+func (w Weights) Scores(x []features.Feature, dense []float32, dim int, out []float64) {
 	for c, row := range w {
 		s := float64(row[len(row)-1])
 		for _, f := range x {
 			s += float64(row[f.Index]) * float64(f.Value)
+		}
+		for k, v := range dense {
+			s += float64(row[dim+k]) * float64(v)
 		}
 		out[c] = s
 	}

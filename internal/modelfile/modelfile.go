@@ -24,7 +24,7 @@ import (
 )
 
 // Version is the format version this package writes and the newest it reads.
-const Version = 1
+const Version = 2
 
 const (
 	magic      = "LOTSEMDL"
@@ -69,6 +69,15 @@ type Model struct {
 	RowStart []uint32
 	Class    []uint16
 	Weight   []int8
+	// VecWords, VecScales and VecValues are the word vectors of the bot's
+	// own words (wordvec.Dims values each); empty when the model has none.
+	VecWords  []string
+	VecScales []float32
+	VecValues []int8
+	// VecWeight is the length of a message's mean word vector within its
+	// feature vector, and Dense holds wordvec.Dims weights per class for it.
+	VecWeight float32
+	Dense     []float32
 }
 
 // Classes is the number of classifier classes.
@@ -111,6 +120,7 @@ func Encode(m *Model) []byte {
 			prev = m.Class[k]
 		}
 	}
+	p = appendVectors(p, m)
 	out := make([]byte, 0, headerSize+len(p)+4)
 	out = append(out, magic...)
 	out = binary.LittleEndian.AppendUint16(out, Version)
@@ -151,7 +161,7 @@ func Decode(data []byte) (*Model, error) {
 	if crc32.ChecksumIEEE(body) != binary.LittleEndian.Uint32(data[headerSize+n:]) {
 		return nil, ErrChecksum
 	}
-	r := &reader{b: body[headerSize:]}
+	r := &reader{b: body[headerSize:], version: binary.LittleEndian.Uint16(data[8:])}
 	m := r.model()
 	if r.err != nil {
 		return nil, r.err
@@ -173,6 +183,28 @@ func (e *detailError) Error() string { return e.err.Error() + ": " + e.detail }
 func (e *detailError) Unwrap() error { return e.err }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// appendVectors writes the word vectors and their class weights (format
+// version 2).
+func appendVectors(p []byte, m *Model) []byte {
+	p = appendStrings(p, m.VecWords)
+	if len(m.VecWords) == 0 {
+		return p
+	}
+	p = appendFloat32s(p, []float32{m.VecWeight})
+	p = appendFloat32s(p, m.VecScales)
+	for _, v := range m.VecValues {
+		p = append(p, byte(v))
+	}
+	return appendFloat32s(p, m.Dense)
+}
+
+func appendFloat32s(p []byte, fs []float32) []byte {
+	for _, f := range fs {
+		p = binary.LittleEndian.AppendUint32(p, math.Float32bits(f))
+	}
+	return p
+}
 
 func appendString(p []byte, s string) []byte {
 	return append(binary.AppendUvarint(p, uint64(len(s))), s...)

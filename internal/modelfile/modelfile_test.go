@@ -74,7 +74,7 @@ func TestDecodeErrors(t *testing.T) {
 		{"header only", good[:12], ErrTruncated, "header needs 20 bytes, file has 12"},
 		{"truncated", good[:len(good)-10], ErrTruncated, "want "},
 		{"trailing bytes", append(bytes.Clone(good), 0), ErrMalformed, "1 trailing bytes"},
-		{"newer version", newer, ErrNewer, "format version 2, this engine reads up to 1; update lotse or retrain"},
+		{"newer version", newer, ErrNewer, "format version 3, this engine reads up to 2; update lotse or retrain"},
 		{"flipped bit", flipped, ErrChecksum, "checksum mismatch"},
 		{"lying length", lying, ErrMalformed, "name"},
 	}

@@ -3,13 +3,16 @@ package modelfile
 import (
 	"encoding/binary"
 	"math"
+
+	"github.com/lotse-chat/lotse/internal/wordvec"
 )
 
 // reader decodes the payload. The first error sticks; later reads return
 // zero values, so decoding code reads straight through and checks once.
 type reader struct {
-	b   []byte
-	err error
+	b       []byte
+	err     error
+	version uint16
 }
 
 func (r *reader) fail(what string) {
@@ -128,7 +131,37 @@ func (r *reader) model() *Model {
 		m.Scale[c] = r.float32("scale")
 	}
 	r.rows(m, dim)
+	if r.version >= 2 {
+		r.vectors(m)
+	}
 	return m
+}
+
+// vectors reads what appendVectors wrote.
+func (r *reader) vectors(m *Model) {
+	m.VecWords = r.strings("word vector words")
+	if len(m.VecWords) == 0 || r.err != nil {
+		m.VecWords = nil // as Encode's input had it
+		return
+	}
+	m.VecWeight = r.float32("word vector weight")
+	m.VecScales = make([]float32, len(m.VecWords))
+	for i := range m.VecScales {
+		m.VecScales[i] = r.float32("word vector scale")
+	}
+	vals := r.bytes("word vectors", len(m.VecWords)*wordvec.Dims)
+	m.VecValues = make([]int8, len(vals))
+	for i, b := range vals {
+		m.VecValues[i] = int8(b)
+	}
+	if r.err != nil || len(r.b) < 4*m.Classes()*wordvec.Dims {
+		r.fail("word vector weights: run past the end")
+		return
+	}
+	m.Dense = make([]float32, m.Classes()*wordvec.Dims)
+	for i := range m.Dense {
+		m.Dense[i] = r.float32("word vector weight")
+	}
 }
 
 func (r *reader) rows(m *Model, dim int) {

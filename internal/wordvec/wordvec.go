@@ -1,0 +1,122 @@
+// Package wordvec holds English word vectors and turns a message's words
+// into one dense vector: the normalized mean of its words' vectors.
+//
+// Word vectors carry what a bot's few examples cannot: that "lost" is
+// close to "stolen" and "cash" to "money". The source table lives in
+// package english (only the trainer needs it); a model stores only the
+// vectors of its bot's own words.
+package wordvec
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+)
+
+// Dims is the length of every vector.
+const Dims = 100
+
+// Table maps words to int8 vectors with a scale per word. The zero Table
+// knows no words.
+type Table struct {
+	Words  []string
+	Scales []float32
+	Values []int8 // Dims per word, in the order of Words
+	index  map[string]int
+}
+
+// Parse reads the format written by scripts/wordvec.py.
+func Parse(data []byte) (*Table, error) {
+	if len(data) < 10 || string(data[:4]) != "LWV1" ||
+		binary.LittleEndian.Uint16(data[8:]) != Dims {
+		return nil, errors.New("wordvec: embedded table: bad header; rebuild it with scripts/wordvec.py")
+	}
+	n := int(binary.LittleEndian.Uint32(data[4:]))
+	t := &Table{Words: make([]string, 0, n), Scales: make([]float32, 0, n), Values: make([]int8, 0, n*Dims)}
+	p := data[10:]
+	for range n {
+		l, k := binary.Uvarint(p)
+		if k <= 0 || uint64(len(p)-k) < l+4+Dims {
+			return nil, errors.New("wordvec: table: truncated; rebuild it with scripts/wordvec.py")
+		}
+		p = p[k:]
+		t.Words = append(t.Words, string(p[:l]))
+		t.Scales = append(t.Scales, math.Float32frombits(binary.LittleEndian.Uint32(p[l:])))
+		for _, b := range p[l+4 : l+4+Dims] {
+			t.Values = append(t.Values, int8(b))
+		}
+		p = p[l+4+Dims:]
+	}
+	t.buildIndex()
+	return t, nil
+}
+
+// New returns a table over the given fields, as a model file stores them.
+func New(words []string, scales []float32, values []int8) (*Table, error) {
+	if len(scales) != len(words) || len(values) != len(words)*Dims {
+		return nil, fmt.Errorf("wordvec: %d words, %d scales and %d values do not fit %d dimensions",
+			len(words), len(scales), len(values), Dims)
+	}
+	t := &Table{Words: words, Scales: scales, Values: values}
+	t.buildIndex()
+	return t, nil
+}
+
+func (t *Table) buildIndex() {
+	t.index = make(map[string]int, len(t.Words))
+	for i, w := range t.Words {
+		t.index[w] = i
+	}
+}
+
+// Subset returns a table with the vectors of those words that t knows, in
+// the order given (duplicates dropped).
+func (t *Table) Subset(words []string) *Table {
+	s := &Table{}
+	seen := map[string]bool{}
+	for _, w := range words {
+		i, ok := t.index[w]
+		if !ok || seen[w] {
+			continue
+		}
+		seen[w] = true
+		s.Words = append(s.Words, w)
+		s.Scales = append(s.Scales, t.Scales[i])
+		s.Values = append(s.Values, t.Values[i*Dims:(i+1)*Dims]...)
+	}
+	s.buildIndex()
+	return s
+}
+
+// Mean writes into dst (length Dims) the mean of the vectors of the words t
+// knows, scaled to length weight, and reports whether any word was known.
+// The normalization makes the dense part's share of a message's vector the
+// same for short and long messages, as the sparse part's is.
+func (t *Table) Mean(dst []float32, words []string, weight float64) bool {
+	var sum [Dims]float64
+	found := false
+	for _, w := range words {
+		i, ok := t.index[w]
+		if !ok {
+			continue
+		}
+		found = true
+		s := float64(t.Scales[i])
+		for k, v := range t.Values[i*Dims : (i+1)*Dims] {
+			sum[k] += s * float64(v)
+		}
+	}
+	var norm float64
+	for _, v := range sum {
+		norm += v * v
+	}
+	if !found || norm == 0 {
+		return false
+	}
+	inv := weight / math.Sqrt(norm)
+	for k, v := range sum {
+		dst[k] = float32(v * inv)
+	}
+	return true
+}
