@@ -186,7 +186,7 @@ func Weigh(fs []Feature, idf []uint8) {
 }
 
 // idfStep is the resolution of a quantized idf: 255 steps cover idf values
-// up to 16, enough for 8 million documents.
+// up to 16, enough for 3 million documents.
 const idfStep = 1.0 / 16
 
 // QuantizeIDF returns the smoothed idf ln((1+n)/(1+df)) + 1 of a bucket seen

@@ -1,0 +1,68 @@
+package features
+
+import (
+	"math"
+	"testing"
+)
+
+func TestCounts(t *testing.T) {
+	e := NewExtractor(Config{Bits: 16, CharMin: 2, CharMax: 4})
+	a := append([]Feature(nil), e.Counts([]string{"wann", "zahlen", "?"}, []string{"wann", "zahl", "##en"})...)
+	b := e.Counts([]string{"wann", "zahlen", "?"}, []string{"wann", "zahl", "##en"})
+	if len(a) == 0 || len(a) != len(b) {
+		t.Fatalf("Counts gave %d then %d features for the same input", len(a), len(b))
+	}
+	var total float32
+	for i := range a {
+		if a[i] != b[i] {
+			t.Fatal("Counts is not deterministic")
+		}
+		if i > 0 && a[i].Index <= a[i-1].Index {
+			t.Fatal("Counts is not sorted by index, or repeats an index")
+		}
+		total += a[i].Value
+	}
+	// 2 words + 1 bigram + 3 pieces ("##en" is not a word-initial piece
+	// but has letters) + char n-grams of " wann " (5+4+3) and " zahlen " (7+6+5).
+	if want := float32(2 + 1 + 3 + 12 + 18); total != want {
+		t.Errorf("total count %v, want %v", total, want)
+	}
+	if got := e.Counts([]string{"?", "!"}, nil); len(got) != 0 {
+		t.Errorf("punctuation gave %d features, want none", len(got))
+	}
+}
+
+func TestWeighUnitLength(t *testing.T) {
+	idf := make([]uint8, 1<<8)
+	for i := range idf {
+		idf[i] = QuantizeIDF(i%7, 10)
+	}
+	fs := []Feature{{1, 1}, {5, 3}, {200, 2}}
+	Weigh(fs, idf)
+	var norm float64
+	for _, f := range fs {
+		norm += float64(f.Value) * float64(f.Value)
+	}
+	if math.Abs(norm-1) > 1e-6 {
+		t.Fatalf("weighted vector has squared norm %v, want 1", norm)
+	}
+}
+
+func TestQuantizeIDF(t *testing.T) {
+	tests := []struct{ df, n int }{{0, 10}, {1, 10}, {10, 10}, {5, 15000}, {0, 3_000_000}}
+	for _, tt := range tests {
+		want := math.Log(float64(1+tt.n)/float64(1+tt.df)) + 1
+		got := DequantizeIDF(QuantizeIDF(tt.df, tt.n))
+		if math.Abs(got-want) > idfStep/2+1e-9 {
+			t.Errorf("idf(df=%d, n=%d) = %v, want %v within %v", tt.df, tt.n, got, want, idfStep/2)
+		}
+	}
+}
+
+func TestIsWord(t *testing.T) {
+	for s, want := range map[string]bool{"a": true, "42": true, "ß": true, "?": false, "##": false, "": false} {
+		if IsWord(s) != want {
+			t.Errorf("IsWord(%q) = %v", s, !want)
+		}
+	}
+}
