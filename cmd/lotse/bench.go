@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lotse-chat/lotse/lexicon"
+
 	"github.com/lotse-chat/lotse/bot"
 	"github.com/lotse-chat/lotse/internal/eval"
 	"github.com/lotse-chat/lotse/pii"
@@ -189,12 +191,17 @@ func (b *bencher) need(files ...string) ([]string, error) {
 
 // train trains the bot (cached by key) and reports its time and size.
 func (b *bencher) train(key string, bt *bot.Bot) (*trained, error) {
+	return b.trainWith(key, bt, train.Options{})
+}
+
+// trainWith is train with options.
+func (b *bencher) trainWith(key string, bt *bot.Bot, opts train.Options) (*trained, error) {
 	if t := b.models[key]; t != nil {
 		return t, nil
 	}
 	fmt.Fprintf(b.progress, "bench:   training %s (%d intents)\n", key, len(bt.Intents))
 	start := time.Now()
-	model, _, err := train.Train(bt, train.Options{})
+	model, _, err := train.Train(bt, opts)
 	if err != nil {
 		return nil, fmt.Errorf("training %s: %w", key, err)
 	}
@@ -402,7 +409,10 @@ func benchDemo(b *bencher) ([]benchRow, error) {
 	return []benchRow{row}, err
 }
 
+// benchCrossLang trains on examples of one language and tests on the
+// other, without and with the German-English dictionary (when installed).
 func benchCrossLang(b *bencher) ([]benchRow, error) {
+	lex, lexErr := lexicon.Load(lexicon.DefaultPath)
 	var rows []benchRow
 	for _, s := range []struct{ train, test, split string }{
 		{"bots/demo/crosslang/bot.en.yaml", "bots/demo/crosslang/test.de.jsonl", "en examples, de tests"},
@@ -412,15 +422,28 @@ func benchCrossLang(b *bencher) ([]benchRow, error) {
 		if err != nil {
 			return nil, err
 		}
-		t, err := b.trainFile(paths[0])
+		bt, err := bot.Load(paths[0])
 		if err != nil {
 			return nil, err
 		}
-		row, _, err := b.test(t, "demo-crosslang", s.split, paths[1])
-		if err != nil {
-			return nil, err
+		for _, v := range []struct {
+			suffix string
+			opts   train.Options
+		}{{"", train.Options{}}, {" + trans-de-en", train.Options{Lexicon: lex}}} {
+			if v.opts.Lexicon == nil && v.suffix != "" {
+				fmt.Fprintf(b.progress, "bench:   skipping %s%s: %v\n", s.split, v.suffix, lexErr)
+				continue
+			}
+			t, err := b.trainWith(paths[0]+v.suffix, bt, v.opts)
+			if err != nil {
+				return nil, err
+			}
+			row, _, err := b.test(t, "demo-crosslang", s.split+v.suffix, paths[1])
+			if err != nil {
+				return nil, err
+			}
+			rows = append(rows, row)
 		}
-		rows = append(rows, row)
 	}
 	return rows, nil
 }
