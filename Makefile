@@ -1,39 +1,74 @@
 # Lotse build and test entry points. `make test` is the one command that
 # runs every test; .ci/run runs exactly that.
 
-GO      ?= go
-BUILD   := build
-GOFLAGS_WASM := -trimpath -ldflags="-s -w"
+GO    ?= go
+BUILD := build
+WASMFLAGS := -trimpath -ldflags="-s -w"
 
-.PHONY: all build wasm serve test test-go bench fuzz testdata clean
+.PHONY: all build wasm worker serve test deps test-go test-wasi test-runner \
+	test-edge test-widget bench fuzz testdata clean
 
 all: build
 
-## build: the lotse binary (with the WASI engine embedded) and the browser engine
+## build: the lotse binary, with the WASI engine embedded
 build: wasm
 	$(GO) build -o $(BUILD)/lotse ./cmd/lotse
 
-## serve: start edge, backend, console and demo page on the demo bot
+## wasm: the browser engine (build/engine.wasm + wasm_exec.js) and the
+## WASI engine that lotse embeds (runner/embedded/module)
+wasm:
+	mkdir -p $(BUILD)
+	GOOS=js GOARCH=wasm $(GO) build $(WASMFLAGS) -o $(BUILD)/engine.wasm ./wasm/browser
+	cp "$$($(GO) env GOROOT)/lib/wasm/wasm_exec.js" $(BUILD)/wasm_exec.js
+	$(GO) generate ./runner/embedded
+	cp runner/embedded/module/lotse.wasi.wasm $(BUILD)/lotse.wasi.wasm
+
+## worker: the Cloudflare Worker (build/worker), as wrangler.toml builds it
+worker:
+	sh edge/worker/build.sh
+
+## serve: edge, backend, console and demo page on the demo bot
 serve: wasm
 	$(GO) run ./cmd/lotse serve
 
-## test: every test — Go unit and integration tests, engine under WASI,
-## backend on PostgreSQL, the Worker under wrangler dev, the widget in Chromium
-test: test-go
+## test: every test: Go unit and integration tests (backend on SQLite and
+## a real PostgreSQL, the crash test, wasm parity), the engine under WASI,
+## the 1,000,000-reply soak, the Worker under wrangler dev, the widget in
+## Chromium.
+test: deps wasm worker test-go test-wasi test-runner test-edge test-widget
+
+deps:
+	sh scripts/deps.sh
 
 test-go:
 	$(GO) vet ./...
-	$(GO) test -count=1 ./...
+	GOOS=js GOARCH=wasm $(GO) vet ./edge/worker ./wasm/browser
+	eval "$$(sh scripts/backend/postgres.sh)" && \
+	LOTSE_CRASHTEST=1 $(GO) test -count=1 ./...
+
+test-wasi:
+	sh scripts/wasi-test.sh
+
+test-runner:
+	LOTSE_PARITY=full $(GO) test -count=1 ./runner -run TestParity
+	LOTSE_SOAK=1 $(GO) test -count=1 -timeout 30m ./runner -run TestSoak
+
+test-edge:
+	$(GO) run ./edge/e2e -npm=false
+
+test-widget:
+	node --test widget/test/
 
 ## bench: accuracy, size and speed on the benchmarks, beside the peers
 bench: build
-	$(BUILD)/lotse bench
+	$(BUILD)/lotse bench --engine native,wasm
 
 ## fuzz: each fuzz target for 60 s
 fuzz:
 	$(GO) test ./bot/ -run='^$$' -fuzz=FuzzParse -fuzztime=60s
 	$(GO) test ./internal/modelfile/ -run='^$$' -fuzz=FuzzDecode -fuzztime=60s
 	$(GO) test ./pii/ -run='^$$' -fuzz=FuzzDetect -fuzztime=60s
+	$(GO) test ./internal/tokenize/ -run='^$$' -fuzz=FuzzTokens -fuzztime=60s
 
 ## testdata: regenerate the converted benchmarks and the PII set
 testdata:
@@ -41,4 +76,4 @@ testdata:
 	$(GO) run ./internal/piigen
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) runner/embedded/module/*.wasm edge/worker/assets

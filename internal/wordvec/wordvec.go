@@ -10,8 +10,8 @@ package wordvec
 import (
 	"encoding/binary"
 	"errors"
-	"fmt"
 	"math"
+	"strconv"
 )
 
 // Dims is the length of every vector.
@@ -55,8 +55,9 @@ func Parse(data []byte) (*Table, error) {
 // New returns a table over the given fields, as a model file stores them.
 func New(words []string, scales []float32, values []int8) (*Table, error) {
 	if len(scales) != len(words) || len(values) != len(words)*Dims {
-		return nil, fmt.Errorf("wordvec: %d words, %d scales and %d values do not fit %d dimensions",
-			len(words), len(scales), len(values), Dims)
+		// No fmt: this package is linked into the WebAssembly engines.
+		return nil, errors.New("wordvec: " + strconv.Itoa(len(words)) + " words, " + strconv.Itoa(len(scales)) +
+			" scales and " + strconv.Itoa(len(values)) + " values do not fit " + strconv.Itoa(Dims) + " dimensions")
 	}
 	t := &Table{Words: words, Scales: scales, Values: values}
 	t.buildIndex()

@@ -1,0 +1,57 @@
+//go:build wasip1
+
+// Command wasi is the Lotse engine as a WASI reactor: a WebAssembly module
+// (GOOS=wasip1 GOARCH=wasm, -buildmode=c-shared) that any WASI host can
+// load. Package runner hosts it in wazero; the CLI embeds it.
+//
+// Build:
+//
+//	GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared -trimpath -ldflags=-s -o lotse.wasi.wasm ./wasm/wasi
+//
+// # ABI
+//
+// The module imports only wasi_snapshot_preview1 and exports its linear
+// memory as "memory". A host must call "_initialize" once, before any other
+// export (it starts the Go runtime and must not be called again). Pointers
+// and lengths are unsigned 32-bit offsets and byte counts in "memory".
+//
+//	alloc(size u32) -> ptr u32
+//	    Allocates size bytes (at least one) and returns their address. The
+//	    buffer stays valid, at the same address, until free(ptr).
+//	free(ptr u32)
+//	    Releases a buffer returned by alloc or inside a result (below).
+//	    Freeing 0 or an unknown pointer does nothing.
+//	load(ptr u32, len u32) -> status u32
+//	    Loads the model file in [ptr, ptr+len). 0: loaded; 1: the bytes are
+//	    not a model this engine can read (the previous model, if any, stays
+//	    loaded; info tells why). The bytes are copied: the host may free or
+//	    reuse the input buffer afterwards.
+//	reply(ptr u32, len u32) -> result u64
+//	    Replies to the UTF-8 message in [ptr, ptr+len). The result is the
+//	    Reply JSON of DESIGN.md, or {"error":"..."} if no model is loaded.
+//	info() -> result u64
+//	    The loaded model's Info JSON (name, languages, intents,
+//	    format_version, engine, threshold), or {"error":"..."}.
+//	version() -> result u64
+//	    {"engine":"0.1.0","model":null | {"name","format_version","engine"}}.
+//
+// A result u64 packs a buffer as ptr<<32 | len. The host copies the bytes
+// out and must then call free(ptr): result buffers are pinned, not garbage
+// collected, until freed. Results are JSON objects; an error is the object
+// whose first key is "error".
+//
+// Every export calls runtime.Gosched before it returns. A wasip1 reactor
+// runs Go code only during export calls, so without a scheduling point the
+// GC's background mark workers never run and the heap grows until it hits
+// the memory limit (golang/go#65199).
+//
+// A WebAssembly memory never shrinks, so an instance costs its peak heap for
+// its lifetime. The module therefore sets GOGC=50 and, after each load,
+// a soft memory limit (GOMEMLIMIT) at the memory the runtime then holds,
+// so that memory stays flat from the first replies on. A host may set
+// $GOGC or $GOMEMLIMIT in the module's environment to override either.
+//
+// The module is single-threaded: a host must not call it from two threads
+// at once. Hosts that serve concurrent callers instantiate it once per
+// caller, as package runner's pool does.
+package main

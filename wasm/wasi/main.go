@@ -1,0 +1,141 @@
+//go:build wasip1
+
+package main
+
+import (
+	"math"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"runtime/metrics"
+	"unsafe"
+
+	"github.com/lotse-chat/lotse/wasm/internal/guest"
+)
+
+// engine is the module's one model.
+var engine guest.Engine
+
+// pinned keeps the buffers handed to the host reachable, by address, until
+// the host frees them. Go's collector does not move objects, so an address
+// stays valid as long as its slice is referenced here.
+var pinned = map[uint32][]byte{}
+
+// gcPercent is the module's GOGC unless the host sets $GOGC. A WebAssembly
+// memory never shrinks, so the heap's peak is what an instance costs for
+// its lifetime: half Go's default headroom for garbage keeps the peak near
+// the heap right after loading a model, for a few microseconds of GC a
+// reply.
+const gcPercent = 50
+
+func init() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(gcPercent)
+	}
+}
+
+// limitMemory makes the memory the runtime holds right after a load its
+// soft limit (unless the host sets $GOMEMLIMIT): the collector then runs
+// before the heap would outgrow it, so that an instance's memory stays
+// where loading left it, rather than growing to GOGC's goal over the first
+// few thousand replies. A bigger live heap still gets the memory it needs.
+func limitMemory() {
+	if os.Getenv("GOMEMLIMIT") != "" {
+		return
+	}
+	s := []metrics.Sample{{Name: "/memory/classes/total:bytes"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() == metrics.KindUint64 {
+		debug.SetMemoryLimit(int64(s[0].Value.Uint64()))
+	}
+}
+
+// main is not called in a c-shared (reactor) build, but package main needs
+// one.
+func main() {}
+
+//go:wasmexport alloc
+func alloc(size uint32) uint32 {
+	p := pin(make([]byte, max(size, 1)))
+	runtime.Gosched()
+	return p
+}
+
+//go:wasmexport free
+func free(ptr uint32) {
+	delete(pinned, ptr)
+	runtime.Gosched()
+}
+
+//go:wasmexport load
+func load(ptr unsafe.Pointer, size uint32) uint32 {
+	status := uint32(0)
+	// Decoding allocates a few MB that mostly stay live: collecting while
+	// the heap grows from nothing would mark it again and again. So the GC
+	// is off during the load and runs once after it, which also leaves the
+	// heap at its steady state before the first reply.
+	gc := debug.SetGCPercent(-1)
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(math.MaxInt64) // the last load's limit does not apply
+	}
+	// Copied, so that the model never aliases memory the host may reuse.
+	data := append([]byte(nil), bytesAt(ptr, size)...)
+	if err := engine.Load(data); err != nil {
+		status = 1
+	}
+	data = nil
+	debug.SetGCPercent(gc)
+	runtime.GC()
+	limitMemory()
+	runtime.Gosched()
+	return status
+}
+
+//go:wasmexport reply
+func reply(ptr unsafe.Pointer, size uint32) uint64 {
+	b := bytesAt(ptr, size)
+	// The text is copied: the host may reuse its buffer, and the Reply
+	// must not alias it.
+	r := result(engine.AppendReply(make([]byte, 0, 512), string(b)))
+	runtime.Gosched()
+	return r
+}
+
+//go:wasmexport info
+func info() uint64 {
+	r := result(engine.AppendInfo(nil))
+	runtime.Gosched()
+	return r
+}
+
+//go:wasmexport version
+func version() uint64 {
+	r := result(engine.AppendVersion(nil))
+	runtime.Gosched()
+	return r
+}
+
+// pin records b as handed to the host and returns its address.
+func pin(b []byte) uint32 {
+	p := uint32(uintptr(unsafe.Pointer(unsafe.SliceData(b))))
+	pinned[p] = b
+	return p
+}
+
+// result pins b and packs its address and length for the host.
+func result(b []byte) uint64 {
+	if len(b) == 0 {
+		return 0
+	}
+	return uint64(pin(b))<<32 | uint64(len(b))
+}
+
+// bytesAt is the host-written memory [ptr, ptr+size). It must have come
+// from alloc; the slice aliases it, it is not copied. The parameters are
+// unsafe.Pointer (i32 in the ABI), so that no integer becomes a pointer.
+func bytesAt(ptr unsafe.Pointer, size uint32) []byte {
+	if size == 0 {
+		return nil
+	}
+	return unsafe.Slice((*byte)(ptr), size)
+}
