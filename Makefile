@@ -35,7 +35,7 @@ serve: wasm
 ## a real PostgreSQL, the crash test, wasm parity), the engine under WASI,
 ## the 1,000,000-reply soak, the Worker under wrangler dev, the widget in
 ## Chromium.
-test: deps wasm worker test-go test-wasi test-runner test-edge test-widget
+test: deps build worker test-go test-wasi test-runner test-edge test-widget
 
 deps:
 	sh scripts/deps.sh
@@ -57,11 +57,14 @@ test-edge:
 	$(GO) run ./edge/e2e -npm=false
 
 test-widget:
-	node --test widget/test/
+	LOTSE_BIN=$(BUILD)/lotse LOTSE_ASSETS=$(BUILD) node --test widget/test/
 
-## bench: accuracy, size and speed on the benchmarks, beside the peers
-bench: build
+## bench: accuracy, size and speed on the benchmarks, beside the peers;
+## the Worker under wrangler dev; the widget in Chromium
+bench: build worker
 	$(BUILD)/lotse bench --engine native,wasm
+	$(GO) run ./edge/e2e -npm=false -bench 1000
+	LOTSE_BIN=$(BUILD)/lotse LOTSE_ASSETS=$(BUILD) node widget/test/bench.mjs
 
 ## fuzz: each fuzz target for 60 s
 fuzz:

@@ -1,0 +1,306 @@
+// Browser tests of the widget: Debian chromium driven by playwright-core
+// against `lotse serve`. Run: node --test widget/test/
+// Needs build/ with engine.wasm, wasm_exec.js, widget.js and demo.lotse
+// (make wasm), or LOTSE_ASSETS=dir. Screenshots go to widget/test/artifacts/.
+
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { join } from 'node:path';
+import { repo, startServer, launch, openPage, W, ask, consoleAPI, screenshotDir, sleep } from './harness.mjs';
+
+const shadowCount = (page, sel) => page.evaluate((s) => document.querySelector('lotse-chat').shadowRoot.querySelectorAll(s).length, sel);
+const isWasmOrModel = (u) => /\/engine\.wasm$|\.lotse$|\/wasm_exec\.js$/.test(new URL(u).pathname);
+const chatRequests = (reqs, since = 0) => reqs.filter((r) => r.t >= since && r.method === 'POST' && new URL(r.url).pathname === '/v1/chat');
+const handoffRequests = (reqs) => reqs.filter((r) => r.method === 'POST' && new URL(r.url).pathname === '/v1/handoff');
+const waitEngine = (page) => page.waitForFunction(() => window.Lotse.state.engine === 'browser', null, { timeout: 30_000 });
+const storage = (page) => page.evaluate(() => ({ local: localStorage.length, session: sessionStorage.length, cookie: document.cookie }));
+
+describe('widget.js size', () => {
+  it('is under 25 KB gzip', () => {
+    const src = readFileSync(join(repo, 'widget', 'widget.js'));
+    const gz = gzipSync(src, { level: 9 }).length;
+    console.log(`# widget.js: ${src.length} bytes, ${gz} bytes gzip (limit 25600)`);
+    assert.ok(gz < 25 * 1024, `widget.js is ${gz} bytes gzip`);
+  });
+});
+
+describe('widget on the demo bot', () => {
+  let server, browser, page, requests, errors, convID, engineAt;
+  const shots = screenshotDir();
+  before(async () => {
+    server = await startServer();
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('embeds on a hostile-CSS page without fetching the engine or storing anything', async () => {
+    ({ page, requests, errors } = await openPage(browser.context, server.url, 'test/hostile.html'));
+    const box = await page.locator(W.launcher).boundingBox();
+    assert.ok(box && box.width >= 44 && box.height >= 44, `launcher box ${JSON.stringify(box)}`);
+    assert.equal(await page.locator(W.panel).isVisible(), false);
+    await sleep(300);
+    assert.deepEqual(requests.filter((r) => isWasmOrModel(r.url)).map((r) => r.url), [], 'engine fetched before the first open');
+    assert.deepEqual(await storage(page), { local: 0, session: 0, cookie: '' });
+    await page.screenshot({ path: join(shots, 'closed.png') });
+  });
+
+  it('opens as an accessible dialog and loads the engine in the background', async () => {
+    await page.click(W.launcher);
+    assert.equal(await page.locator(W.panel).isVisible(), true);
+    assert.equal(await page.locator(W.panel).getAttribute('role'), 'dialog');
+    assert.equal(await page.locator(W.log).getAttribute('aria-live'), 'polite');
+    assert.equal(await page.locator(W.launcher).getAttribute('aria-expanded'), 'true');
+    const focused = await page.evaluate(() => document.querySelector('lotse-chat').shadowRoot.activeElement?.tagName);
+    assert.equal(focused, 'TEXTAREA');
+    await waitEngine(page);
+    engineAt = Date.now();
+    assert.ok(requests.some((r) => r.url.endsWith('/engine.wasm')), 'engine.wasm was not fetched on open');
+    assert.deepEqual(await storage(page), { local: 0, session: 0, cookie: '' }, 'storage used before the first message');
+  });
+
+  it('answers a German and an English FAQ locally, without /v1/chat', async () => {
+    const de = await ask(page, 'wann muss ich meine rechnung bezahlen');
+    assert.match(de, /30 Tage/);
+    const en = await ask(page, 'how do I return an item');
+    assert.match(en, /return/i);
+    assert.deepEqual(chatRequests(requests, engineAt), [], 'a /v1/chat request after the engine loaded');
+    assert.ok(await shadowCount(page, '.m.bot strong') >= 2, 'markdown bold not rendered');
+    const saved = await page.evaluate(() => JSON.parse(localStorage.getItem('lotse:demo')));
+    assert.equal(saved.msgs.length, 4, 'conversation persisted after the first message');
+    convID = saved.id;
+    await page.screenshot({ path: join(shots, 'open.png') });
+  });
+
+  it('keeps focus in the dialog, sends on Enter and closes on Escape', async () => {
+    for (let i = 0; i < 6; i++) await page.keyboard.press('Tab');
+    const inside = await page.evaluate(() => {
+      const r = document.querySelector('lotse-chat').shadowRoot;
+      return r.querySelector('.panel').contains(r.activeElement);
+    });
+    assert.ok(inside, 'Tab left the dialog');
+    await page.keyboard.press('Escape');
+    assert.equal(await page.locator(W.panel).isVisible(), false);
+    const focused = await page.evaluate(() => document.querySelector('lotse-chat').shadowRoot.activeElement?.className);
+    assert.equal(focused, 'launch', 'focus did not return to the launcher');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.locator(W.panel).isVisible(), true);
+  });
+
+  it('has no serious or critical axe-core violations', async () => {
+    await page.addScriptTag({ path: join(repo, 'node_modules', 'axe-core', 'axe.min.js') });
+    // The hostile CSS (* { all: unset }) would show the inline script's 500 KB as page text.
+    await page.evaluate(() => document.querySelectorAll('script:not([src])').forEach((s) => s.remove()));
+    const result = await page.evaluate(async () => {
+      const r = await window.axe.run({ include: [['lotse-chat']] }, { resultTypes: ['violations'] });
+      return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length, help: v.help }));
+    });
+    console.log(`# axe: ${result.length} violations ${JSON.stringify(result)}`);
+    const bad = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    assert.deepEqual(bad, []);
+  });
+
+  it('hands an out-of-scope question to a person', async () => {
+    await ask(page, 'what will the weather be like in Berlin tomorrow', { expect: 'handoff' });
+    await page.waitForFunction(() => window.Lotse.state.outbox === 0, null, { timeout: 20_000 });
+    const status = await page.locator(W.status).textContent();
+    assert.match(status, /person/i);
+    assert.equal(handoffRequests(requests).length, 1);
+    assert.deepEqual(chatRequests(requests, engineAt), [], 'the out-of-scope question went to /v1/chat');
+    const t = await consoleAPI(server.url, `/conversations/${convID}`);
+    assert.equal(t.conversation.state, 'pending');
+    assert.equal(t.conversation.reason, 'out_of_scope');
+    assert.deepEqual(t.messages.map((m) => m.role), ['visitor', 'bot', 'visitor', 'bot', 'visitor']);
+    await page.screenshot({ path: join(shots, 'handoff.png') });
+  });
+
+  it('shows the agent reply live', async () => {
+    const queue = await consoleAPI(server.url, '/conversations?state=pending');
+    assert.ok(queue.conversations.some((c) => c.id === convID), 'conversation not in the pending queue');
+    await consoleAPI(server.url, `/conversations/${convID}/reply`, { text: 'Hi, this is **Anna** from the service team.' });
+    await page.waitForFunction(() => document.querySelector('lotse-chat').shadowRoot.querySelector('.m.agent'), null, { timeout: 20_000 });
+    assert.match(await page.locator('lotse-chat .m.agent').textContent(), /Anna/);
+    await page.waitForFunction(() => window.Lotse.state.state === 'open', null, { timeout: 20_000 });
+    assert.match(await page.locator(W.status).textContent(), /joined/);
+    await page.screenshot({ path: join(shots, 'agent.png') });
+  });
+
+  it('restores the conversation after a reload', async () => {
+    const before = await page.$$eval('lotse-chat .m', (ns) => ns.map((n) => n.textContent));
+    await page.reload();
+    await page.waitForFunction(() => window.Lotse && document.querySelector('lotse-chat'));
+    await page.click(W.launcher);
+    const after = await page.$$eval('lotse-chat .m', (ns) => ns.map((n) => n.textContent));
+    assert.deepEqual(after, before);
+    assert.equal(await page.evaluate(() => window.Lotse.state.conversation), convID);
+  });
+
+  it('queues a message while offline and delivers it exactly once', async () => {
+    const text = 'sent while offline ' + Date.now();
+    await browser.context.setOffline(true);
+    await page.fill(W.input, text);
+    await page.press(W.input, 'Enter');
+    await page.waitForFunction(() => window.Lotse.state.outbox === 1);
+    await sleep(1500); // retries fail while offline
+    assert.match(await page.locator('lotse-chat .m.visitor >> nth=-1').textContent(), /Waiting to be sent/);
+    assert.equal(await page.locator('lotse-chat .note >> nth=-1').isVisible(), true, 'offline note hidden');
+    await browser.context.setOffline(false);
+    await page.waitForFunction(() => window.Lotse.state.outbox === 0, null, { timeout: 30_000 });
+    const t = await consoleAPI(server.url, `/conversations/${convID}`);
+    assert.equal(t.messages.filter((m) => m.text === text).length, 1, 'queued message not stored exactly once');
+    // The visitor's own message comes back on the event stream; it must not appear twice.
+    await sleep(1000);
+    assert.equal(await page.locator('lotse-chat .m.visitor', { hasText: text }).count(), 1);
+  });
+
+  it('raised no page errors', () => assert.deepEqual(errors, []));
+});
+
+describe('personal data, CSP and long conversations', () => {
+  let server, browser;
+  before(async () => { server = await startServer(); browser = await launch(); });
+  after(async () => { await browser?.close(); await server?.stop(); });
+
+  it('is detected in the browser and goes to a person, never to /v1/chat', async () => {
+    // data-no-sse: agent replies by long-poll, the fallback when SSE is refused.
+    const { page, requests } = await openPage(browser.context, server.url, 'test/hostile.html', { 'data-lang': 'de', 'data-no-sse': '1' });
+    await page.click(W.launcher);
+    await waitEngine(page);
+    await ask(page, 'Meine IBAN ist DE89 3704 0044 0532 0130 00, bitte Lastschrift ändern', { expect: 'handoff' });
+    await page.waitForFunction(() => window.Lotse.state.outbox === 0, null, { timeout: 20_000 });
+    assert.deepEqual(chatRequests(requests), []);
+    assert.equal(handoffRequests(requests).length, 1);
+    assert.match(await page.locator('lotse-chat .note', { hasText: 'persönliche Daten' }).textContent(), /Serviceteam/);
+    const id = await page.evaluate(() => window.Lotse.state.conversation);
+    const t = await consoleAPI(server.url, `/conversations/${id}`);
+    assert.equal(t.conversation.reason, 'personal_data');
+    assert.match(t.messages[0].text, /DE89/);
+    await consoleAPI(server.url, `/conversations/${id}/reply`, { text: 'Danke, ich ändere das für dich.' });
+    await page.waitForFunction(() => document.querySelector('lotse-chat').shadowRoot.querySelector('.m.agent'), null, { timeout: 20_000 });
+    assert.ok(requests.some((r) => /\/events\?after=\d+&state=/.test(r.url)), 'no long-poll request');
+    await consoleAPI(server.url, `/conversations/${id}/resolve`, {});
+    await page.waitForFunction(() => window.Lotse.state.state === 'resolved', null, { timeout: 30_000 });
+    assert.match(await page.locator(W.status).textContent(), /abgeschlossen/);
+    assert.equal(await page.locator('lotse-chat .again').isVisible(), true);
+  });
+
+  it('answers through the edge and fetches no engine until the chat is opened', async () => {
+    const { page, requests } = await openPage(browser.context, server.url, 'test/hostile.html');
+    const reply = page.evaluate(() => new Promise((ok) => window.Lotse.on('reply', ok)));
+    await page.evaluate(() => window.Lotse.send('how do I return an item'));
+    assert.equal((await reply).local, false);
+    assert.equal(chatRequests(requests).length, 1);
+    assert.deepEqual(requests.filter((r) => isWasmOrModel(r.url)).map((r) => r.url), []);
+    await page.click(W.launcher);
+    await waitEngine(page);
+    await ask(page, 'how do I return an item');
+    assert.equal(chatRequests(requests).length, 1, 'a /v1/chat request after the engine loaded');
+  });
+
+  it('loads the engine under a Trusted Types CSP that allows its policy', async () => {
+    const csp = "script-src 'self' 'wasm-unsafe-eval'; require-trusted-types-for 'script'; trusted-types lotse-widget";
+    const { page, requests, errors } = await openPage(browser.context, server.url, 'test/hostile.html', {}, { csp });
+    await page.click(W.launcher);
+    await waitEngine(page);
+    assert.match(await ask(page, 'how do I return an item'), /return/i);
+    assert.deepEqual(chatRequests(requests), []);
+    assert.deepEqual(errors, []);
+  });
+
+  it('hands off a long conversation within the edge body limit', async () => {
+    const { page } = await openPage(browser.context, server.url, 'test/hostile.html');
+    await page.click(W.launcher);
+    await waitEngine(page);
+    for (let i = 0; i < 30; i++) await ask(page, i % 2 ? 'how do I return an item' : 'wann muss ich meine rechnung bezahlen');
+    await ask(page, 'what will the weather be like in Berlin tomorrow', { expect: 'handoff' });
+    await page.waitForFunction(() => window.Lotse.state.outbox === 0, null, { timeout: 20_000 });
+    assert.equal(await page.locator('lotse-chat .m.x').count(), 0, 'handoff failed');
+    const t = await consoleAPI(server.url, `/conversations/${await page.evaluate(() => window.Lotse.state.conversation)}`);
+    assert.ok(t.messages.length > 2 && t.messages.length < 61, `transcript of ${t.messages.length} messages`);
+    assert.match(t.messages[t.messages.length - 1].text, /weather/);
+  });
+
+  it('stays on the edge when the page CSP forbids WebAssembly', async () => {
+    const csp = "default-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self'; style-src 'unsafe-inline'";
+    const { page, requests, errors } = await openPage(browser.context, server.url, 'test/hostile.html', {}, { csp });
+    const engine = page.evaluate(() => new Promise((ok) => window.Lotse.on('engine', ok)));
+    await page.click(W.launcher);
+    const e = await engine;
+    assert.equal(e.engine, 'edge', 'engine loaded although CSP forbids wasm');
+    const answer = await ask(page, 'how do I return an item');
+    assert.match(answer, /return/i);
+    assert.equal(chatRequests(requests).length, 1);
+    assert.equal(await page.locator('lotse-chat .m.x').count(), 0);
+    assert.deepEqual(errors, []);
+  });
+
+  it('loads the engine under the documented CSP', async () => {
+    const csp = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; img-src 'self'; style-src 'unsafe-inline'";
+    const { page, requests } = await openPage(browser.context, server.url, 'test/hostile.html', {}, { csp });
+    await page.click(W.launcher);
+    await waitEngine(page);
+    await ask(page, 'how do I return an item');
+    assert.deepEqual(chatRequests(requests), []);
+  });
+});
+
+describe('answers that try to run code', () => {
+  let server, browser;
+  before(async () => {
+    server = await startServer({ bot: 'widget/test/hostile-bot/bot.yaml' });
+    browser = await launch();
+  });
+  after(async () => { await browser?.close(); await server?.stop(); });
+
+  for (const mode of ['browser', 'edge']) {
+    it(`stay inert (mode ${mode})`, async () => {
+      const { page, errors, requests } = await openPage(browser.context, server.url, 'test/hostile.html', { 'data-bot': 'hostile', 'data-mode': mode });
+      await page.click(W.launcher);
+      const img = await ask(page, 'show me a picture');
+      assert.match(img, /<img src=x onerror=/, 'the markup should show as text');
+      assert.match(await page.locator('lotse-chat .m.bot strong >> nth=-1').textContent(), /bold/);
+      await ask(page, 'give me a link');
+      const links = await page.$$eval('lotse-chat .m a', (as) => as.map((a) => ({ href: a.getAttribute('href'), rel: a.rel, target: a.target })));
+      assert.deepEqual(links, [{ href: 'https://zahlfix.example/help', rel: 'noopener noreferrer', target: '_blank' }]);
+      assert.equal(await page.evaluate(() => document.querySelector('lotse-chat').shadowRoot.querySelectorAll('img,script,iframe,[onerror]').length), 0);
+      await page.locator('lotse-chat .m.bot >> nth=-1').getByText('here').click();
+      await sleep(300);
+      assert.equal(await page.evaluate(() => window.__pwned), undefined);
+      assert.equal(page.url().startsWith(server.url), true);
+      assert.equal(chatRequests(requests).length, mode === 'edge' ? 2 : 0, 'answered by the wrong engine');
+      assert.deepEqual(errors, []);
+    });
+  }
+});
+
+describe('demo page on a small screen', () => {
+  let server, browser;
+  before(async () => { server = await startServer(); browser = await launch({ viewport: { width: 320, height: 640 } }); });
+  after(async () => { await browser?.close(); await server?.stop(); });
+
+  it('fills a 320 px screen without horizontal overflow', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(server.url + '/');
+    await page.waitForFunction(() => window.Lotse && document.querySelector('lotse-chat'));
+    await page.click(W.launcher);
+    const box = await page.locator(W.panel).boundingBox();
+    assert.deepEqual([box.x, box.width], [0, 320]);
+    const overflow = await page.evaluate(() => {
+      const r = document.querySelector('lotse-chat').shadowRoot;
+      return [...r.querySelectorAll('.panel *')].filter((n) => n.getBoundingClientRect().right > 320.5).map((n) => n.className);
+    });
+    assert.deepEqual(overflow, []);
+    assert.equal(await page.locator(W.input).isVisible(), true);
+    assert.equal(await page.locator(W.launcher).isVisible(), false, 'the launcher would cover the send button');
+    await ask(page, 'wie kann ich einen artikel zurückgeben');
+    await page.screenshot({ path: join(screenshotDir(), 'mobile-320.png') });
+    await page.addScriptTag({ path: join(repo, 'node_modules', 'axe-core', 'axe.min.js') });
+    const bad = await page.evaluate(async () => (await window.axe.run({ include: [['lotse-chat']] }, { resultTypes: ['violations'] }))
+      .violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id));
+    assert.deepEqual(bad, []);
+  });
+});

@@ -1,0 +1,558 @@
+/*! Lotse chat widget. One script tag:
+ *  <script src="https://HOST/widget.js" data-bot="demo" data-endpoint="https://HOST" async></script>
+ * Options: data-lang (de|en), data-mode (auto|browser|edge), data-color (#rrggbb),
+ * data-position (right|left), data-title. JS API: Lotse.open(), close(), send(text), on(event, fn).
+ * See widget/README.md (CSP, events, storage). No innerHTML: every text becomes a text node. */
+(() => {
+  'use strict';
+  if (window.Lotse && window.Lotse.version) return; // loaded twice: keep the first
+
+  const d = document;
+  const script = d.currentScript || d.querySelector('script[src*="widget.js"][data-bot]');
+  const ds = (script && script.dataset) || {};
+  const base = (ds.endpoint || (script && script.src ? new URL(script.src, location.href).origin : location.origin)).replace(/\/+$/, '');
+  const bot = ds.bot || 'demo';
+  const mode = /^(auto|browser|edge)$/.test(ds.mode) ? ds.mode : 'auto';
+  const KEY = 'lotse:' + bot;
+
+  // ---- language and strings --------------------------------------------------
+  const STR = {
+    en: {
+      open: 'Open chat', close: 'Close chat', title: 'Customer service chat', log: 'Chat messages',
+      input: 'Your message', send: 'Send message', you: 'You', bot: 'Assistant', agent: 'Service team',
+      hello: 'Hi! Ask me anything about payments, returns or your account.',
+      typing: 'Writing a reply…', connecting: 'Connecting you to a person from our service team…',
+      joined: 'A person from our service team has joined.', resolved: 'This conversation is resolved.',
+      privacy: 'Your message contains personal data, so the assistant did not read it. Only our service team sees it.',
+      offline: 'You are offline. Messages will be sent when the connection is back.',
+      queued: 'Waiting to be sent', failed: 'Could not be sent', again: 'New conversation', unread: 'new message'
+    },
+    de: {
+      open: 'Chat öffnen', close: 'Chat schließen', title: 'Kundenservice-Chat', log: 'Chatnachrichten',
+      input: 'Deine Nachricht', send: 'Nachricht senden', you: 'Du', bot: 'Assistent', agent: 'Serviceteam',
+      hello: 'Hallo! Frag mich alles zu Zahlungen, Rückgaben oder deinem Konto.',
+      typing: 'Antwort wird geschrieben…', connecting: 'Wir verbinden dich mit einer Person aus unserem Serviceteam…',
+      joined: 'Eine Person aus unserem Serviceteam ist jetzt da.', resolved: 'Dieses Gespräch ist abgeschlossen.',
+      privacy: 'Deine Nachricht enthält persönliche Daten, deshalb hat der Assistent sie nicht gelesen. Nur unser Serviceteam sieht sie.',
+      offline: 'Du bist offline. Nachrichten werden gesendet, sobald die Verbindung zurück ist.',
+      queued: 'Wird gesendet, sobald möglich', failed: 'Konnte nicht gesendet werden', again: 'Neues Gespräch', unread: 'neue Nachricht'
+    }
+  };
+  const pick = (v) => (v || '').toLowerCase().slice(0, 2);
+  const lang = [ds.lang, d.documentElement.lang, navigator.language].map(pick).find((l) => STR[l]) || 'en';
+  const T = STR[lang];
+
+  // ---- events ----------------------------------------------------------------
+  const handlers = {};
+  const emit = (ev, data) => (handlers[ev] || []).slice().forEach((fn) => { try { fn(data); } catch (e) { setTimeout(() => { throw e; }); } });
+
+  // ---- conversation state and consent-first storage --------------------------
+  // Nothing is written to storage until the visitor sends a first message;
+  // from then on the conversation (id, messages, last seq, outbox) persists.
+  const uuid = () => (crypto.randomUUID ? crypto.randomUUID()
+    : ([1e7] + -1e3 + -4e3 + -8e3 + -1e11).replace(/[018]/g, (c) => (c ^ crypto.getRandomValues(new Uint8Array(1))[0] & 15 >> c / 4).toString(16)));
+  const fresh = () => ({ v: 1, id: uuid(), msgs: [], seq: 0, state: 'bot', reason: null, intent: null, lang: null, outbox: [] });
+  let conv = null;
+  try { conv = JSON.parse(localStorage.getItem(KEY)); } catch (e) { /* storage blocked or corrupt */ }
+  let consent = !!(conv && conv.v === 1 && conv.id);
+  if (!consent) conv = fresh();
+  const save = () => { if (consent) try { localStorage.setItem(KEY, JSON.stringify(conv)); } catch (e) { /* full or blocked */ } };
+  const byId = (id) => conv.msgs.find((m) => m.id === id);
+
+  // ---- HTTP ------------------------------------------------------------------
+  // Retryable: network failure, 408, 429, 5xx (with the server's Retry-After).
+  class Retry extends Error { constructor(ms) { super('retry'); this.ms = ms; } }
+  async function post(path, body) {
+    let r;
+    try {
+      r = await fetch(base + path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), credentials: 'omit' });
+    } catch (e) { throw new Retry(0); }
+    if (r.ok) return r.json();
+    if (r.status === 408 || r.status === 429 || r.status >= 500) throw new Retry(1000 * (+r.headers.get('Retry-After') || 0));
+    if (r.status === 409) return null; // same id, other content: already delivered once
+    throw new Error('HTTP ' + r.status);
+  }
+
+  // ---- local personal-data check (before the engine is loaded) ---------------
+  // The engine's pii detector is the real one; this catches the obvious kinds so
+  // that even the very first messages never go to /v1/chat with them.
+  const luhn = (s) => { let sum = 0; for (let i = 0; i < s.length; i++) { let n = +s[s.length - 1 - i]; if (i % 2) { n *= 2; if (n > 9) n -= 9; } sum += n; } return sum % 10 === 0; };
+  const ibanOK = (s) => { const r = (s.slice(4) + s.slice(0, 4)).replace(/[A-Z]/g, (c) => c.charCodeAt(0) - 55); let m = 0; for (const c of r) m = (m * 10 + +c) % 97; return m === 1; };
+  function quickPII(text) {
+    const found = [];
+    const scan = (re, kind, ok) => { for (const m of text.matchAll(re)) if (!ok || ok(m[0].replace(/[\s-]/g, '').toUpperCase())) found.push(kind); };
+    scan(/[^\s@<>()]+@[^\s@<>()]+\.[a-z]{2,}/gi, 'email');
+    scan(/\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,30}\b/gi, 'iban', ibanOK);
+    scan(/\b\d(?:[ -]?\d){12,18}\b/g, 'card', luhn);
+    return found;
+  }
+
+  // ---- engine in the browser ---------------------------------------------------
+  let engine = null; // the lotse API object once loaded
+  let engineP = null;
+  const check = (r) => { if (r instanceof Error) throw r; return JSON.parse(r); };
+  // Under a Trusted Types CSP a script URL needs a policy; the page allows it
+  // with "trusted-types lotse-widget" (see README). Only URLs under base pass.
+  let tt = null;
+  try { tt = window.trustedTypes && trustedTypes.createPolicy('lotse-widget', { createScriptURL: (u) => { if (new URL(u).origin !== new URL(base).origin) throw new Error('script URL not under the endpoint'); return u; } }); } catch (e) { /* policy not allowed: loading fails, edge stays */ }
+  function loadScript(src) {
+    return new Promise((ok, fail) => {
+      const s = d.createElement('script');
+      s.src = tt ? tt.createScriptURL(src) : src; s.async = true; s.onload = ok; s.onerror = () => fail(new Error('cannot load ' + src));
+      (d.head || d.documentElement).appendChild(s);
+    });
+  }
+  async function fetchOK(url) {
+    const r = await fetch(url, { credentials: 'omit' });
+    if (!r.ok) throw new Error(url + ': HTTP ' + r.status);
+    return r;
+  }
+  // Starts loading wasm_exec.js, engine.wasm and the model; called on the first
+  // open, never before. Any failure (no WebAssembly, CSP without
+  // 'wasm-unsafe-eval', network) leaves the widget on the edge, silently.
+  function loadEngine() {
+    if (mode === 'edge' || engineP) return engineP;
+    const t0 = performance.now();
+    engineP = (async () => {
+      if (typeof WebAssembly !== 'object') throw new Error('no WebAssembly');
+      if (typeof Go !== 'function') await loadScript(ds.wasmExec || base + '/wasm_exec.js');
+      const go = new Go();
+      const wasmURL = ds.wasm || base + '/engine.wasm';
+      const model = fetchOK(ds.model || base + '/model.lotse').then((r) => r.arrayBuffer());
+      model.catch(() => {});
+      let inst;
+      try {
+        inst = (await WebAssembly.instantiateStreaming(fetchOK(wasmURL), go.importObject)).instance;
+      } catch (e) {
+        if (!(e instanceof TypeError)) throw e; // CompileError: CSP forbids wasm, or a bad file
+        inst = (await WebAssembly.instantiate(await (await fetchOK(wasmURL)).arrayBuffer(), go.importObject)).instance;
+      }
+      const prev = Object.getOwnPropertyDescriptor(globalThis, 'lotse');
+      go.run(inst).catch(() => { engine = null; }); // never settles while the engine runs
+      const api = globalThis.lotse;
+      if (prev) Object.defineProperty(globalThis, 'lotse', prev); else delete globalThis.lotse;
+      if (!api || typeof api.reply !== 'function') throw new Error('engine did not start');
+      const info = check(api.load(new Uint8Array(await model)));
+      engine = api;
+      const ms = Math.round(performance.now() - t0);
+      emit('engine', { engine: 'browser', ms, model: info.name });
+      return api;
+    })().catch((e) => {
+      emit('engine', { engine: 'edge', error: String(e && e.message || e) });
+      return null;
+    });
+    return engineP;
+  }
+
+  // ---- delivery: the outbox ------------------------------------------------------
+  // Visitor messages are appended to conv.msgs and their ids to conv.outbox,
+  // which is persisted. pump() delivers them in order; a retryable failure keeps
+  // the message and tries again later with the same id (the edge and backend
+  // deduplicate by id), so nothing is lost and nothing is doubled.
+  let pumping = false, retryTimer = 0, backoff = 1000, busy = false;
+  async function pump() {
+    if (pumping) return;
+    pumping = true;
+    clearTimeout(retryTimer);
+    const c = conv;
+    try {
+      while (c === conv && c.outbox.length) { // reset() starts a new conv: stop
+        const m = byId(c.outbox[0]);
+        if (m) {
+          setBusy(true);
+          try {
+            await deliver(m);
+            m.st = 'ok';
+          } catch (e) {
+            if (e instanceof Retry) {
+              m.st = 'q';
+              update(m);
+              const wait = Math.max(e.ms, backoff);
+              backoff = Math.min(backoff * 2, 30000);
+              if (navigator.onLine !== false) retryTimer = setTimeout(pump, wait);
+              return; // 'online' also restarts the pump
+            }
+            m.st = 'x';
+          }
+          update(m);
+        }
+        backoff = 1000;
+        c.outbox.shift();
+        save();
+      }
+    } finally {
+      pumping = false;
+      setBusy(false);
+      if (c !== conv && conv.outbox.length) setTimeout(pump);
+    }
+  }
+
+  const wire = (m) => ({ id: m.id, role: m.role, text: m.text, ts: m.ts });
+  async function deliver(m) {
+    const c = conv;
+    if (m.ho) return handoff(m, true); // a first handoff being retried
+    if (conv.state !== 'bot') return handoff(m, false);
+    if (mode === 'browser' && !engine) await loadEngine();
+    let r = null;
+    if (quickPII(m.text).length) r = { action: 'handoff', reason: 'personal_data' };
+    else if (engine) {
+      try { r = check(engine.reply(m.text)); r.local = true; } catch (e) { engine = null; }
+    }
+    if (!r) {
+      const body = { conversation_id: conv.id, message_id: m.id, text: m.text, lang: STR[pick(ds.lang)] ? pick(ds.lang) : undefined };
+      // A lang hint the bot does not speak is refused (400): ask again without it.
+      r = await post('/v1/chat', body).catch((e) => { if (e instanceof Retry || !body.lang) throw e; delete body.lang; return post('/v1/chat', body); });
+    }
+    if (!r || c !== conv) return;
+    emit('reply', { id: m.id, local: !!r.local, reply: r });
+    if (r.action === 'answer' && r.answer) {
+      add({ id: m.id + '.a', role: 'bot', text: r.answer, ts: Date.now(), st: 'ok' });
+      return;
+    }
+    // Decided now and persisted, so a retry after a reload sends the same body.
+    m.ho = 1;
+    conv.reason = r.reason || 'out_of_scope'; conv.intent = r.intent || null; conv.lang = r.lang || null;
+    setState('pending');
+    emit('handoff', { reason: conv.reason, intent: conv.intent });
+    return handoff(m, true);
+  }
+
+  // Hands the conversation to a person (first: with the transcript up to m)
+  // or delivers a further message of a conversation handed off. The body is
+  // a function of stored state only: retries are byte-identical.
+  async function handoff(m, first) {
+    let msgs = (first ? conv.msgs.slice(0, conv.msgs.indexOf(m) + 1) : [m]).filter((x) => x.role !== 'agent' && x.text).slice(-200).map(wire);
+    const body = () => ({ conversation_id: conv.id, message_id: m.id, reason: conv.reason || undefined,
+      intent: conv.intent || undefined, lang: conv.lang || undefined, messages: msgs });
+    // The edge refuses bodies over 8 KB: the oldest lines of a long transcript give way.
+    while (msgs.length > 1 && new TextEncoder().encode(JSON.stringify(body())).length > 7900) msgs = msgs.slice(1);
+    await post('/v1/handoff', body());
+    listen();
+  }
+
+  // ---- live agent replies: SSE, falling back to long-poll ------------------------
+  let es = null, polling = false;
+  function listen() {
+    if (conv.state === 'bot' || conv.state === 'resolved' || es || polling) return;
+    const url = base + '/v1/conversations/' + encodeURIComponent(conv.id) + '/events?after=' + conv.seq;
+    if (typeof EventSource === 'function' && !ds.noSse) {
+      es = new EventSource(url);
+      es.addEventListener('message', (e) => { try { onEvent(JSON.parse(e.data)); } catch (x) { /* ignore */ } });
+      es.addEventListener('state', (e) => { try { setState(JSON.parse(e.data).state); } catch (x) { /* ignore */ } });
+      es.onerror = () => { if (es && es.readyState === 2) { es = null; poll(); } }; // refused: long-poll
+    } else poll();
+  }
+  function unlisten() { if (es) es.close(); es = null; }
+  async function poll() {
+    if (polling) return;
+    polling = true;
+    let wait = 1000;
+    while (conv.state !== 'resolved' && conv.state !== 'bot') {
+      try {
+        const r = await fetch(base + '/v1/conversations/' + encodeURIComponent(conv.id) + '/events?after=' + conv.seq + '&state=' + conv.state, { credentials: 'omit' });
+        if (r.ok) {
+          const j = await r.json();
+          (j.events || []).forEach(onEvent);
+          setState(j.state);
+          wait = 1000;
+          continue;
+        }
+        wait = Math.max(wait, 1000 * (+r.headers.get('Retry-After') || 0));
+      } catch (e) { /* offline */ }
+      await new Promise((ok) => setTimeout(ok, wait));
+      wait = Math.min(wait * 2, 30000);
+    }
+    polling = false;
+  }
+  function onEvent(e) {
+    if (!e || typeof e.seq !== 'number' || e.seq <= conv.seq) return;
+    conv.seq = e.seq;
+    const m = byId(e.id);
+    if (m) { if (m.st !== 'ok') { m.st = 'ok'; update(m); } } else add({ id: e.id, role: e.role, text: e.text, ts: e.ts, st: 'ok' });
+    save();
+  }
+  function setState(s) {
+    if (!s || s === conv.state) return;
+    conv.state = s;
+    save();
+    if (s === 'resolved') unlisten();
+    renderState();
+    emit('state', s);
+  }
+
+  // ---- Markdown subset to DOM nodes (never innerHTML) -------------------------------
+  const el = (tag, attrs, ...kids) => {
+    const n = d.createElement(tag);
+    for (const k in attrs || {}) {
+      if (k === 'on') for (const ev in attrs.on) n.addEventListener(ev, attrs.on[ev]);
+      else if (attrs[k] != null) n.setAttribute(k, attrs[k]);
+    }
+    n.append(...kids);
+    return n;
+  };
+  function link(label, href) {
+    let u = null;
+    try { u = new URL(href); } catch (e) { /* relative or garbage */ }
+    if (!u || !/^(https?|mailto|tel):$/.test(u.protocol)) return d.createTextNode(label);
+    return el('a', { href: u.href, target: '_blank', rel: 'noopener noreferrer' }, label);
+  }
+  function inline(s, parent) {
+    const re = /\*\*(.+?)\*\*|\*([^*\s](?:[^*]*[^*\s])?)\*|\[([^\]\n]+)\]\(([^()\s]+)\)/g;
+    let last = 0;
+    for (const m of s.matchAll(re)) {
+      parent.append(s.slice(last, m.index));
+      if (m[1] != null) inline(m[1], parent.appendChild(el('strong')));
+      else if (m[2] != null) inline(m[2], parent.appendChild(el('em')));
+      else parent.append(link(m[3], m[4]));
+      last = m.index + m[0].length;
+    }
+    parent.append(s.slice(last));
+  }
+  function markdown(text) {
+    const f = d.createDocumentFragment();
+    for (const block of String(text).replace(/\r\n?/g, '\n').split(/\n\s*\n/)) {
+      let p = null, ul = null;
+      for (const line of block.split('\n')) {
+        const item = /^\s*- +(.*)$/.exec(line);
+        if (item) {
+          if (!ul) { ul = f.appendChild(el('ul')); p = null; }
+          inline(item[1], ul.appendChild(el('li')));
+        } else if (line.trim()) {
+          ul = null;
+          if (p) p.append(el('br')); else p = f.appendChild(el('p'));
+          inline(line, p);
+        }
+      }
+    }
+    return f;
+  }
+
+  // ---- UI ----------------------------------------------------------------------------
+  // Contrast: text on the accent colour is white or near-black, whichever
+  // contrasts more (WCAG relative luminance).
+  const lum = (hex) => {
+    const c = hex.match(/\w\w/g).map((x) => parseInt(x, 16) / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+    return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+  };
+  let accent = /^#[0-9a-f]{3}([0-9a-f]{3})?$/i.test(ds.color || '') ? ds.color : '#0b57d0';
+  if (accent.length === 4) accent = '#' + [...accent.slice(1)].map((c) => c + c).join('');
+  const L = lum(accent);
+  const onAccent = (1.05 / (L + 0.05)) >= ((L + 0.05) / (lum('#111111') + 0.05)) ? '#ffffff' : '#111111';
+
+  const CSS = `
+:host{all:initial!important;direction:ltr!important;unicode-bidi:isolate!important;display:block!important;position:fixed!important;z-index:2147483000!important;bottom:20px!important;right:20px!important;left:auto!important;top:auto!important;width:auto!important;height:auto!important;visibility:visible!important;opacity:1!important;transform:none!important;filter:none!important;pointer-events:auto!important;contain:none!important}
+:host([data-position=left]){left:20px!important;right:auto!important}
+*,*::before,*::after{box-sizing:border-box}
+[hidden]{display:none!important}
+.w{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;color:#1b1b1f;-webkit-text-size-adjust:100%}
+button,textarea{font:inherit;color:inherit;margin:0}
+:focus-visible{outline:3px solid #111;outline-offset:2px;box-shadow:0 0 0 5px #fff}
+.sr{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
+.launch{display:flex;align-items:center;justify-content:center;width:58px;height:58px;border:0;border-radius:50%;background:var(--a);color:var(--on);cursor:pointer;box-shadow:0 4px 16px rgba(0,0,0,.3);position:relative;padding:0}
+.launch svg{width:28px;height:28px;fill:currentColor}
+.badge{position:absolute;top:-2px;right:-2px;min-width:20px;height:20px;border-radius:10px;background:#b3261e;color:#fff;font-size:12px;line-height:20px;text-align:center;font-weight:700;padding:0 5px}
+.panel{position:fixed;bottom:92px;right:20px;width:380px;max-width:calc(100vw - 24px);height:600px;max-height:calc(100vh - 112px);display:flex;flex-direction:column;background:#fff;border-radius:16px;box-shadow:0 8px 40px rgba(0,0,0,.28);overflow:hidden}
+:host([data-position=left]) .panel{left:20px;right:auto}
+.head{display:flex;align-items:center;gap:8px;padding:12px 12px 12px 16px;background:var(--a);color:var(--on)}
+.head h2{flex:1;margin:0;font-size:16px;font-weight:650}
+.icon{display:flex;align-items:center;justify-content:center;width:40px;height:40px;border:0;border-radius:10px;background:transparent;color:inherit;cursor:pointer;padding:0}
+.icon svg{width:22px;height:22px;fill:currentColor}
+.log{flex:1;overflow-y:auto;padding:14px;display:flex;flex-direction:column;gap:8px;background:#f6f7f9}
+.m{max-width:86%;padding:9px 12px;border-radius:14px;overflow-wrap:anywhere;white-space:normal}
+.m p{margin:0}.m p+p,.m ul{margin:6px 0 0}.m ul{padding-left:20px}
+.m.visitor{align-self:flex-end;background:var(--a);color:var(--on);white-space:pre-wrap;border-bottom-right-radius:4px}
+.m.bot,.m.agent{align-self:flex-start;background:#fff;border:1px solid #d9dce1;border-bottom-left-radius:4px}
+.m.agent{border-color:#1e6b38;border-width:1px 1px 1px 4px}
+.m a{color:#0842a0;text-decoration:underline}
+.who{display:block;font-size:12px;font-weight:650;color:#3c4043;margin-bottom:2px}
+.st{display:block;font-size:12px;margin-top:3px;opacity:.9}
+.m.x{outline:2px solid #b3261e}
+.note{margin:0;padding:9px 14px;font-size:13px;background:#fff8e1;color:#3d2f00;border-top:1px solid #e9dca8}
+.note.ok{background:#e6f4ea;color:#0d3a1b;border-color:#b7dfc2}
+.typing{align-self:flex-start;display:flex;gap:4px;padding:10px 12px;background:#fff;border:1px solid #d9dce1;border-radius:14px}
+.typing i{width:7px;height:7px;border-radius:50%;background:#5f6368;animation:b 1.2s infinite ease-in-out}
+.typing i:nth-child(3){animation-delay:.15s}.typing i:nth-child(4){animation-delay:.3s}
+@keyframes b{0%,80%,100%{opacity:.3}40%{opacity:1}}
+@media (prefers-reduced-motion:reduce){.typing i{animation:none}}
+form{display:flex;gap:8px;padding:10px;border-top:1px solid #d9dce1;background:#fff;margin:0}
+textarea{flex:1;resize:none;min-height:42px;max-height:120px;padding:10px 12px;border:1px solid #80868b;border-radius:10px;background:#fff;line-height:1.35}
+.send{width:44px;height:42px;border:0;border-radius:10px;background:var(--a);color:var(--on);cursor:pointer;display:flex;align-items:center;justify-content:center;padding:0}
+.send svg{width:20px;height:20px;fill:currentColor}
+.again{margin:6px auto 0;display:block;border:1px solid #5f6368;background:#fff;border-radius:8px;padding:6px 12px;cursor:pointer}
+@media (max-width:480px){.panel{inset:0;width:100%;max-width:none;height:100%;max-height:none;border-radius:0}.open .launch{display:none}}`;
+
+  const svg = (path) => {
+    const s = d.createElementNS('http://www.w3.org/2000/svg', 'svg');
+    s.setAttribute('viewBox', '0 0 24 24'); s.setAttribute('aria-hidden', 'true'); s.setAttribute('focusable', 'false');
+    const p = d.createElementNS('http://www.w3.org/2000/svg', 'path');
+    p.setAttribute('d', path); s.appendChild(p);
+    return s;
+  };
+  const host = d.createElement('lotse-chat');
+  host.setAttribute('data-position', ds.position === 'left' ? 'left' : 'right');
+  const root = host.attachShadow({ mode: 'open' });
+  if (root.adoptedStyleSheets && typeof CSSStyleSheet === 'function' && 'replaceSync' in CSSStyleSheet.prototype) {
+    const sheet = new CSSStyleSheet(); sheet.replaceSync(CSS); root.adoptedStyleSheets = [sheet]; // not subject to style-src
+  } else root.appendChild(el('style', {}, CSS));
+
+  const badge = el('span', { class: 'badge', hidden: '' });
+  const launcher = el('button', { type: 'button', class: 'launch', 'aria-label': T.open, 'aria-expanded': 'false', 'aria-controls': 'lotse-panel' },
+    svg('M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H8l-5 4V5a2 2 0 0 1 1-2zm3 6v2h10V9zm0-3v2h10V6zm0 6v2h7v-2z'), badge);
+  const log = el('div', { class: 'log', role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions', 'aria-label': T.log, tabindex: '0' });
+  const typing = el('div', { class: 'typing', hidden: '' }, el('span', { class: 'sr' }, T.typing), el('i'), el('i'), el('i'));
+  const status = el('p', { class: 'note', role: 'status', hidden: '' });
+  const privacy = el('p', { class: 'note', hidden: '' }, T.privacy);
+  const offline = el('p', { class: 'note', hidden: '' }, T.offline);
+  const input = el('textarea', { id: 'lotse-input', rows: '1', maxlength: '1000', autocomplete: 'off', placeholder: T.input });
+  const again = el('button', { type: 'button', class: 'again', hidden: '' }, T.again);
+  const form = el('form', { on: { submit: (e) => { e.preventDefault(); submit(); } } },
+    el('label', { class: 'sr', for: 'lotse-input' }, T.input), input,
+    el('button', { type: 'submit', class: 'send', 'aria-label': T.send }, svg('M3 20.5V14l9-2-9-2V3.5L22 12z')));
+  const closeBtn = el('button', { type: 'button', class: 'icon', 'aria-label': T.close },
+    svg('M18.3 5.7 12 12l6.3 6.3-1.4 1.4L10.6 13.4 4.3 19.7 2.9 18.3 9.2 12 2.9 5.7l1.4-1.4 6.3 6.3 6.3-6.3z'));
+  const panel = el('div', { class: 'panel', id: 'lotse-panel', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'lotse-title', hidden: '' },
+    el('div', { class: 'head' }, el('h2', { id: 'lotse-title' }, ds.title || T.title), closeBtn),
+    log, status, privacy, offline, form);
+  const wrap = el('div', { class: 'w' }, panel, launcher);
+  wrap.style.setProperty('--a', accent);
+  wrap.style.setProperty('--on', onAccent);
+  root.appendChild(wrap);
+
+  const nodes = new Map(); // message id -> element
+  const who = { visitor: T.you, bot: T.bot, agent: T.agent };
+  function render(m) {
+    const body = m.role === 'visitor' ? d.createTextNode(m.text) : markdown(m.text);
+    const n = el('div', { class: 'm ' + (who[m.role] ? m.role : 'bot'), 'data-id': m.id },
+      el('span', { class: m.role === 'visitor' ? 'sr' : 'who' }, (who[m.role] || T.bot) + ':'), body);
+    nodes.set(m.id, n);
+    update(m);
+    return n;
+  }
+  function update(m) {
+    const n = nodes.get(m.id);
+    if (!n) return;
+    let s = n.querySelector('.st');
+    const text = m.st === 'q' ? T.queued : m.st === 'x' ? T.failed : '';
+    n.classList.toggle('x', m.st === 'x');
+    if (!text) { if (s) s.remove(); return; }
+    if (!s) s = n.appendChild(el('span', { class: 'st' }));
+    s.textContent = text;
+  }
+  let unread = 0;
+  function add(m) {
+    conv.msgs.push(m);
+    save();
+    setBusy(busy);
+    log.insertBefore(render(m), typing);
+    log.scrollTop = log.scrollHeight;
+    if (panel.hidden && m.role !== 'visitor') { unread++; badge.textContent = String(unread); badge.hidden = false; launcher.setAttribute('aria-label', T.open + ' (' + unread + ' ' + T.unread + ')'); }
+    emit('message', { id: m.id, role: m.role, text: m.text });
+  }
+  function setBusy(b) {
+    busy = b;
+    typing.hidden = !(b || (conv.state === 'pending' && lastRole() === 'visitor'));
+    if (!typing.hidden) log.scrollTop = log.scrollHeight;
+  }
+  const lastRole = () => (conv.msgs.length ? conv.msgs[conv.msgs.length - 1].role : '');
+  function renderState() {
+    const s = conv.state;
+    status.hidden = s === 'bot';
+    status.className = 'note' + (s === 'open' ? ' ok' : '');
+    status.textContent = s === 'pending' ? T.connecting : s === 'open' ? T.joined : s === 'resolved' ? T.resolved : '';
+    privacy.hidden = !(conv.reason === 'personal_data' && s !== 'bot');
+    again.hidden = s !== 'resolved';
+    if (s === 'resolved') log.appendChild(again);
+    setBusy(busy);
+  }
+  function restore() {
+    log.textContent = '';
+    nodes.clear();
+    log.append(el('div', { class: 'm bot' }, el('span', { class: 'who' }, T.bot + ':'), markdown(ds.greeting || T.hello)), typing);
+    conv.msgs.forEach((m) => log.insertBefore(render(m), typing));
+    renderState();
+  }
+
+  function submit(text) {
+    text = String(text == null ? input.value : text).trim();
+    if (!text) return;
+    if (conv.state === 'resolved') { conv = fresh(); restore(); }
+    if (text.length > 1000) text = text.slice(0, 1000); // the edge takes 4 KB of UTF-8
+    input.value = '';
+    input.style.height = '';
+    consent = true; // the visitor's first interaction: from now on the conversation persists
+    const m = { id: uuid(), role: 'visitor', text, ts: Date.now(), st: 'ok' };
+    conv.outbox.push(m.id);
+    add(m);
+    pump();
+  }
+  // reset forgets the conversation (e.g. on logout): the next message starts a new one.
+  function reset() {
+    unlisten();
+    conv = fresh();
+    try { localStorage.removeItem(KEY); } catch (e) { /* blocked */ }
+    consent = false;
+    restore();
+  }
+  again.addEventListener('click', () => { reset(); input.focus(); });
+
+  // ---- keyboard: Enter sends, Shift+Enter breaks the line, Esc closes, Tab stays inside ----
+  input.addEventListener('keydown', (e) => { if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); submit(); } });
+  input.addEventListener('input', () => { input.style.height = 'auto'; input.style.height = Math.min(input.scrollHeight + 2, 120) + 'px'; });
+  panel.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') { e.preventDefault(); close(); return; }
+    if (e.key !== 'Tab') return;
+    const f = [...panel.querySelectorAll('button,textarea,a[href],[tabindex="0"]')].filter((n) => !n.hidden && n.offsetParent !== null);
+    if (!f.length) return;
+    const first = f[0], last = f[f.length - 1], at = root.activeElement;
+    if (e.shiftKey && (at === first || !panel.contains(at))) { e.preventDefault(); last.focus(); } else if (!e.shiftKey && at === last) { e.preventDefault(); first.focus(); }
+  });
+  launcher.addEventListener('click', () => (panel.hidden ? open() : close()));
+  closeBtn.addEventListener('click', () => close());
+
+  function open() {
+    if (!panel.hidden) return;
+    panel.hidden = false;
+    wrap.classList.add('open');
+    launcher.setAttribute('aria-expanded', 'true');
+    launcher.setAttribute('aria-label', T.close);
+    unread = 0; badge.hidden = true;
+    log.scrollTop = log.scrollHeight;
+    input.focus();
+    if (mode !== 'edge') loadEngine(); // first open: the wasm is fetched now, not before
+    emit('open');
+  }
+  function close() {
+    if (panel.hidden) return;
+    panel.hidden = true;
+    wrap.classList.remove('open');
+    launcher.setAttribute('aria-expanded', 'false');
+    launcher.setAttribute('aria-label', T.open);
+    launcher.focus();
+    emit('close');
+  }
+
+  const onNet = () => {
+    offline.hidden = navigator.onLine !== false;
+    if (navigator.onLine !== false) { backoff = 1000; pump(); if (conv.state === 'pending' || conv.state === 'open') { if (es && es.readyState === 2) es = null; listen(); } }
+  };
+  addEventListener('online', onNet);
+  addEventListener('offline', onNet);
+
+  function mount() {
+    restore();
+    (d.body || d.documentElement).appendChild(host);
+    onNet();
+    conv.outbox.forEach((id) => { const m = byId(id); if (m) { m.st = 'q'; update(m); } });
+    if (conv.outbox.length) pump();
+    listen();
+  }
+  if (d.body) mount(); else d.addEventListener('DOMContentLoaded', mount);
+
+  window.Lotse = {
+    version: '0.1.0',
+    open, close, reset,
+    send: (text) => { submit(text); },
+    on(ev, fn) { (handlers[ev] = handlers[ev] || []).push(fn); return () => { handlers[ev] = handlers[ev].filter((f) => f !== fn); }; },
+    get state() { return { conversation: conv.id, state: conv.state, engine: engine ? 'browser' : 'edge', messages: conv.msgs.length, outbox: conv.outbox.length }; }
+  };
+})();
