@@ -2,8 +2,8 @@ package lotse
 
 import (
 	"strconv"
-	"unicode/utf8"
 
+	"github.com/lotse-chat/lotse/internal/jsonw"
 	"github.com/lotse-chat/lotse/pii"
 )
 
@@ -65,13 +65,13 @@ func (r Reply) MarshalJSON() ([]byte, error) { return r.AppendJSON(nil), nil }
 // are written as null.
 func (r Reply) AppendJSON(b []byte) []byte {
 	b = append(b, `{"action":`...)
-	b = appendString(b, string(r.Action))
+	b = jsonw.AppendString(b, string(r.Action))
 	b = append(b, `,"intent":`...)
 	b = appendOptString(b, r.Intent)
 	b = append(b, `,"confidence":`...)
-	b = appendFloat(b, r.Confidence)
+	b = jsonw.AppendFloat(b, r.Confidence)
 	b = append(b, `,"lang":`...)
-	b = appendString(b, r.Lang)
+	b = jsonw.AppendString(b, r.Lang)
 	b = append(b, `,"answer":`...)
 	b = appendOptString(b, r.Answer)
 	b = append(b, `,"reason":`...)
@@ -82,9 +82,9 @@ func (r Reply) AppendJSON(b []byte) []byte {
 			b = append(b, ',')
 		}
 		b = append(b, `{"intent":`...)
-		b = appendString(b, a.Intent)
+		b = jsonw.AppendString(b, a.Intent)
 		b = append(b, `,"confidence":`...)
-		b = appendFloat(b, a.Confidence)
+		b = jsonw.AppendFloat(b, a.Confidence)
 		b = append(b, '}')
 	}
 	b = append(b, `],"pii":[`...)
@@ -93,7 +93,7 @@ func (r Reply) AppendJSON(b []byte) []byte {
 			b = append(b, ',')
 		}
 		b = append(b, `{"kind":`...)
-		b = appendString(b, string(s.Kind))
+		b = jsonw.AppendString(b, string(s.Kind))
 		b = append(b, `,"start":`...)
 		b = strconv.AppendInt(b, int64(s.Start), 10)
 		b = append(b, `,"end":`...)
@@ -103,52 +103,9 @@ func (r Reply) AppendJSON(b []byte) []byte {
 	return append(b, "]}"...)
 }
 
-func appendFloat(b []byte, f float64) []byte {
-	return strconv.AppendFloat(b, f, 'f', -1, 64)
-}
-
 func appendOptString(b []byte, s string) []byte {
 	if s == "" {
 		return append(b, "null"...)
 	}
-	return appendString(b, s)
-}
-
-// appendString writes s as a JSON string. Invalid UTF-8 becomes U+FFFD, as
-// encoding/json does; <, > and & are escaped so the JSON is safe in HTML.
-func appendString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c == '"' || c == '\\':
-				b = append(b, '\\', c)
-			case c == '\n':
-				b = append(b, '\\', 'n')
-			case c == '\r':
-				b = append(b, '\\', 'r')
-			case c == '\t':
-				b = append(b, '\\', 't')
-			case c < 0x20 || c == '<' || c == '>' || c == '&':
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			default:
-				b = append(b, c)
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			b = append(b, `\ufffd`...)
-		case r == '\u2028' || r == '\u2029':
-			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
-		default:
-			b = append(b, s[i:i+size]...)
-		}
-		i += size
-	}
-	return append(b, '"')
+	return jsonw.AppendString(b, s)
 }

@@ -282,7 +282,7 @@ func (s *Server) handleReply(w http.ResponseWriter, r *http.Request, agent strin
 		var b [16]byte
 		rand.Read(b[:])
 		req.ID = "agent-" + hex.EncodeToString(b[:])
-	} else if len(req.ID) > maxIDLen {
+	} else if len(req.ID) > handoff.MaxIDLen {
 		writeError(w, http.StatusBadRequest, "id is longer than 128 bytes")
 		return
 	}
@@ -295,7 +295,7 @@ func (s *Server) handleReply(w http.ResponseWriter, r *http.Request, agent strin
 		return
 	}
 	s.notify.notify(id)
-	s.log.Info("agent reply", "conversation", logID(id), "agent", agent, "seq", seq)
+	s.log.Info("agent reply", "conversation", handoff.LogID(id), "agent", agent, "seq", seq)
 	writeJSON(w, http.StatusOK, map[string]any{"id": req.ID, "seq": seq, "conversation": c})
 }
 
@@ -331,7 +331,7 @@ func (s *Server) handleResolve(w http.ResponseWriter, r *http.Request, agent str
 		return
 	}
 	s.notify.notify(id)
-	s.log.Info("conversation resolved", "conversation", logID(id), "agent", agent)
+	s.log.Info("conversation resolved", "conversation", handoff.LogID(id), "agent", agent)
 	writeJSON(w, http.StatusOK, map[string]any{"conversation": c})
 }
 

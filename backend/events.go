@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/lotse-chat/lotse/backend/store"
+	"github.com/lotse-chat/lotse/handoff"
 )
 
 // notifier wakes everyone waiting on a conversation. A waiter takes the
@@ -83,7 +84,7 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := r.PathValue("id")
-	if !validID(id) {
+	if !handoff.ValidID(id) {
 		writeError(w, http.StatusNotFound, "no such conversation")
 		return
 	}

@@ -16,8 +16,6 @@ package backend
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -145,13 +143,13 @@ func (s *Server) Accept(ctx context.Context, h handoff.Handoff) (handoff.Ack, er
 	}
 	ack, err := s.store.Accept(ctx, h, s.cfg.Now())
 	if err != nil {
-		s.log.Error("handoff not stored", "conversation", logID(h.ConversationID), "err", err)
+		s.log.Error("handoff not stored", "conversation", handoff.LogID(h.ConversationID), "err", err)
 		return handoff.Ack{}, fmt.Errorf("backend: storing handoff: %w", err)
 	}
 	if ack.Stored > 0 {
 		s.notify.notify(h.ConversationID)
 	}
-	s.log.Info("handoff stored", "conversation", logID(h.ConversationID), "bot", h.Bot,
+	s.log.Info("handoff stored", "conversation", handoff.LogID(h.ConversationID), "bot", h.Bot,
 		"reason", h.Reason, "intent", h.Intent, "lang", h.Lang, "messages", len(h.Messages),
 		"stored", ack.Stored, "last_seq", ack.LastSeq)
 	return ack, nil
@@ -162,7 +160,6 @@ var ErrInvalid = errors.New("invalid")
 
 // Limits on what a handoff may hold.
 const (
-	maxIDLen       = 128
 	maxMessages    = 200
 	maxTextLen     = 16 << 10
 	maxNameLen     = 128
@@ -173,8 +170,8 @@ func validate(h handoff.Handoff) error {
 	bad := func(format string, args ...any) error {
 		return fmt.Errorf("%w handoff: %s", ErrInvalid, fmt.Sprintf(format, args...))
 	}
-	if !validID(h.ConversationID) {
-		return bad("conversation_id must be 1 to %d %s", maxIDLen, conversationOK)
+	if !handoff.ValidID(h.ConversationID) {
+		return bad("conversation_id must be 1 to %d %s", handoff.MaxIDLen, conversationOK)
 	}
 	if h.Bot == "" || len(h.Bot) > maxNameLen {
 		return bad("bot must be 1 to %d bytes", maxNameLen)
@@ -187,8 +184,8 @@ func validate(h handoff.Handoff) error {
 	}
 	for i, m := range h.Messages {
 		switch {
-		case m.ID == "" || len(m.ID) > maxIDLen:
-			return bad("messages[%d].id must be 1 to %d bytes", i, maxIDLen)
+		case m.ID == "" || len(m.ID) > handoff.MaxIDLen:
+			return bad("messages[%d].id must be 1 to %d bytes", i, handoff.MaxIDLen)
 		case m.Role != handoff.RoleVisitor && m.Role != handoff.RoleBot:
 			// Agent messages come only from the console.
 			return bad("messages[%d].role is %q; the edge sends visitor or bot", i, m.Role)
@@ -211,27 +208,6 @@ func validText(text string) error {
 		return errors.New("contains a NUL character")
 	}
 	return nil
-}
-
-func validID(id string) bool {
-	if id == "" || len(id) > maxIDLen {
-		return false
-	}
-	for _, c := range []byte(id) {
-		ok := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
-			c == '-' || c == '_' || c == '.' || c == ':'
-		if !ok {
-			return false
-		}
-	}
-	return true
-}
-
-// logID is what logs show of a conversation ID: the ID is the visitor's
-// capability to read the conversation, so logs carry only a hash prefix.
-func logID(id string) string {
-	sum := sha256.Sum256([]byte(id))
-	return hex.EncodeToString(sum[:6])
 }
 
 func (s *Server) handleInbox(w http.ResponseWriter, r *http.Request) {

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/lotse-chat/lotse/handoff"
 	"github.com/lotse-chat/lotse/pii"
 )
 
@@ -45,7 +46,7 @@ func (h *Handler) handleChat(w http.ResponseWriter, r *http.Request) {
 	reply := h.cfg.Model.Reply(req.Text)
 	body := append(reply.AppendJSON(make([]byte, 0, 512)), '\n')
 	h.seen.put(&result{key: key, digest: digest, status: http.StatusOK, body: body})
-	note(w, slog.String("conversation", logID(req.ConversationID)),
+	note(w, slog.String("conversation", handoff.LogID(req.ConversationID)),
 		slog.String("action", string(reply.Action)), slog.String("intent", reply.Intent),
 		slog.String("reason", string(reply.Reason)), slog.Float64("confidence", reply.Confidence),
 		slog.String("text", pii.Redact(req.Text, reply.PII)))
@@ -66,9 +67,9 @@ func (h *Handler) replay(w http.ResponseWriter, res *result, digest [sha256.Size
 
 func (h *Handler) checkChat(req ChatRequest) string {
 	switch {
-	case !validID(req.ConversationID):
+	case !handoff.ValidID(req.ConversationID):
 		return "conversation_id must be 1 to 128 letters, digits or ._:-"
-	case !validID(req.MessageID):
+	case !handoff.ValidID(req.MessageID):
 		return "message_id must be 1 to 128 letters, digits or ._:-"
 	case strings.TrimSpace(req.Text) == "":
 		return "text is empty; send the visitor's message"

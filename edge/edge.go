@@ -336,7 +336,7 @@ func (h *Handler) logRequest(r *http.Request, rec *recorder, start time.Time) {
 func logPath(p string) string {
 	if rest, ok := strings.CutPrefix(p, "/v1/conversations/"); ok {
 		if _, tail, ok := strings.Cut(rest, "/"); ok {
-			return "/v1/conversations/" + logID(rest[:strings.IndexByte(rest, '/')]) + "/" + tail
+			return "/v1/conversations/" + handoff.LogID(rest[:strings.IndexByte(rest, '/')]) + "/" + tail
 		}
 	}
 	return p

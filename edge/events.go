@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+
+	"github.com/lotse-chat/lotse/handoff"
 )
 
 // handleEvents relays GET /v1/conversations/{id}/events to the backend:
@@ -17,7 +19,7 @@ func (h *Handler) handleEvents(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := r.PathValue("id")
-	if !validID(id) {
+	if !handoff.ValidID(id) {
 		writeError(w, http.StatusNotFound, "not_found", "no such conversation")
 		return
 	}

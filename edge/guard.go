@@ -1,8 +1,6 @@
 package edge
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -193,29 +191,6 @@ func jsonProblem(err error) string {
 		return "unexpected end of JSON"
 	}
 	return "malformed JSON"
-}
-
-// validID reports whether id is 1 to 128 letters, digits or ._:- (the
-// backend's rule for conversation and message IDs).
-func validID(id string) bool {
-	if id == "" || len(id) > 128 {
-		return false
-	}
-	for _, c := range []byte(id) {
-		ok := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
-			c == '-' || c == '_' || c == '.' || c == ':'
-		if !ok {
-			return false
-		}
-	}
-	return true
-}
-
-// logID is what logs show of an ID that grants access (a conversation):
-// a hash prefix.
-func logID(id string) string {
-	sum := sha256.Sum256([]byte(id))
-	return hex.EncodeToString(sum[:6])
 }
 
 // writeJSON writes v as the JSON response.

@@ -79,7 +79,7 @@ func (h *Handler) handleHandoff(w http.ResponseWriter, r *http.Request) {
 		h.replay(w, res, digest)
 		return
 	}
-	note(w, slog.String("conversation", logID(ho.ConversationID)), slog.String("reason", ho.Reason),
+	note(w, slog.String("conversation", handoff.LogID(ho.ConversationID)), slog.String("reason", ho.Reason),
 		slog.String("intent", ho.Intent), slog.Int("messages", len(ho.Messages)),
 		slog.String("text", redactedLast(ho.Messages)))
 	ack, fail := h.deliver(r.Context(), w, webhookID(req.ConversationID, req.MessageID), ho.ConversationID, body)
@@ -101,9 +101,9 @@ func (h *Handler) handleHandoff(w http.ResponseWriter, r *http.Request) {
 // or returns what is wrong with it.
 func (h *Handler) buildHandoff(req HandoffRequest) (handoff.Handoff, string) {
 	switch {
-	case !validID(req.ConversationID):
+	case !handoff.ValidID(req.ConversationID):
 		return handoff.Handoff{}, "conversation_id must be 1 to 128 letters, digits or ._:-"
-	case !validID(req.MessageID):
+	case !handoff.ValidID(req.MessageID):
 		return handoff.Handoff{}, "message_id must be 1 to 128 letters, digits or ._:-"
 	case len(req.Messages) == 0 || len(req.Messages) > maxMessages:
 		return handoff.Handoff{}, fmt.Sprintf("messages must hold 1 to %d messages, not %d", maxMessages, len(req.Messages))
@@ -118,7 +118,7 @@ func (h *Handler) buildHandoff(req HandoffRequest) (handoff.Handoff, string) {
 	last := -1
 	for i, m := range req.Messages {
 		switch {
-		case !validID(m.ID):
+		case !handoff.ValidID(m.ID):
 			return handoff.Handoff{}, fmt.Sprintf("messages[%d].id must be 1 to 128 letters, digits or ._:-", i)
 		case m.Role != handoff.RoleVisitor && m.Role != handoff.RoleBot:
 			return handoff.Handoff{}, fmt.Sprintf("messages[%d].role is %q; want visitor or bot", i, m.Role)
@@ -198,14 +198,14 @@ func (h *Handler) deliver(ctx context.Context, w http.ResponseWriter, id, conver
 		}
 		ack, err := h.attempt(ctx, id, body)
 		if err == nil && ack.ConversationID != conversation {
-			err = &retryable{fmt.Errorf("the backend acknowledged conversation %s instead", logID(ack.ConversationID))}
+			err = &retryable{fmt.Errorf("the backend acknowledged conversation %s instead", handoff.LogID(ack.ConversationID))}
 		}
 		if err == nil {
 			note(w, slog.Int("attempts", attempt), slog.Int("stored", ack.Stored))
 			return ack, nil
 		}
 		last = err
-		h.log.Warn("handoff attempt failed", "conversation", logID(conversation), "attempt", attempt, "err", err)
+		h.log.Warn("handoff attempt failed", "conversation", handoff.LogID(conversation), "attempt", attempt, "err", err)
 		if _, ok := errors.AsType[*retryable](err); !ok {
 			return handoff.Ack{}, &failure{http.StatusBadGateway, "backend_rejected",
 				"the backend refused the handoff: " + err.Error(), false}

@@ -12,6 +12,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"strconv"
 	"strings"
@@ -145,4 +146,32 @@ func mac(key []byte, id, timestamp string, body []byte) []byte {
 	h.Write([]byte{'.'})
 	h.Write(body)
 	return h.Sum(nil)
+}
+
+// MaxIDLen bounds conversation and message IDs.
+const MaxIDLen = 128
+
+// ValidID reports whether id is a valid conversation or message ID: 1 to
+// MaxIDLen letters, digits or "._:-". Both sides check it, so an ID the edge
+// accepts is one the backend stores.
+func ValidID(id string) bool {
+	if id == "" || len(id) > MaxIDLen {
+		return false
+	}
+	for _, c := range []byte(id) {
+		ok := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
+			c == '-' || c == '_' || c == '.' || c == ':'
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// LogID is what logs may show of a conversation ID: a hash prefix. The ID
+// is the visitor's capability to read the conversation, so it never
+// appears in logs itself.
+func LogID(id string) string {
+	sum := sha256.Sum256([]byte(id))
+	return hex.EncodeToString(sum[:6])
 }

@@ -2,6 +2,7 @@ package handoff
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 )
@@ -43,5 +44,26 @@ func TestSecretKey(t *testing.T) {
 	}
 	if got := SecretKey("whsec_AAEC"); len(got) != 3 || got[2] != 2 {
 		t.Errorf("SecretKey(whsec_AAEC) = %v, want [0 1 2]", got)
+	}
+}
+
+func TestValidID(t *testing.T) {
+	tests := map[string]bool{
+		"c0ffee00-1234": true, "msg_1.a:b": true, strings.Repeat("a", MaxIDLen): true,
+		"": false, strings.Repeat("a", MaxIDLen+1): false, "a b": false, "a/b": false,
+		"<script>": false, "ä": false, "id'; DROP TABLE": false,
+	}
+	for id, want := range tests {
+		if got := ValidID(id); got != want {
+			t.Errorf("ValidID(%q) = %v, want %v", id, got, want)
+		}
+	}
+}
+
+func TestLogIDHidesID(t *testing.T) {
+	id := "c0ffee00c0ffee00c0ffee00c0ffee00"
+	got := LogID(id)
+	if len(got) != 12 || strings.Contains(id, got) || got != LogID(id) || got == LogID(id+"x") {
+		t.Fatalf("LogID(%q) = %q: want a stable 12-hex-digit hash prefix, not the ID", id, got)
 	}
 }

@@ -9,11 +9,10 @@ package guest
 
 import (
 	"errors"
-	"math"
 	"strconv"
-	"unicode/utf8"
 
 	"github.com/lotse-chat/lotse"
+	"github.com/lotse-chat/lotse/internal/jsonw"
 )
 
 // Engine holds at most one loaded model. The zero value has none. Engine is
@@ -72,17 +71,17 @@ func (e *Engine) AppendInfo(b []byte) []byte {
 // and the engine version that wrote it.
 func (e *Engine) AppendVersion(b []byte) []byte {
 	b = append(b, `{"engine":`...)
-	b = appendString(b, lotse.Version)
+	b = jsonw.AppendString(b, lotse.Version)
 	b = append(b, `,"model":`...)
 	if e.model == nil {
 		b = append(b, "null"...)
 	} else {
 		b = append(b, `{"name":`...)
-		b = appendString(b, e.info.Name)
+		b = jsonw.AppendString(b, e.info.Name)
 		b = append(b, `,"format_version":`...)
 		b = strconv.AppendInt(b, int64(e.info.FormatVersion), 10)
 		b = append(b, `,"engine":`...)
-		b = appendString(b, e.info.Engine)
+		b = jsonw.AppendString(b, e.info.Engine)
 		b = append(b, '}')
 	}
 	return append(b, '}')
@@ -92,7 +91,7 @@ func (e *Engine) AppendVersion(b []byte) []byte {
 // Info by its first key.
 func AppendError(b []byte, msg string) []byte {
 	b = append(b, `{"error":`...)
-	b = appendString(b, msg)
+	b = jsonw.AppendString(b, msg)
 	return append(b, '}')
 }
 
@@ -100,13 +99,13 @@ func AppendError(b []byte, msg string) []byte {
 // tags.
 func AppendInfo(b []byte, info lotse.Info) []byte {
 	b = append(b, `{"name":`...)
-	b = appendString(b, info.Name)
+	b = jsonw.AppendString(b, info.Name)
 	b = append(b, `,"languages":[`...)
 	for i, l := range info.Languages {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendString(b, l)
+		b = jsonw.AppendString(b, l)
 	}
 	b = append(b, `],"intents":[`...)
 	for i, in := range info.Intents {
@@ -114,7 +113,7 @@ func AppendInfo(b []byte, info lotse.Info) []byte {
 			b = append(b, ',')
 		}
 		b = append(b, `{"name":`...)
-		b = appendString(b, in.Name)
+		b = jsonw.AppendString(b, in.Name)
 		b = append(b, `,"handoff":`...)
 		b = strconv.AppendBool(b, in.Handoff)
 		b = append(b, '}')
@@ -122,62 +121,8 @@ func AppendInfo(b []byte, info lotse.Info) []byte {
 	b = append(b, `],"format_version":`...)
 	b = strconv.AppendInt(b, int64(info.FormatVersion), 10)
 	b = append(b, `,"engine":`...)
-	b = appendString(b, info.Engine)
+	b = jsonw.AppendString(b, info.Engine)
 	b = append(b, `,"threshold":`...)
-	b = appendFloat(b, info.Threshold)
+	b = jsonw.AppendFloat(b, info.Threshold)
 	return append(b, '}')
-}
-
-// appendFloat formats f as encoding/json does, so that the JSON is the
-// same byte for byte.
-func appendFloat(b []byte, f float64) []byte {
-	format := byte('f')
-	if abs := math.Abs(f); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
-		format = 'e'
-	}
-	b = strconv.AppendFloat(b, f, format, -1, 64)
-	if n := len(b); format == 'e' && n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
-		b[n-2] = b[n-1] // e-09 becomes e-9
-		b = b[:n-1]
-	}
-	return b
-}
-
-// appendString writes s as a JSON string, as encoding/json does: invalid
-// UTF-8 becomes U+FFFD and <, >, & are escaped.
-func appendString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c == '"' || c == '\\':
-				b = append(b, '\\', c)
-			case c == '\n':
-				b = append(b, '\\', 'n')
-			case c == '\r':
-				b = append(b, '\\', 'r')
-			case c == '\t':
-				b = append(b, '\\', 't')
-			case c < 0x20 || c == '<' || c == '>' || c == '&':
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			default:
-				b = append(b, c)
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			b = append(b, `\ufffd`...)
-		case r == '\u2028' || r == '\u2029':
-			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
-		default:
-			b = append(b, s[i:i+size]...)
-		}
-		i += size
-	}
-	return append(b, '"')
 }

@@ -11,21 +11,6 @@ import (
 	"github.com/lotse-chat/lotse/train"
 )
 
-func TestAppendStringMatchesEncodingJSON(t *testing.T) {
-	for _, s := range []string{
-		"", "plain", `"quoted" \ back`, "new\nline\ttab\rcr", "\x00\x01\x1f", "<a href='x'>&</a>",
-		"Fälligkeit €", "\xff\xfe bad \xc3", "line\u2028sep\u2029", "emoji 🙂",
-	} {
-		want, err := json.Marshal(s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := appendString(nil, s); string(got) != string(want) {
-			t.Errorf("appendString(%q) = %s, want %s (encoding/json)", s, got, want)
-		}
-	}
-}
-
 func TestAppendInfoDecodes(t *testing.T) {
 	tests := []lotse.Info{
 		{},

@@ -1,0 +1,30 @@
+package jsonw
+
+import (
+	"encoding/json"
+	"testing"
+)
+
+func TestAppendStringMatchesEncodingJSON(t *testing.T) {
+	for _, s := range []string{
+		"", "plain", `"quoted" \ back`, "new\nline\ttab\rcr", "\x00\x01\x1f", "<a href='x'>&</a>",
+		"Fälligkeit €", "\xff\xfe bad \xc3", "line\u2028sep\u2029", "emoji 🙂",
+	} {
+		want, err := json.Marshal(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := AppendString(nil, s); string(got) != string(want) {
+			t.Errorf("AppendString(%q) = %s, want %s (encoding/json)", s, got, want)
+		}
+	}
+}
+
+func TestAppendFloatMatchesEncodingJSON(t *testing.T) {
+	for _, f := range []float64{0, 1, -2.5, 0.123456, 1e-6, 1e-7, 3.5e-9, 1e20, 1e21, 1.5e300} {
+		want, _ := json.Marshal(f)
+		if got := AppendFloat(nil, f); string(got) != string(want) {
+			t.Errorf("AppendFloat(%v) = %s, want %s (encoding/json)", f, got, want)
+		}
+	}
+}
