@@ -36,12 +36,11 @@ const (
 // Tokenizer splits text into WordPiece tokens. It is safe for concurrent use.
 type Tokenizer struct {
 	vocab []string
-	// first maps a word-initial piece to its id; cont maps a continuation
-	// piece, without its "##" prefix, to its id. Splitting the two lets the
-	// hot path look up sub-slices of the normalized text without building
-	// "##"+piece strings.
-	first   map[string]int32
-	cont    map[string]int32
+	// pieces finds word-initial pieces by their text and continuation
+	// pieces by their text without "##", so that the hot path looks up
+	// sub-slices of the normalized text without building "##"+piece
+	// strings.
+	pieces  *pieceTable
 	maxLen  int   // longest piece in bytes (without "##" for continuations)
 	unkID   int32 // -1 when the vocabulary has no "[UNK]"
 	scratch sync.Pool
@@ -55,21 +54,13 @@ type Tokenizer struct {
 // kept, not copied: do not modify it afterwards.
 func FromVocab(vocab []string) *Tokenizer {
 	t := &Tokenizer{
-		vocab: vocab,
-		first: make(map[string]int32, len(vocab)),
-		cont:  make(map[string]int32, len(vocab)/5),
-		unkID: -1,
+		vocab:  vocab,
+		pieces: newPieceTable(vocab),
 	}
-	for i, tok := range vocab {
-		t.first[tok] = int32(i)
+	for _, tok := range vocab {
 		t.maxLen = max(t.maxLen, len(tok))
-		if len(tok) > len(continuingPrefix) && tok[:len(continuingPrefix)] == continuingPrefix {
-			t.cont[tok[len(continuingPrefix):]] = int32(i)
-		}
 	}
-	if id, ok := t.first[unkToken]; ok {
-		t.unkID = id
-	}
+	t.unkID = t.pieces.lookup([]byte(unkToken), false)
 	return t
 }
 
@@ -123,18 +114,14 @@ func (t *Tokenizer) wordPiece(toks []string, ids []int32, word []byte, wantToks 
 	}
 	mark, markIDs := len(toks), len(ids)
 	for start := 0; start < len(word); {
-		m := t.first
-		if start > 0 {
-			m = t.cont
-		}
+		cont := start > 0
 		end := min(len(word), start+t.maxLen)
 		for end > start && !utf8.RuneStart(byteAt(word, end)) {
 			end--
 		}
 		id := int32(-1)
 		for end > start {
-			if v, ok := m[string(word[start:end])]; ok {
-				id = v
+			if id = t.pieces.lookup(word[start:end], cont); id >= 0 {
 				break
 			}
 			end--
