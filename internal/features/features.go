@@ -8,7 +8,6 @@ package features
 
 import (
 	"math"
-	"slices"
 )
 
 // Feature is one non-zero entry of a sparse vector.
@@ -45,23 +44,34 @@ func (c Config) Dim() int { return 1 << c.Bits }
 // Extractor computes feature counts. It keeps scratch buffers and is not
 // safe for concurrent use; make one per goroutine.
 type Extractor struct {
-	cfg    Config
-	mask   uint32
-	hashes []uint32
-	out    []Feature
-	gram   []byte
+	cfg  Config
+	mask uint32
+	out  []Feature
+	gram []byte
+	// slot[b] is bucket b's index in out during the call whose generation
+	// is stamp[b]: counting in place, linear in the number of features,
+	// with no sorting and no clearing between calls.
+	slot  []int32
+	stamp []uint32
+	gen   uint32
 }
 
 // NewExtractor returns an Extractor for cfg.
 func NewExtractor(cfg Config) *Extractor {
-	return &Extractor{cfg: cfg, mask: uint32(cfg.Dim() - 1)}
+	return &Extractor{cfg: cfg, mask: uint32(cfg.Dim() - 1),
+		slot: make([]int32, cfg.Dim()), stamp: make([]uint32, cfg.Dim())}
 }
 
 // Counts returns the raw counts of the features of a message given as its
-// words (normalized, punctuation included) and its subword pieces. The
-// result is sorted by index and valid until the next call.
+// words (normalized, punctuation included) and its subword pieces, in the
+// order the features first occur. The result is valid until the next call.
 func (e *Extractor) Counts(words, pieces []string) []Feature {
-	e.hashes = e.hashes[:0]
+	e.out = e.out[:0]
+	e.gen++
+	if e.gen == 0 { // wrapped: old stamps could match again
+		clear(e.stamp)
+		e.gen = 1
+	}
 	prev := ""
 	for _, w := range words {
 		if !IsWord(w) {
@@ -80,21 +90,18 @@ func (e *Extractor) Counts(words, pieces []string) []Feature {
 			e.add(hash2(kindPiece, p, ""))
 		}
 	}
-	// Sorting the bucket list and counting runs is cheaper than a map for
-	// the few hundred features of a message, and needs no allocation.
-	slices.Sort(e.hashes)
-	e.out = e.out[:0]
-	for i, h := range e.hashes {
-		if i > 0 && h == e.hashes[i-1] {
-			e.out[len(e.out)-1].Value++
-			continue
-		}
-		e.out = append(e.out, Feature{h, 1})
-	}
 	return e.out
 }
 
-func (e *Extractor) add(h uint32) { e.hashes = append(e.hashes, h&e.mask) }
+func (e *Extractor) add(h uint32) {
+	b := h & e.mask
+	if e.stamp[b] == e.gen {
+		e.out[e.slot[b]].Value++
+		return
+	}
+	e.stamp[b], e.slot[b] = e.gen, int32(len(e.out))
+	e.out = append(e.out, Feature{b, 1})
+}
 
 // chars adds the character n-grams of " w " (word boundaries marked, as
 // scikit-learn's char_wb analyzer does): they carry morphology, typos and
