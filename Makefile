@@ -63,6 +63,10 @@ test-widget:
 ## the Worker under wrangler dev; the widget in Chromium
 bench: build worker
 	$(BUILD)/lotse bench --engine native,wasm
+	$(GO) test ./runner -run '^$$' -bench 'BenchmarkReply$$' -benchtime 20000x
+	$(GO) test ./runner -run '^$$' -bench 'ColdStart' -benchtime 20x
+	$(GO) test ./wasm/browser -run '^$$' -bench Size -benchtime 1x
+	$(GO) test ./pii -run '^$$' -bench . -benchmem
 	$(GO) run ./edge/e2e -npm=false -bench 1000
 	LOTSE_BIN=$(BUILD)/lotse LOTSE_ASSETS=$(BUILD) node widget/test/bench.mjs
 
