@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 
@@ -53,7 +52,7 @@ func TestNode(t *testing.T) {
 	}
 	dir := t.TempDir()
 	wasm := filepath.Join(dir, "engine.wasm")
-	cmd := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-trimpath", "-ldflags=-s -w", "-o", wasm, ".")
+	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", wasm, ".")
 	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
 	if o, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("building engine.wasm: %v\n%s", err, o)
@@ -75,7 +74,7 @@ func TestNode(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	out, err := exec.Command(node, filepath.Join(dir, "run.js"), filepath.Join(runtime.GOROOT(), "lib", "wasm", "wasm_exec.js"),
+	out, err := exec.Command(node, filepath.Join(dir, "run.js"), filepath.Join(goroot(t), "lib", "wasm", "wasm_exec.js"),
 		wasm, filepath.Join(dir, "model.lotse"), filepath.Join(dir, "texts.json")).CombinedOutput()
 	if err != nil {
 		t.Fatalf("node: %v\n%s", err, out)
@@ -132,4 +131,15 @@ func deref(ok, err *string) string {
 		return "Error: " + *err
 	}
 	return "undefined"
+}
+
+// goroot asks the go command (first on PATH under go test) for its GOROOT,
+// whose wasm_exec.js must match the compiler that built engine.wasm.
+func goroot(t *testing.T) string {
+	t.Helper()
+	out, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		t.Fatalf("go env GOROOT: %v", err)
+	}
+	return strings.TrimSpace(string(out))
 }

@@ -5,8 +5,6 @@ package main
 import (
 	"os"
 	"os/exec"
-	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 )
@@ -19,7 +17,7 @@ import (
 func TestDeps(t *testing.T) {
 	forbidden := []string{"net", "net/http", "encoding/json", "fmt", "text/template"}
 	for _, build := range []struct{ goos, pkg string }{{"js", "."}, {"wasip1", "../wasi"}} {
-		cmd := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "list", "-deps",
+		cmd := exec.Command("go", "list", "-deps",
 			"-f", `{{.ImportPath}}:{{join .Imports " "}}`, build.pkg)
 		cmd.Env = append(os.Environ(), "GOOS="+build.goos, "GOARCH=wasm")
 		out, err := cmd.Output()

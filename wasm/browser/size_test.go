@@ -11,7 +11,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -78,7 +77,7 @@ func BenchmarkSize(b *testing.B) {
 // build builds this package for GOOS=js into out.
 func build(b *testing.B, out, ldflags string) {
 	b.Helper()
-	cmd := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-trimpath", "-ldflags="+ldflags, "-o", out, ".")
+	cmd := exec.Command("go", "build", "-trimpath", "-ldflags="+ldflags, "-o", out, ".")
 	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
 	if o, err := cmd.CombinedOutput(); err != nil {
 		b.Fatalf("building engine.wasm: %v\n%s", err, o)
