@@ -163,7 +163,7 @@ func (l *Lexicon) Len() int {
 
 // counter accumulates how often each word is paired with each translation.
 type counter struct {
-	tok   *tokenize.Tokenizer
+	tok *tokenize.Tokenizer
 	// pairs[lang][word][translation] is the pairing's score; order keeps
 	// the first appearance so that ties break deterministically.
 	pairs map[string]map[string]map[string]*pairing
