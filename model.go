@@ -107,7 +107,8 @@ func (m *Model) Reply(text string) Reply {
 // with the classes by falling probability.
 func (m *Model) classify(s *scratch, text string) {
 	f := m.file
-	s.words = m.tok.Words(s.words[:0], text)
+	// The same features training extracted: words and WordPiece tokens.
+	s.words, s.pieces = m.tok.WordsAndTokens(s.words[:0], s.pieces[:0], text)
 	fs := s.ext.Counts(s.words, s.pieces)
 	features.Weigh(fs, f.IDF)
 	acc := s.acc

@@ -72,9 +72,8 @@ func newDataset(ss []sample, intents int, oosClass bool, tok *tokenize.Tokenizer
 	var pieces, vocab []string
 	words := make([][]string, len(ss))
 	for i, s := range ss {
-		words[i] = tok.Words(nil, s.text)
+		words[i], pieces = tok.WordsAndTokens(nil, pieces[:0], s.text)
 		vocab = append(vocab, words[i]...)
-		pieces = tok.Tokens(pieces[:0], s.text)
 		fs := append([]features.Feature(nil), ext.Counts(words[i], pieces)...)
 		for _, f := range fs {
 			df[f.Index]++

@@ -352,3 +352,17 @@ func TestParityCases(t *testing.T) {
 		}
 	}
 }
+
+// TestWordsAndTokens checks that the one-pass call gives what Words and
+// Tokens give separately, appending after what dst already holds.
+func TestWordsAndTokens(t *testing.T) {
+	tok := tokenize.Record()
+	for _, text := range append(parityCases, "Wann ist meine Rechnung fällig?", "\xff\xfe bad", "") {
+		words, tokens := tok.WordsAndTokens([]string{"w0"}, []string{"t0"}, text)
+		wantWords := tok.Words([]string{"w0"}, text)
+		wantTokens := tok.Tokens([]string{"t0"}, text)
+		if !slices.Equal(words, wantWords) || !slices.Equal(tokens, wantTokens) {
+			t.Errorf("WordsAndTokens(%q) = %q, %q; want %q, %q", text, words, tokens, wantWords, wantTokens)
+		}
+	}
+}

@@ -105,6 +105,20 @@ func (t *Tokenizer) Words(dst []string, text string) []string {
 	return dst
 }
 
+// WordsAndTokens appends the pre-tokens of text to words, as Words does,
+// and its WordPiece tokens to tokens, as Tokens does, normalizing and
+// splitting text once for both.
+func (t *Tokenizer) WordsAndTokens(words, tokens []string, text string) ([]string, []string) {
+	s := t.getScratch()
+	for _, w := range s.split(text) {
+		word := s.norm[w.start:w.end]
+		words = append(words, string(word))
+		tokens, _ = t.wordPiece(tokens, nil, word, true)
+	}
+	t.scratch.Put(s)
+	return words, tokens
+}
+
 // wordPiece splits one pre-token and appends its tokens to toks (wantToks)
 // or their ids to ids: greedy longest match from the left, rune by rune, as
 // sugarme's WordPiece does.
