@@ -39,7 +39,9 @@ func nameAt(t string, i int) (Span, bool) {
 		return Span{}, false
 	}
 	for _, cue := range nameCues {
-		if !hasWordFold(t, i, cue.s) {
+		// The first byte rules out most cues: a third of Detect's time in
+		// WebAssembly went to comparing every cue at every word.
+		if cue.s[0] != c || !hasWordFold(t, i, cue.s) {
 			continue
 		}
 		j := i + len(cue.s)

@@ -5,6 +5,7 @@ import (
 
 	"github.com/lotse-chat/lotse/internal/linear"
 	"github.com/lotse-chat/lotse/internal/modelfile"
+	"github.com/lotse-chat/lotse/internal/wordvec"
 )
 
 // keepFraction is the share of a class's largest weight below which a
@@ -15,7 +16,7 @@ const keepFraction = 0.02
 
 // quantize stores w in m: the sparse part as per-class scaled int8
 // weights, feature-major; the word vector weights, when there are any, as
-// float32 (a hundred a class).
+// each word's projection onto the classes (see storeVectors).
 func quantize(m *modelfile.Model, w linear.Weights, ds *dataset) {
 	classes := len(w)
 	dim := ds.cfg.Dim()
@@ -23,10 +24,9 @@ func quantize(m *modelfile.Model, w linear.Weights, ds *dataset) {
 	m.Scale = make([]float32, classes)
 	q := make([][]int8, classes)
 	count := make([]uint32, dim+1)
+	nf := len(ds.bucket) // the sparse part; dense weights follow
 	for c, row := range w {
 		m.Bias[c] = row[len(row)-1]
-		nf := len(ds.bucket) // the sparse part; dense weights follow
-		m.Dense = append(m.Dense, row[nf:len(row)-1]...)
 		var big float64
 		for _, v := range row[:nf] {
 			big = max(big, math.Abs(float64(v)))
@@ -47,7 +47,7 @@ func quantize(m *modelfile.Model, w linear.Weights, ds *dataset) {
 			}
 		}
 	}
-	storeVectors(m, ds)
+	storeVectors(m, ds, w, nf)
 	for b := 1; b <= dim; b++ {
 		count[b] += count[b-1]
 	}
@@ -68,13 +68,39 @@ func quantize(m *modelfile.Model, w linear.Weights, ds *dataset) {
 	}
 }
 
-// storeVectors puts the bot's word vectors into m, or drops the (empty)
-// dense weights when the model has none.
-func storeVectors(m *modelfile.Model, ds *dataset) {
+// storeVectors puts the bot's word vectors into m with their projections:
+// word i's row holds, for each class, the dot product of the word's vector
+// with the class's word vector weights w[c][nf:nf+wordvec.Dims], as int8
+// times a scale per word. A message's mean vector is a sum of word vectors,
+// so its class scores are the sum of its words' rows (see Model.Reply).
+func storeVectors(m *modelfile.Model, ds *dataset, w linear.Weights, nf int) {
 	if ds.vec == nil || len(ds.vec.Words) == 0 {
-		m.Dense = nil
 		return
 	}
-	m.VecWords, m.VecScales, m.VecValues = ds.vec.Words, ds.vec.Scales, ds.vec.Values
+	v := ds.vec
+	m.VecWords, m.VecScales, m.VecValues = v.Words, v.Scales, v.Values
 	m.VecWeight = vecWeight
+	m.ProjScales = make([]float32, len(v.Words))
+	m.Proj = make([]int8, len(v.Words)*len(w))
+	p := make([]float64, len(w))
+	for i := range v.Words {
+		vals := v.Values[i*wordvec.Dims : (i+1)*wordvec.Dims]
+		var big float64
+		for c, row := range w {
+			var dot float64
+			for k, x := range vals {
+				dot += float64(row[nf+k]) * float64(x)
+			}
+			p[c] = dot * float64(v.Scales[i])
+			big = max(big, math.Abs(p[c]))
+		}
+		scale := big / 127
+		if scale == 0 {
+			scale = 1
+		}
+		m.ProjScales[i] = float32(scale)
+		for c, x := range p {
+			m.Proj[i*len(w)+c] = int8(math.Round(x / scale))
+		}
+	}
 }

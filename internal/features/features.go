@@ -48,18 +48,21 @@ type Extractor struct {
 	mask uint32
 	out  []Feature
 	gram []byte
-	// slot[b] is bucket b's index in out during the call whose generation
-	// is stamp[b]: counting in place, linear in the number of features,
-	// with no sorting and no clearing between calls.
-	slot  []int32
-	stamp []uint32
-	gen   uint32
+	// seen is an open-addressing table from bucket+1 (0: empty) to the
+	// bucket's index in out. A message has a few hundred features at most,
+	// so the table stays small and in cache, where a table over all 2^18
+	// buckets took 2 MB per Extractor and a cache miss per feature.
+	seen []seenSlot
+}
+
+type seenSlot struct {
+	key uint32 // bucket+1, or 0 for an empty slot
+	at  int32  // index in out
 }
 
 // NewExtractor returns an Extractor for cfg.
 func NewExtractor(cfg Config) *Extractor {
-	return &Extractor{cfg: cfg, mask: uint32(cfg.Dim() - 1),
-		slot: make([]int32, cfg.Dim()), stamp: make([]uint32, cfg.Dim())}
+	return &Extractor{cfg: cfg, mask: uint32(cfg.Dim() - 1), seen: make([]seenSlot, 256)}
 }
 
 // Counts returns the raw counts of the features of a message given as its
@@ -67,11 +70,7 @@ func NewExtractor(cfg Config) *Extractor {
 // order the features first occur. The result is valid until the next call.
 func (e *Extractor) Counts(words, pieces []string) []Feature {
 	e.out = e.out[:0]
-	e.gen++
-	if e.gen == 0 { // wrapped: old stamps could match again
-		clear(e.stamp)
-		e.gen = 1
-	}
+	clear(e.seen)
 	prev := ""
 	for _, w := range words {
 		if !IsWord(w) {
@@ -95,17 +94,42 @@ func (e *Extractor) Counts(words, pieces []string) []Feature {
 
 func (e *Extractor) add(h uint32) {
 	b := h & e.mask
-	if e.stamp[b] == e.gen {
-		e.out[e.slot[b]].Value++
-		return
+	if 2*len(e.out) >= len(e.seen) { // keep the table at most half full
+		e.grow()
 	}
-	e.stamp[b], e.slot[b] = e.gen, int32(len(e.out))
-	e.out = append(e.out, Feature{b, 1})
+	slots := uint32(len(e.seen) - 1)
+	// b is the low bits of a mixed hash: uniform enough to place it.
+	for i := b & slots; ; i = (i + 1) & slots {
+		s := &e.seen[i]
+		if s.key == b+1 {
+			e.out[s.at].Value++
+			return
+		}
+		if s.key == 0 {
+			*s = seenSlot{b + 1, int32(len(e.out))}
+			e.out = append(e.out, Feature{b, 1})
+			return
+		}
+	}
+}
+
+// grow doubles the table and re-enters the features counted so far.
+func (e *Extractor) grow() {
+	e.seen = make([]seenSlot, 2*len(e.seen))
+	slots := uint32(len(e.seen) - 1)
+	for at, f := range e.out {
+		i := f.Index & slots
+		for e.seen[i].key != 0 {
+			i = (i + 1) & slots
+		}
+		e.seen[i] = seenSlot{f.Index + 1, int32(at)}
+	}
 }
 
 // chars adds the character n-grams of " w " (word boundaries marked, as
 // scikit-learn's char_wb analyzer does): they carry morphology, typos and
-// German compounds, which whole words miss.
+// German compounds, which whole words miss. The n-grams that start at one
+// byte share their FNV-1a prefix, so each is one step from the last.
 func (e *Extractor) chars(w string) {
 	if e.cfg.CharMax == 0 {
 		return
@@ -114,9 +138,15 @@ func (e *Extractor) chars(w string) {
 	e.gram = g
 	// Work on bytes: n-grams that cut a multi-byte rune are still stable
 	// features, and byte offsets keep this allocation-free.
-	for n := int(e.cfg.CharMin); n <= int(e.cfg.CharMax); n++ {
-		for i := 0; i+n <= len(g); i++ {
-			e.add(hashBytes(kindChar, g[i:i+n]))
+	lo, hi := int(e.cfg.CharMin), int(e.cfg.CharMax)
+	for i := 0; i+lo <= len(g); i++ {
+		h := uint32(offset32)
+		h = (h ^ uint32(kindChar)) * prime32
+		for n := 1; n <= hi && i+n <= len(g); n++ {
+			h = (h ^ uint32(g[i+n-1])) * prime32
+			if n >= lo {
+				e.add(fmix(h))
+			}
 		}
 	}
 }
@@ -153,15 +183,6 @@ func hash2(kind byte, a, b string) uint32 {
 	return fmix(h)
 }
 
-func hashBytes(kind byte, a []byte) uint32 {
-	h := uint32(offset32)
-	h = (h ^ uint32(kind)) * prime32
-	for _, c := range a {
-		h = (h ^ uint32(c)) * prime32
-	}
-	return fmix(h)
-}
-
 // fmix is murmur3's finalizer: FNV-1a's low bits are weak, and the bucket
 // is taken from the low bits.
 func fmix(h uint32) uint32 {
@@ -179,7 +200,11 @@ func fmix(h uint32) uint32 {
 func Weigh(fs []Feature, idf []uint8) {
 	var norm float64
 	for i := range fs {
-		v := (1 + math.Log(float64(fs[i].Value))) * DequantizeIDF(idf[fs[i].Index])
+		tf := 1.0 // most counts are 1: no logarithm, which is slow in WebAssembly
+		if fs[i].Value != 1 {
+			tf += math.Log(float64(fs[i].Value))
+		}
+		v := tf * DequantizeIDF(idf[fs[i].Index])
 		fs[i].Value = float32(v)
 		norm += v * v
 	}

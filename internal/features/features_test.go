@@ -1,7 +1,9 @@
 package features
 
 import (
+	"maps"
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -67,4 +69,72 @@ func TestIsWord(t *testing.T) {
 			t.Errorf("IsWord(%q) = %v", s, !want)
 		}
 	}
+}
+
+// TestCountsDefinition checks Counts against the features' definition:
+// each word, each bigram of adjacent words, each piece, and each byte
+// n-gram of " word " hashed on its own, counted in a map. Long inputs make
+// the extractor's table grow.
+func TestCountsDefinition(t *testing.T) {
+	tests := []struct {
+		name          string
+		words, pieces []string
+	}{
+		{"short", []string{"wann", "zahlen", "?", "wann"}, []string{"wann", "zahl", "##en"}},
+		{"umlauts", []string{"grüße", "aus", "köln"}, []string{"gr", "##ü", "##ße"}},
+		{"one letter", []string{"a"}, nil},
+		{"long", strings.Fields(strings.Repeat("the quick brown fox jumps over the lazy dog again and again ", 20)), nil},
+	}
+	cfg := Config{Bits: 12, CharMin: 2, CharMax: 4}
+	e := NewExtractor(cfg)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			want := map[uint32]float32{}
+			add := func(h uint32) { want[h&uint32(cfg.Dim()-1)]++ }
+			prev := ""
+			for _, w := range tt.words {
+				if !IsWord(w) {
+					prev = ""
+					continue
+				}
+				add(hash2(kindWord, w, ""))
+				if prev != "" {
+					add(hash2(kindBigram, prev, w))
+				}
+				prev = w
+				g := []byte(" " + w + " ")
+				for n := int(cfg.CharMin); n <= int(cfg.CharMax); n++ {
+					for i := 0; i+n <= len(g); i++ {
+						add(hashBytes(kindChar, g[i:i+n]))
+					}
+				}
+			}
+			for _, p := range tt.pieces {
+				if IsWord(p) {
+					add(hash2(kindPiece, p, ""))
+				}
+			}
+			got := map[uint32]float32{}
+			for _, f := range e.Counts(tt.words, tt.pieces) {
+				if _, dup := got[f.Index]; dup {
+					t.Fatalf("bucket %d twice", f.Index)
+				}
+				got[f.Index] = f.Value
+			}
+			if !maps.Equal(got, want) {
+				t.Errorf("Counts = %v,\nwant %v", got, want)
+			}
+		})
+	}
+}
+
+// hashBytes hashes one n-gram from scratch, as the definition says; chars
+// extends the hash of the n-gram one byte shorter instead.
+func hashBytes(kind byte, a []byte) uint32 {
+	h := uint32(offset32)
+	h = (h ^ uint32(kind)) * prime32
+	for _, c := range a {
+		h = (h ^ uint32(c)) * prime32
+	}
+	return fmix(h)
 }

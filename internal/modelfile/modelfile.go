@@ -24,7 +24,13 @@ import (
 )
 
 // Version is the format version this package writes and the newest it reads.
-const Version = 2
+const Version = 3
+
+// MinVersion is the oldest format version this package reads. Version 3
+// replaced version 2's per-class word vector weights by per-word class
+// projections; a version 2 file is refused with advice to retrain, which
+// takes seconds, rather than converted at every load.
+const MinVersion = 3
 
 const (
 	magic      = "LOTSEMDL"
@@ -75,9 +81,14 @@ type Model struct {
 	VecScales []float32
 	VecValues []int8
 	// VecWeight is the length of a message's mean word vector within its
-	// feature vector, and Dense holds wordvec.Dims weights per class for it.
+	// feature vector.
 	VecWeight float32
-	Dense     []float32
+	// Proj holds, for each of VecWords in turn, the word's vector times the
+	// classes' word vector weights: one int8 a class, times the word's
+	// ProjScales entry. A message's word vector scores are then a sum of
+	// its words' rows instead of a product with a hundred weights a class.
+	Proj       []int8
+	ProjScales []float32
 }
 
 // Classes is the number of classifier classes.
@@ -136,6 +147,7 @@ var (
 	ErrTruncated = errors.New("model file is truncated")
 	ErrChecksum  = errors.New("model file is corrupted (checksum mismatch)")
 	ErrNewer     = errors.New("model file format is newer than this engine")
+	ErrOlder     = errors.New("model file format is older than this engine reads")
 	ErrMalformed = errors.New("model file is malformed")
 )
 
@@ -147,8 +159,10 @@ func Decode(data []byte) (*Model, error) {
 	if len(data) < headerSize+4 {
 		return nil, wrap(ErrTruncated, "header needs "+itoa(headerSize+4)+" bytes, file has "+itoa(len(data)))
 	}
-	if v := binary.LittleEndian.Uint16(data[8:]); v > Version || v == 0 {
+	if v := binary.LittleEndian.Uint16(data[8:]); v > Version {
 		return nil, wrap(ErrNewer, "format version "+itoa(int(v))+", this engine reads up to "+itoa(Version)+"; update lotse or retrain the model")
+	} else if v < MinVersion {
+		return nil, wrap(ErrOlder, "format version "+itoa(int(v))+", this engine reads "+itoa(MinVersion)+" to "+itoa(Version)+"; retrain the model with lotse train")
 	}
 	n := int(binary.LittleEndian.Uint32(data[12:]))
 	if want := headerSize + n + 4; len(data) != want {
@@ -184,8 +198,7 @@ func (e *detailError) Unwrap() error { return e.err }
 
 func itoa(i int) string { return strconv.Itoa(i) }
 
-// appendVectors writes the word vectors and their class weights (format
-// version 2).
+// appendVectors writes the word vectors and their class projections.
 func appendVectors(p []byte, m *Model) []byte {
 	p = appendStrings(p, m.VecWords)
 	if len(m.VecWords) == 0 {
@@ -193,10 +206,16 @@ func appendVectors(p []byte, m *Model) []byte {
 	}
 	p = appendFloat32s(p, []float32{m.VecWeight})
 	p = appendFloat32s(p, m.VecScales)
-	for _, v := range m.VecValues {
-		p = append(p, byte(v))
+	p = appendInt8s(p, m.VecValues)
+	p = appendFloat32s(p, m.ProjScales)
+	return appendInt8s(p, m.Proj)
+}
+
+func appendInt8s(p []byte, v []int8) []byte {
+	for _, x := range v {
+		p = append(p, byte(x))
 	}
-	return appendFloat32s(p, m.Dense)
+	return p
 }
 
 func appendFloat32s(p []byte, fs []float32) []byte {

@@ -55,6 +55,8 @@ func TestDecodeErrors(t *testing.T) {
 	good := Encode(sample())
 	newer := bytes.Clone(good)
 	binary.LittleEndian.PutUint16(newer[8:], Version+1)
+	older := bytes.Clone(good)
+	binary.LittleEndian.PutUint16(older[8:], MinVersion-1)
 	flipped := bytes.Clone(good)
 	flipped[headerSize+3] ^= 0x40
 	// A payload that passes the checksum but lies about a length.
@@ -74,7 +76,8 @@ func TestDecodeErrors(t *testing.T) {
 		{"header only", good[:12], ErrTruncated, "header needs 20 bytes, file has 12"},
 		{"truncated", good[:len(good)-10], ErrTruncated, "want "},
 		{"trailing bytes", append(bytes.Clone(good), 0), ErrMalformed, "1 trailing bytes"},
-		{"newer version", newer, ErrNewer, "format version 3, this engine reads up to 2; update lotse or retrain"},
+		{"newer version", newer, ErrNewer, "format version 4, this engine reads up to 3; update lotse or retrain"},
+		{"older version", older, ErrOlder, "format version 2, this engine reads 3 to 3; retrain the model with lotse train"},
 		{"flipped bit", flipped, ErrChecksum, "checksum mismatch"},
 		{"lying length", lying, ErrMalformed, "name"},
 	}

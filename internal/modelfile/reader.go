@@ -151,9 +151,7 @@ func (r *reader) model() *Model {
 		m.Scale[c] = r.float32("scale")
 	}
 	r.rows(m, dim)
-	if r.version >= 2 {
-		r.vectors(m)
-	}
+	r.vectors(m)
 	return m
 }
 
@@ -169,19 +167,29 @@ func (r *reader) vectors(m *Model) {
 	for i := range m.VecScales {
 		m.VecScales[i] = r.float32("word vector scale")
 	}
-	vals := r.bytes("word vectors", len(m.VecWords)*wordvec.Dims)
-	m.VecValues = make([]int8, len(vals))
-	for i, b := range vals {
-		m.VecValues[i] = int8(b)
-	}
-	if r.err != nil || len(r.b) < 4*m.Classes()*wordvec.Dims {
-		r.fail("word vector weights: run past the end")
+	m.VecValues = r.int8s("word vectors", len(m.VecWords)*wordvec.Dims)
+	if r.err != nil || len(r.b) < 4*len(m.VecWords) {
+		r.fail("word vector projection scales: run past the end")
 		return
 	}
-	m.Dense = make([]float32, m.Classes()*wordvec.Dims)
-	for i := range m.Dense {
-		m.Dense[i] = r.float32("word vector weight")
+	m.ProjScales = make([]float32, len(m.VecWords))
+	for i := range m.ProjScales {
+		m.ProjScales[i] = r.float32("word vector projection scale")
 	}
+	m.Proj = r.int8s("word vector projections", len(m.VecWords)*m.Classes())
+}
+
+// int8s reads n signed bytes.
+func (r *reader) int8s(what string, n int) []int8 {
+	b := r.bytes(what, n)
+	if b == nil {
+		return nil
+	}
+	v := make([]int8, len(b))
+	for i, x := range b {
+		v[i] = int8(x)
+	}
+	return v
 }
 
 func (r *reader) rows(m *Model, dim int) {

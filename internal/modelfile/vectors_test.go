@@ -24,13 +24,10 @@ func vectorModel() *Model {
 		RowStart: make([]uint32, cfg.Dim()+1),
 		VecWords: []string{"money", "cash"}, VecScales: []float32{0.5, 0.25},
 		VecValues: make([]int8, 2*wordvec.Dims), VecWeight: 1,
-		Dense: make([]float32, 2*wordvec.Dims),
+		ProjScales: []float32{0.125, 2}, Proj: []int8{-3, 7, 127, -128},
 	}
 	for i := range m.VecValues {
 		m.VecValues[i] = int8(i % 127)
-	}
-	for i := range m.Dense {
-		m.Dense[i] = float32(i) / 100
 	}
 	return m
 }
@@ -38,7 +35,7 @@ func vectorModel() *Model {
 func TestVectorsRoundTrip(t *testing.T) {
 	for _, m := range []*Model{vectorModel(), func() *Model {
 		m := vectorModel()
-		m.VecWords, m.VecScales, m.VecValues, m.VecWeight, m.Dense = nil, nil, nil, 0, nil
+		m.VecWords, m.VecScales, m.VecValues, m.VecWeight, m.ProjScales, m.Proj = nil, nil, nil, 0, nil, nil
 		return m
 	}()} {
 		got, err := Decode(Encode(m))
@@ -57,7 +54,7 @@ func TestVectorsRoundTrip(t *testing.T) {
 func TestVectorsTruncated(t *testing.T) {
 	good := Encode(vectorModel())
 	payload := good[headerSize : len(good)-4]
-	for _, cut := range []int{1, 4, 4 * wordvec.Dims, len(payload) / 3} {
+	for _, cut := range []int{1, 4, 5, 8, 4 + wordvec.Dims, len(payload) / 3} {
 		data := reframe(payload[:len(payload)-cut])
 		if _, err := Decode(data); !errors.Is(err, ErrMalformed) {
 			t.Errorf("payload cut by %d bytes: err = %v, want ErrMalformed", cut, err)

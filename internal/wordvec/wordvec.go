@@ -98,26 +98,41 @@ func (t *Table) Mean(dst []float32, words []string, weight float64) bool {
 	var sum [Dims]float64
 	found := false
 	for _, w := range words {
-		i, ok := t.index[w]
-		if !ok {
-			continue
-		}
-		found = true
-		s := float64(t.Scales[i])
-		for k, v := range t.Values[i*Dims : (i+1)*Dims] {
-			sum[k] += s * float64(v)
+		if i, ok := t.Index(w); ok {
+			found = true
+			t.Add(&sum, i)
 		}
 	}
-	var norm float64
-	for _, v := range sum {
-		norm += v * v
-	}
+	norm := Norm(&sum)
 	if !found || norm == 0 {
 		return false
 	}
-	inv := weight / math.Sqrt(norm)
+	inv := weight / norm
 	for k, v := range sum {
 		dst[k] = float32(v * inv)
 	}
 	return true
+}
+
+// Index returns the position of word in Words.
+func (t *Table) Index(word string) (int, bool) {
+	i, ok := t.index[word]
+	return i, ok
+}
+
+// Add adds the vector of the word at position i to sum.
+func (t *Table) Add(sum *[Dims]float64, i int) {
+	s := float64(t.Scales[i])
+	for k, v := range t.Values[i*Dims : (i+1)*Dims] {
+		sum[k] += s * float64(v)
+	}
+}
+
+// Norm returns the Euclidean length of v.
+func Norm(v *[Dims]float64) float64 {
+	var n float64
+	for _, x := range v {
+		n += x * x
+	}
+	return math.Sqrt(n)
 }

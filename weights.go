@@ -1,0 +1,141 @@
+package lotse
+
+import (
+	"math"
+
+	"github.com/lotse-chat/lotse/internal/features"
+	"github.com/lotse-chat/lotse/internal/modelfile"
+)
+
+// weights is the sparse part of a model, laid out for replying. Rows with
+// weights for few classes stay compressed sparse rows, as the model file
+// stores them. Rows with weights for more than a third of the classes are
+// stored dense, two classes to a uint64, and summed in integers.
+//
+// Why: the common character n-grams (" a", "th", "the") carry a weight for
+// almost every class, and their rows are 90% of the weights a CLINC150
+// message touches. A dense row needs no class index per weight, and one
+// 64-bit multiply-add serves two classes: in WebAssembly, where every
+// memory access is bounds-checked, that halves the sparse part of a reply.
+type weights struct {
+	start  []uint32 // sparse rows: bucket b's entries are [start[b], start[b+1])
+	class  []uint16
+	weight []int8
+	// dense[b] is bucket b's first word in lanes, or -1 for a sparse row.
+	// Word j of a dense row holds classes 2j and 2j+1 in its low and high
+	// 32 bits, each as weight+128 (0..255), so that lanes never go
+	// negative and a product never borrows from the neighbouring lane.
+	dense   []int32
+	lanes   []uint64
+	classes int
+}
+
+// Dense rows are summed as integers: a feature's value v (0 < v <= 1 after
+// TF-IDF normalization) becomes round(v*valueOne). A product is then at most
+// 255*2^15 < 2^23, so a 32-bit lane holds the sum of flushEvery products.
+const (
+	valueOne   = 1 << 15
+	flushEvery = 256
+)
+
+// lanesPerRow is the number of uint64 words of a dense row.
+func (w *weights) lanesPerRow() int { return (w.classes + 1) / 2 }
+
+// newWeights lays out f's sparse weights for replying.
+func newWeights(f *modelfile.Model) weights {
+	w := weights{classes: f.Classes(), start: make([]uint32, len(f.RowStart)),
+		dense: make([]int32, len(f.RowStart)-1)}
+	for b := range w.dense {
+		w.start[b] = uint32(len(w.weight))
+		lo, hi := f.RowStart[b], f.RowStart[b+1]
+		if 3*int(hi-lo) <= w.classes {
+			w.dense[b] = -1
+			w.class = append(w.class, f.Class[lo:hi]...)
+			w.weight = append(w.weight, f.Weight[lo:hi]...)
+			continue
+		}
+		w.dense[b] = int32(len(w.lanes))
+		biased := make([]uint64, 2*w.lanesPerRow())
+		for c := range biased {
+			biased[c] = 128 // a zero weight
+		}
+		for k := lo; k < hi; k++ {
+			biased[f.Class[k]] = uint64(int(f.Weight[k]) + 128)
+		}
+		row := make([]uint64, w.lanesPerRow())
+		for j := range row {
+			row[j] = biased[2*j] | biased[2*j+1]<<32
+		}
+		w.lanes = append(w.lanes, row...)
+	}
+	w.start[len(w.start)-1] = uint32(len(w.weight))
+	return w
+}
+
+// accumulate adds each feature's weighted row to acc (one entry a class),
+// using sums (lanesPerRow words) as scratch.
+func (w *weights) accumulate(acc []float64, sums []uint64, fs []features.Feature) {
+	acc = acc[:w.classes]
+	clear(sums)
+	var total uint64 // sum of the quantized values added to sums
+	n := 0
+	for _, ft := range fs {
+		if d := w.dense[ft.Index]; d >= 0 {
+			q := uint64(math.Round(float64(ft.Value) * valueOne))
+			addRow(sums, w.lanes[d:int(d)+len(sums)], q)
+			total += q
+			if n++; n == flushEvery {
+				w.flush(acc, sums, total)
+				total, n = 0, 0
+			}
+			continue
+		}
+		lo, hi := w.start[ft.Index], w.start[ft.Index+1]
+		addSparse(acc, w.class[lo:hi], w.weight[lo:hi], float64(ft.Value))
+	}
+	w.flush(acc, sums, total)
+}
+
+// addRow adds q times row to sums (of equal length). Four words a step:
+// in Go's WebAssembly every loop iteration jumps through the function's
+// dispatch table, so fewer iterations are faster.
+func addRow(sums, row []uint64, q uint64) {
+	j := 0
+	for ; j+4 <= len(row); j += 4 {
+		r, s := row[j:j+4:j+4], sums[j:j+4:j+4]
+		s[0] += q * r[0]
+		s[1] += q * r[1]
+		s[2] += q * r[2]
+		s[3] += q * r[3]
+	}
+	for ; j < len(row); j++ {
+		sums[j] += q * row[j]
+	}
+}
+
+// addSparse adds v times the weights of the classes cls to acc, two at a
+// step (see addRow).
+func addSparse(acc []float64, cls []uint16, weight []int8, v float64) {
+	weight = weight[:len(cls)] // equal lengths: no bounds checks on weight
+	j := 0
+	for ; j+2 <= len(cls); j += 2 {
+		acc[cls[j]] += v * float64(weight[j])
+		acc[cls[j+1]] += v * float64(weight[j+1])
+	}
+	if j < len(cls) {
+		acc[cls[j]] += v * float64(weight[j])
+	}
+}
+
+// flush adds the integer sums to acc and clears them: each lane holds
+// sum(q*(weight+128)), so the bias comes off as 128*total.
+func (w *weights) flush(acc []float64, sums []uint64, total uint64) {
+	bias := int64(128 * total)
+	for j, x := range sums {
+		acc[2*j] += float64(int64(uint32(x))-bias) / valueOne
+		if 2*j+1 < len(acc) {
+			acc[2*j+1] += float64(int64(x>>32)-bias) / valueOne
+		}
+	}
+	clear(sums)
+}
