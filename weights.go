@@ -45,32 +45,48 @@ func (w *weights) lanesPerRow() int { return (w.classes + 1) / 2 }
 func newWeights(f *modelfile.Model) weights {
 	w := weights{classes: f.Classes(), start: make([]uint32, len(f.RowStart)),
 		dense: make([]int32, len(f.RowStart)-1)}
+	nSparse, nDense := 0, 0
+	for b := range w.dense {
+		if n := int(f.RowStart[b+1] - f.RowStart[b]); w.isDense(n) {
+			nDense++
+		} else {
+			nSparse += n
+		}
+	}
+	// One allocation each: loading is the browser's cold start.
+	w.class = make([]uint16, 0, nSparse)
+	w.weight = make([]int8, 0, nSparse)
+	w.lanes = make([]uint64, nDense*w.lanesPerRow())
+	biased := make([]uint64, 2*w.lanesPerRow())
+	next := int32(0)
 	for b := range w.dense {
 		w.start[b] = uint32(len(w.weight))
 		lo, hi := f.RowStart[b], f.RowStart[b+1]
-		if 3*int(hi-lo) <= w.classes {
+		if !w.isDense(int(hi - lo)) {
 			w.dense[b] = -1
 			w.class = append(w.class, f.Class[lo:hi]...)
 			w.weight = append(w.weight, f.Weight[lo:hi]...)
 			continue
 		}
-		w.dense[b] = int32(len(w.lanes))
-		biased := make([]uint64, 2*w.lanesPerRow())
 		for c := range biased {
 			biased[c] = 128 // a zero weight
 		}
 		for k := lo; k < hi; k++ {
 			biased[f.Class[k]] = uint64(int(f.Weight[k]) + 128)
 		}
-		row := make([]uint64, w.lanesPerRow())
+		w.dense[b] = next
+		row := w.lanes[next : int(next)+w.lanesPerRow()]
 		for j := range row {
 			row[j] = biased[2*j] | biased[2*j+1]<<32
 		}
-		w.lanes = append(w.lanes, row...)
+		next += int32(len(row))
 	}
 	w.start[len(w.start)-1] = uint32(len(w.weight))
 	return w
 }
+
+// isDense reports whether a row with n weights is stored dense.
+func (w *weights) isDense(n int) bool { return 3*n > w.classes }
 
 // accumulate adds each feature's weighted row to acc (one entry a class),
 // using sums (lanesPerRow words) as scratch.
