@@ -4,13 +4,11 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
-
-	"github.com/lotse-chat/lotse/internal/linear"
 )
 
 // crossValidate returns out-of-fold scores: for each example, the class
-// scores of a model trained on the other folds.
-func crossValidate(ds *dataset, o Options) [][]float64 {
+// scores of a model trained by sv on the other folds.
+func crossValidate(ds *dataset, o Options, sv solver) [][]float64 {
 	fold := foldsOf(ds, o)
 	scores := make([][]float64, len(ds.y))
 	for f := range o.Folds {
@@ -22,7 +20,7 @@ func crossValidate(ds *dataset, o Options) [][]float64 {
 				trainIdx = append(trainIdx, i)
 			}
 		}
-		w := linear.Train(ds.problem(trainIdx...), solverParams(o))
+		w := sv.train(ds.problem(trainIdx...), o)
 		for _, i := range testIdx {
 			scores[i] = make([]float64, ds.classes)
 			w.Scores(ds.x[i], ds.denseOf(i), len(ds.bucket), scores[i])

@@ -2,7 +2,9 @@
 //
 // The model is a linear support vector machine per intent over hashed
 // TF-IDF features (words, word pairs, character n-grams and WordPiece
-// tokens), trained by dual coordinate descent. Cross-validation over the
+// tokens), trained by dual coordinate descent; small bots get a
+// multinomial logistic regression instead when cross-validation finds it
+// better (see chooseSolver). Cross-validation over the
 // training examples and the bot's out_of_scope examples calibrates the
 // confidences and chooses the out-of-scope threshold; test data is never
 // used. Training is deterministic: the same bot and Options give the same
@@ -75,6 +77,9 @@ type Report struct {
 	ECE float64 `json:"ece"`
 	// ModelBytes is the size of the model file.
 	ModelBytes int `json:"model_bytes"`
+	// Solver names the linear model that cross-validation chose: "svm"
+	// (one-vs-rest SVMs) or "softmax" (multinomial logistic regression).
+	Solver string `json:"solver"`
 }
 
 // Train trains a model for b and returns the model file's bytes.
@@ -94,9 +99,8 @@ func Train(b *bot.Bot, opts Options) ([]byte, *Report, error) {
 		return nil, nil, fmt.Errorf("train: %w", err)
 	}
 	ds := newDataset(ss, len(b.Intents), len(b.OutOfScope) > 0, tok, features.Default, vec)
-	cv := crossValidate(ds, opts)
-	cal := calibrate(cv, ds)
-	w := linear.Train(ds.problem(), solverParams(opts))
+	sv, cal := chooseSolver(ds, opts)
+	w := sv.train(ds.problem(), opts)
 	m := &modelfile.Model{
 		Name: b.Name, Languages: b.Languages, Engine: lotse.Version,
 		Vocab: tok.Vocab(), Features: ds.cfg, Intents: intents(b), OOSClass: ds.oosClass,
@@ -107,7 +111,7 @@ func Train(b *bot.Bot, opts Options) ([]byte, *Report, error) {
 	return data, &Report{
 		Intents: len(b.Intents), Examples: len(ds.y), Duration: time.Since(start),
 		Threshold: cal.threshold, CVAccuracy: cal.accuracy, CVOOSRecall: cal.oosRecall,
-		ECE: cal.ece, ModelBytes: len(data),
+		ECE: cal.ece, ModelBytes: len(data), Solver: sv.name,
 	}, nil
 }
 
