@@ -54,6 +54,7 @@ test-runner:
 	LOTSE_SOAK=1 $(GO) test -count=1 -timeout 30m ./runner -run TestSoak
 
 test-edge:
+	node --test edge/worker/gostart_test.mjs
 	$(GO) run ./edge/e2e -npm=false
 
 test-widget:
@@ -68,6 +69,7 @@ bench: build worker
 	$(GO) test ./wasm/browser -run '^$$' -bench Size -benchtime 1x
 	$(GO) test ./pii -run '^$$' -bench . -benchmem
 	$(GO) run ./edge/e2e -npm=false -bench 1000
+	node edge/e2e/cpu.mjs 1000
 	LOTSE_BIN=$(BUILD)/lotse LOTSE_ASSETS=$(BUILD) node widget/test/bench.mjs
 
 ## fuzz: each fuzz target for 60 s

@@ -21,7 +21,7 @@ import (
 // prints latency percentiles and the Go handler's time inside the Worker
 // (the glue's Server-Timing header).
 func (r *run) bench(n int) error {
-	base, err := r.wranglerDev("edge/e2e/baseline/wrangler.toml", &bytes.Buffer{})
+	base, _, err := r.wranglerDev("edge/e2e/baseline/wrangler.toml", &bytes.Buffer{})
 	if err != nil {
 		return err
 	}

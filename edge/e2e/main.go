@@ -85,6 +85,7 @@ type run struct {
 	procs    []*exec.Cmd
 	stops    []func()
 	worker   string        // base URL of the Go Worker
+	first    http.Header   // headers of the Go Worker's first response (a health check)
 	workerLg *bytes.Buffer // wrangler dev's output for the Go Worker
 	logMu    sync.Mutex
 	backend  *backend.Server
@@ -116,7 +117,7 @@ func (r *run) main(npm bool, bench int) error {
 		rate = "1000000/1m" // the benchmark must not be rate limited
 	}
 	r.workerLg = &bytes.Buffer{}
-	r.worker, err = r.wranglerDev("wrangler.toml", r.workerLg,
+	r.worker, r.first, err = r.wranglerDev("wrangler.toml", r.workerLg,
 		"--var", "BACKEND_URL:"+backendURL, "--var", "ALLOWED_ORIGINS:"+origin, "--var", "RATE_LIMIT:"+rate)
 	if err != nil {
 		return err
@@ -128,6 +129,7 @@ func (r *run) main(npm bool, bench int) error {
 		name string
 		fn   func() error
 	}{
+		{"Go started at module evaluation, not in the first request", r.checkStartup},
 		{"FAQ answer", r.checkFAQ},
 		{"out-of-scope handoff arrives signed", r.checkOutOfScope},
 		{"personal-data handoff, text in no Worker log line", r.checkPersonalData},
@@ -200,15 +202,16 @@ func (r *run) startBackend() (string, error) {
 }
 
 // wranglerDev starts `npx wrangler dev` for config in its own process group
-// and waits until it answers.
-func (r *run) wranglerDev(config string, out *bytes.Buffer, extra ...string) (string, error) {
+// and waits until it answers; it returns the base URL and the headers of
+// the Worker's first response.
+func (r *run) wranglerDev(config string, out *bytes.Buffer, extra ...string) (string, http.Header, error) {
 	port, err := freePort()
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	envFile := filepath.Join(r.tmp, "dev.vars")
 	if err := os.WriteFile(envFile, []byte("WEBHOOK_SECRET="+secret+"\n"), 0o600); err != nil {
-		return "", err
+		return "", nil, err
 	}
 	args := append([]string{"wrangler", "dev", "-c", config, "--ip", "127.0.0.1", "--port", strconv.Itoa(port),
 		"--inspector-port", "0", "--local", "--env-file", envFile,
@@ -220,7 +223,7 @@ func (r *run) wranglerDev(config string, out *bytes.Buffer, extra ...string) (st
 	w := &lockedWriter{mu: &r.logMu, w: out}
 	c.Stdout, c.Stderr = w, w
 	if err := c.Start(); err != nil {
-		return "", fmt.Errorf("starting wrangler dev: %w", err)
+		return "", nil, fmt.Errorf("starting wrangler dev: %w", err)
 	}
 	r.procs = append(r.procs, c)
 	exited := make(chan error, 1)
@@ -232,19 +235,19 @@ func (r *run) wranglerDev(config string, out *bytes.Buffer, extra ...string) (st
 		case err := <-exited:
 			r.logMu.Lock()
 			defer r.logMu.Unlock()
-			return "", fmt.Errorf("wrangler dev -c %s exited (%v):\n%s", config, err, out)
+			return "", nil, fmt.Errorf("wrangler dev -c %s exited (%v):\n%s", config, err, out)
 		case <-r.ctx.Done():
-			return "", r.ctx.Err()
+			return "", nil, r.ctx.Err()
 		case <-time.After(250 * time.Millisecond):
 		}
 		resp, err := r.client.Get(base + "/v1/health")
 		if err == nil {
 			resp.Body.Close()
 			fmt.Printf("e2e: wrangler dev -c %s on %s\n", config, base)
-			return base, nil
+			return base, resp.Header, nil
 		}
 	}
-	return "", fmt.Errorf("wrangler dev -c %s did not answer within 3 minutes", config)
+	return "", nil, fmt.Errorf("wrangler dev -c %s did not answer within 3 minutes", config)
 }
 
 // cleanup stops every process group and server it started.
@@ -328,6 +331,33 @@ type apiError struct {
 func chat(conv, msg, text string) string {
 	b, _ := json.Marshal(map[string]string{"conversation_id": conv, "message_id": msg, "text": text})
 	return string(b)
+}
+
+// startRE matches the glue's log line (edge/worker/worker.mjs) for a Go
+// instance started at module evaluation and ready before any request.
+var startRE = regexp.MustCompile(`"msg":"edge worker: Go started","scope":"module","ready":true,"seed":"([^"]+)"`)
+
+// checkStartup checks that the Go program started in the Worker's global
+// scope, where Cloudflare counts it against the start-up limit, and not
+// in the first request, whose CPU time it would exceed on the free plan.
+// The glue reports where the serving instance started in Server-Timing
+// (start;desc=module or start;desc=request) and logs each start.
+func (r *run) checkStartup() error {
+	if st := r.first.Get("Server-Timing"); !strings.Contains(st, "start;desc=module") {
+		return fmt.Errorf("first response's Server-Timing is %q, want start;desc=module: Go did not start at module evaluation (see the glue's log)", st)
+	}
+	r.logMu.Lock()
+	logs := r.workerLg.String()
+	r.logMu.Unlock()
+	m := startRE.FindStringSubmatch(logs)
+	if m == nil {
+		return fmt.Errorf("no log line of a Go instance started and ready at module evaluation")
+	}
+	if strings.Contains(logs, `"scope":"request"`) {
+		return fmt.Errorf("a Go instance was started in a request")
+	}
+	fmt.Printf("e2e: Go started at module evaluation, runtime seed from %s\n", m[1])
+	return nil
 }
 
 func (r *run) checkFAQ() error {

@@ -3,6 +3,8 @@
 # main points into). Run from anywhere; wrangler runs it as [build] command.
 #
 #   build/worker/worker.mjs   the glue: one Go instance per isolate
+#   build/worker/gostart.mjs  starts Go in the global scope (used by worker.mjs
+#                             and edge/e2e/cpu.mjs)
 #   build/worker/wasm_exec.js Go's own JS support file, matching the compiler
 #   build/worker/app.wasm     edge/worker compiled with GOOS=js GOARCH=wasm
 #
@@ -32,6 +34,7 @@ if [ -f widget/widget.js ]; then put widget/widget.js "$assets/widget.js"; fi
 GOOS=js GOARCH=wasm go build -trimpath -ldflags="-s -w" -o "$out/app.wasm" ./edge/worker
 put "$(go env GOROOT)/lib/wasm/wasm_exec.js" "$out/wasm_exec.js"
 put edge/worker/worker.mjs "$out/worker.mjs"
+put edge/worker/gostart.mjs "$out/gostart.mjs"
 raw=$(wc -c <"$out/app.wasm")
 gz=$(gzip -9 -c "$out/app.wasm" | wc -c)
 echo "edge worker: $out/app.wasm $raw bytes ($gz gzip)"
