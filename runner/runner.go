@@ -419,15 +419,13 @@ func (in *instance) reply(ctx context.Context, text string) (lotse.Reply, error)
 	}
 	dst, _ := in.mem.Read(in.in, uint32(len(text)))
 	copy(dst, text)
-	view, packed, err := in.resultView(ctx, in.replyFn, uint64(in.in), uint64(len(text)))
+	// The result is the module's reply buffer: valid until the next
+	// reply, never freed (see the ABI in wasm/wasi).
+	view, _, err := in.resultView(ctx, in.replyFn, uint64(in.in), uint64(len(text)))
 	if err != nil {
 		return lotse.Reply{}, err
 	}
-	reply, decErr := decodeReply(view)
-	if _, err := in.call(ctx, in.freeFn, packed>>32); err != nil {
-		return lotse.Reply{}, err
-	}
-	return reply, decErr
+	return decodeReply(view)
 }
 
 // ensureInput makes the message buffer hold at least n bytes.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/lotse-chat/lotse/pii"
 	"math"
 	"reflect"
 	"strings"
@@ -228,4 +229,44 @@ func diffReply(got, want lotse.Reply, tol float64) string {
 		}
 	}
 	return strings.Join(d, "; ")
+}
+
+// TestScanReply checks the fast path of decodeReply against encoding/json
+// (the fallback) on replies as the engine writes them: it must decode the
+// plain ones itself, and leave escaped strings and foreign layouts to the
+// fallback rather than decode them differently.
+func TestScanReply(t *testing.T) {
+	plain := []lotse.Reply{
+		{Action: lotse.Answer, Intent: "pay", Confidence: 0.93, Lang: "de", Answer: "Die Fälligkeit steht in der App.",
+			Alternatives: []lotse.Alternative{{Intent: "a", Confidence: 0.04}, {Intent: "b", Confidence: 1e-06}}},
+		{Action: lotse.Handoff, Lang: "en", Reason: lotse.OutOfScope},
+		{Action: lotse.Handoff, Intent: "x", Confidence: 1, Lang: "en", Reason: lotse.PersonalData,
+			PII: []pii.Span{{Kind: pii.IBAN, Start: 17, End: 39}, {Kind: pii.Email, Start: 40, End: 52}}},
+	}
+	for _, r := range plain {
+		b := r.AppendJSON(nil)
+		got, ok := scanReply(b)
+		if !ok {
+			t.Errorf("scanReply(%s) fell back", b)
+			continue
+		}
+		if d := diffReply(got, r, 0); d != "" {
+			t.Errorf("scanReply(%s): %s", b, d)
+		}
+	}
+	fallback := []string{
+		string(lotse.Reply{Action: lotse.Answer, Intent: "q", Lang: "en", Answer: "Say \"hi\" & <go>\n"}.AppendJSON(nil)),
+		`{"intent":"x","action":"answer","confidence":0.5,"lang":"en","answer":"A","reason":null,"alternatives":[],"pii":[]}`,
+		`{"action":"answer","intent":"x","confidence":0.5,"lang":"en","answer":"A","reason":null,"alternatives":[,{"intent":"y","confidence":0.1}],"pii":[]}`,
+		`{"error":"no model loaded"}`,
+	}
+	for _, b := range fallback {
+		if r, ok := scanReply([]byte(b)); ok {
+			t.Errorf("scanReply(%s) = %+v, want a fallback", b, r)
+		}
+	}
+	want := lotse.Reply{Action: lotse.Answer, Intent: "q", Lang: "en", Answer: "Say \"hi\" & <go>\n"}
+	if got, err := decodeReply(want.AppendJSON(nil)); err != nil || diffReply(got, want, 0) != "" {
+		t.Errorf("decodeReply of escaped text = %+v, %v; want %+v", got, err, want)
+	}
 }

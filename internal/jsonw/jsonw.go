@@ -12,6 +12,9 @@ import (
 // AppendFloat appends f formatted f as encoding/json does, so that the JSON is the
 // same byte for byte.
 func AppendFloat(b []byte, f float64) []byte {
+	if n := math.Round(f * 1e6); f >= 0 && f <= 1 && n/1e6 == f {
+		return appendMillionths(b, int(n))
+	}
 	format := byte('f')
 	if abs := math.Abs(f); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
 		format = 'e'
@@ -24,30 +27,58 @@ func AppendFloat(b []byte, f float64) []byte {
 	return b
 }
 
+// appendMillionths appends n/1e6 (0 <= n <= 1e6) as strconv's shortest
+// form does: a reply's confidences are rounded to six decimals, and
+// strconv's general algorithm cost a tenth of a reply in WebAssembly.
+func appendMillionths(b []byte, n int) []byte {
+	switch n {
+	case 0:
+		return append(b, '0')
+	case 1e6:
+		return append(b, '1')
+	}
+	var d [8]byte
+	d[0], d[1] = '0', '.'
+	for i := 7; i >= 2; i-- {
+		d[i] = byte('0' + n%10)
+		n /= 10
+	}
+	end := len(d)
+	for d[end-1] == '0' {
+		end--
+	}
+	return append(b, d[:end]...)
+}
+
 // AppendString appends s as a JSON string, as encoding/json writes it:
 // invalid UTF-8 becomes U+FFFD, and <, >, & are escaped so the JSON is safe
 // in HTML.
 func AppendString(b []byte, s string) []byte {
 	const hex = "0123456789abcdef"
 	b = append(b, '"')
+	start := 0 // s[start:i] is plain and not yet appended
 	for i := 0; i < len(s); {
 		c := s[i]
+		if c < utf8.RuneSelf && plain[c] {
+			i++
+			continue
+		}
+		b = append(b, s[start:i]...)
 		if c < utf8.RuneSelf {
-			switch {
-			case c == '"' || c == '\\':
+			switch c {
+			case '"', '\\':
 				b = append(b, '\\', c)
-			case c == '\n':
+			case '\n':
 				b = append(b, '\\', 'n')
-			case c == '\r':
+			case '\r':
 				b = append(b, '\\', 'r')
-			case c == '\t':
+			case '\t':
 				b = append(b, '\\', 't')
-			case c < 0x20 || c == '<' || c == '>' || c == '&':
+			default: // control characters, <, > and &
 				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			default:
-				b = append(b, c)
 			}
 			i++
+			start = i
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
@@ -60,6 +91,18 @@ func AppendString(b []byte, s string) []byte {
 			b = append(b, s[i:i+size]...)
 		}
 		i += size
+		start = i
 	}
+	b = append(b, s[start:]...)
 	return append(b, '"')
 }
+
+// plain[c] says that the ASCII byte c stands for itself in a JSON string.
+// Appending runs of such bytes at once instead of byte by byte made
+// encoding a reply's answer several times faster in WebAssembly.
+var plain = func() (t [utf8.RuneSelf]bool) {
+	for c := ' '; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return t
+}()

@@ -29,6 +29,9 @@
 //	reply(ptr u32, len u32) -> result u64
 //	    Replies to the UTF-8 message in [ptr, ptr+len). The result is the
 //	    Reply JSON of DESIGN.md, or {"error":"..."} if no model is loaded.
+//	    Unlike other results, it lives in one buffer the module reuses: it
+//	    stays valid until the next reply call and is not to be freed
+//	    (freeing it does nothing). A reply is then one call, not two.
 //	info() -> result u64
 //	    The loaded model's Info JSON (name, languages, intents,
 //	    format_version, engine, threshold), or {"error":"..."}.
@@ -36,8 +39,8 @@
 //	    {"engine":"0.1.0","model":null | {"name","format_version","engine"}}.
 //
 // A result u64 packs a buffer as ptr<<32 | len. The host copies the bytes
-// out and must then call free(ptr): result buffers are pinned, not garbage
-// collected, until freed. Results are JSON objects; an error is the object
+// out and must then call free(ptr), except after reply: result buffers are
+// pinned, not garbage collected, until freed. Results are JSON objects; an error is the object
 // whose first key is "error".
 //
 // Every export calls runtime.Gosched before it returns. A wasip1 reactor

@@ -21,6 +21,10 @@ var engine guest.Engine
 // stays valid as long as its slice is referenced here.
 var pinned = map[uint32][]byte{}
 
+// replyBuf holds the last reply's result, which stays valid until the next
+// reply call (see the ABI in doc.go).
+var replyBuf = make([]byte, 0, 1024)
+
 // gcPercent is the module's GOGC unless the host sets $GOGC. A WebAssembly
 // memory never shrinks, so the heap's peak is what an instance costs for
 // its lifetime: half Go's default headroom for garbage keeps the peak near
@@ -95,8 +99,11 @@ func load(ptr unsafe.Pointer, size uint32) uint32 {
 func reply(ptr unsafe.Pointer, size uint32) uint64 {
 	b := bytesAt(ptr, size)
 	// The text is copied: the host may reuse its buffer, and the Reply
-	// must not alias it.
-	r := result(engine.AppendReply(make([]byte, 0, 512), string(b)))
+	// must not alias it. The result goes into one buffer that every call
+	// reuses: no allocation, no pinning, and no free call for the host to
+	// make per reply.
+	replyBuf = engine.AppendReply(replyBuf[:0], string(b))
+	r := uint64(uint32(uintptr(unsafe.Pointer(unsafe.SliceData(replyBuf)))))<<32 | uint64(len(replyBuf))
 	runtime.Gosched()
 	return r
 }
