@@ -121,16 +121,7 @@ func Encode(m *Model) []byte {
 		p = binary.LittleEndian.AppendUint32(p, math.Float32bits(m.Bias[c]))
 		p = binary.LittleEndian.AppendUint32(p, math.Float32bits(m.Scale[c]))
 	}
-	for b := range m.Features.Dim() {
-		lo, hi := m.RowStart[b], m.RowStart[b+1]
-		p = binary.AppendUvarint(p, uint64(hi-lo))
-		prev := uint16(0)
-		for k := lo; k < hi; k++ {
-			p = binary.AppendUvarint(p, uint64(m.Class[k]-prev)) // ascending: small deltas
-			p = append(p, byte(m.Weight[k]))
-			prev = m.Class[k]
-		}
-	}
+	p = appendRows(p, m)
 	p = appendVectors(p, m)
 	out := make([]byte, 0, headerSize+len(p)+4)
 	out = append(out, magic...)
@@ -197,6 +188,39 @@ func (e *detailError) Error() string { return e.err.Error() + ": " + e.detail }
 func (e *detailError) Unwrap() error { return e.err }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// appendRows writes the non-empty rows of the sparse weights: their count
+// and the number of weights, then for each row the gap to the previous
+// one, its length and its weights. Most of a model's 2^18 buckets are
+// empty; skipping them keeps decoding (the browser's cold start) linear in
+// the weights, not in the buckets.
+func appendRows(p []byte, m *Model) []byte {
+	rows := 0
+	for b := range m.Features.Dim() {
+		if m.RowStart[b+1] > m.RowStart[b] {
+			rows++
+		}
+	}
+	p = binary.AppendUvarint(p, uint64(rows))
+	p = binary.AppendUvarint(p, uint64(len(m.Class)))
+	next := 0 // the bucket after the last row written
+	for b := range m.Features.Dim() {
+		lo, hi := m.RowStart[b], m.RowStart[b+1]
+		if hi == lo {
+			continue
+		}
+		p = binary.AppendUvarint(p, uint64(b-next))
+		p = binary.AppendUvarint(p, uint64(hi-lo))
+		prev := uint16(0)
+		for k := lo; k < hi; k++ {
+			p = binary.AppendUvarint(p, uint64(m.Class[k]-prev)) // ascending: small deltas
+			p = append(p, byte(m.Weight[k]))
+			prev = m.Class[k]
+		}
+		next = b + 1
+	}
+	return p
+}
 
 // appendVectors writes the word vectors and their class projections.
 func appendVectors(p []byte, m *Model) []byte {

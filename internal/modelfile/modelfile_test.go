@@ -126,3 +126,41 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// TestRows decodes hand-written row sections: rows that skip empty
+// buckets, and hostile counts, gaps and lengths.
+func TestRows(t *testing.T) {
+	tests := []struct {
+		name    string
+		payload []byte // rows, weights, then per row: gap, length, (class delta, weight)...
+		start   []uint32
+		err     string
+	}{
+		{"two rows", []byte{2, 3, 1, 2, 0, 5, 1, 0xfb, 1, 1, 1, 7}, []uint32{0, 0, 2, 2, 3}, ""},
+		{"no rows", []byte{0, 0}, []uint32{0, 0, 0, 0, 0}, ""},
+		{"gap past the end", []byte{1, 1, 4, 1, 0, 5}, nil, "row 4: out of range"},
+		{"hostile gap", []byte{1, 1, 9, 1, 0, 5}, nil, "row gap"},
+		{"row past the end", []byte{2, 2, 3, 1, 0, 5, 0, 1, 0, 5}, nil, "out of range or empty"},
+		{"empty row", []byte{1, 1, 0, 0}, nil, "out of range or empty"},
+		{"longer than announced", []byte{1, 1, 0, 2, 0, 5, 1, 5}, nil, "row length"},
+		{"fewer than announced", []byte{1, 2, 0, 1, 0, 5, 0, 0}, nil, "2 announced"},
+		{"hostile weight count", []byte{1, 0xff, 0xff, 0xff, 0x7f}, nil, "weights"},
+		{"class out of range", []byte{1, 1, 0, 1, 2, 5}, nil, "class index out of range"},
+		{"class repeated", []byte{1, 2, 0, 2, 0, 5, 0, 6}, nil, "class index repeated"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := &Model{Intents: make([]Intent, 2)}
+			r := &reader{b: tt.payload}
+			r.rows(m, 4)
+			switch {
+			case tt.err == "" && r.err != nil:
+				t.Fatalf("error %v", r.err)
+			case tt.err != "" && (r.err == nil || !strings.Contains(r.err.Error(), tt.err)):
+				t.Fatalf("error %v, want one containing %q", r.err, tt.err)
+			case tt.err == "" && !reflect.DeepEqual(m.RowStart, tt.start):
+				t.Fatalf("RowStart %v, want %v", m.RowStart, tt.start)
+			}
+		})
+	}
+}

@@ -198,28 +198,69 @@ func (r *reader) rows(m *Model, dim int) {
 	}
 	m.RowStart = make([]uint32, dim+1)
 	classes := m.Classes()
-	for b := range dim {
-		// Each weight takes at least two bytes, which bounds nnz by what
-		// is left and keeps a hostile count from allocating gigabytes.
-		nnz := int(r.uvarint("row length", uint64(min(classes, len(r.b)/2))))
-		cls := uint64(0)
-		for k := range nnz {
-			d := r.uvarint("class delta", uint64(classes))
-			if k > 0 && d == 0 {
-				r.fail("class index repeated in a row")
-			}
-			cls += d
-			w := r.bytes("weight", 1)
-			if r.err != nil {
-				return
-			}
-			if cls >= uint64(classes) {
-				r.fail("class index out of range")
-				return
-			}
-			m.Class = append(m.Class, uint16(cls))
-			m.Weight = append(m.Weight, int8(w[0]))
-		}
-		m.RowStart[b+1] = uint32(len(m.Class))
+	rows := int(r.uvarint("rows", uint64(dim)))
+	// Each weight takes at least two bytes, which bounds the counts by what
+	// is left and keeps a hostile count from allocating gigabytes.
+	n := int(r.uvarint("weights", uint64(len(r.b)/2)))
+	if n > 0 { // nil when empty, as Encode's input had them
+		m.Class = make([]uint16, 0, n)
+		m.Weight = make([]int8, 0, n)
 	}
+	b := 0 // the next bucket
+	for range rows {
+		gap := int(r.uvarint("row gap", uint64(dim-b)))
+		nnz := int(r.uvarint("row length", uint64(min(classes, n-len(m.Class)))))
+		if r.err != nil || b+gap >= dim || nnz == 0 {
+			r.fail("row " + itoa(b+gap) + ": out of range or empty")
+			return
+		}
+		for ; gap > 0; gap-- { // empty rows
+			m.RowStart[b+1] = m.RowStart[b]
+			b++
+		}
+		r.row(m, nnz)
+		m.RowStart[b+1] = uint32(len(m.Class))
+		b++
+	}
+	for ; b < dim; b++ {
+		m.RowStart[b+1] = m.RowStart[b]
+	}
+	if r.err == nil && len(m.Class) != n {
+		r.fail("weights: " + itoa(len(m.Class)) + " in the rows, " + itoa(n) + " announced")
+	}
+}
+
+// row reads one row's nnz weights: ascending classes as deltas, each
+// followed by its weight byte. Read inline, without the general varint
+// reader: rows are most of a model, and their decoding most of loading it.
+func (r *reader) row(m *Model, nnz int) {
+	classes := uint64(m.Classes())
+	b := r.b
+	cls := uint64(0)
+	for k := range nnz {
+		d, n := uint64(0), 1
+		if len(b) > 0 && b[0] < 0x80 {
+			d = uint64(b[0])
+		} else if d, n = binary.Uvarint(b); n <= 0 {
+			r.fail("class delta: bad varint")
+			return
+		}
+		if k > 0 && d == 0 {
+			r.fail("class index repeated in a row")
+			return
+		}
+		cls += d
+		if cls >= classes || d >= classes {
+			r.fail("class index out of range")
+			return
+		}
+		if len(b) <= n {
+			r.fail("weight: runs past the end")
+			return
+		}
+		m.Class = append(m.Class, uint16(cls))
+		m.Weight = append(m.Weight, int8(b[n]))
+		b = b[n+1:]
+	}
+	r.b = b
 }
