@@ -14,6 +14,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -53,8 +54,36 @@ func TestCrash(t *testing.T) {
 			t.Skip("LOTSE_TEST_POSTGRES_DSN is unset; run eval \"$(scripts/backend/postgres.sh)\" to test PostgreSQL")
 		}
 		prefix := fmt.Sprintf("crash%d", time.Now().UnixNano())
+		dsn = ownDatabase(t, dsn, prefix)
 		crash(t, bin, []string{"--postgres", dsn}, "pgx", dsn, prefix)
 	})
+}
+
+// ownDatabase creates the database name next to the one dsn names, drops
+// it when the test ends, and returns its DSN: the crash test's 20,000
+// pending conversations would otherwise crowd the tests of package store,
+// which share the database and may run at the same time.
+func ownDatabase(t *testing.T, dsn, name string) string {
+	t.Helper()
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec("CREATE DATABASE " + name); err != nil {
+		t.Fatalf("creating the crash test's database (the DSN's user needs CREATEDB): %v", err)
+	}
+	t.Cleanup(func() {
+		if _, err := db.Exec("DROP DATABASE " + name + " WITH (FORCE)"); err != nil {
+			t.Errorf("dropping the crash test's database: %v", err)
+		}
+		db.Close()
+	})
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Path = "/" + name
+	return u.String()
 }
 
 // backend is one run of the lotse backend process.
