@@ -16,7 +16,8 @@ import (
 // almost every class, and their rows are 90% of the weights a CLINC150
 // message touches. A dense row needs no class index per weight, and one
 // 64-bit multiply-add serves two classes: in WebAssembly, where every
-// memory access is bounds-checked, that halves the sparse part of a reply.
+// memory access is bounds-checked, that cut the sparse part of a reply to
+// a third (RATIONALE.md).
 type weights struct {
 	start  []uint32 // sparse rows: bucket b's entries are [start[b], start[b+1])
 	class  []uint16
@@ -108,12 +109,12 @@ func (w *weights) accumulate(acc []float64, sums []uint64, fs []features.Feature
 		if held < 0 {
 			held, heldQ = d, q
 		} else {
-			addRows(sums, w.lanes[held:held+len(sums)], w.lanes[d:d+len(sums)], heldQ, q)
+			addRows(sums, w.row(held, len(sums)), w.row(d, len(sums)), heldQ, q)
 			held = -1
 		}
 		if n++; n == flushEvery {
 			if held >= 0 {
-				addRows(sums, w.lanes[held:held+len(sums)], w.lanes[held:held+len(sums)], heldQ, 0)
+				w.addAlone(sums, held, heldQ)
 				held = -1
 			}
 			w.flush(acc, sums, total)
@@ -121,10 +122,19 @@ func (w *weights) accumulate(acc []float64, sums []uint64, fs []features.Feature
 		}
 	}
 	if held >= 0 {
-		addRows(sums, w.lanes[held:held+len(sums)], w.lanes[held:held+len(sums)], heldQ, 0)
+		w.addAlone(sums, held, heldQ)
 	}
 	w.flush(acc, sums, total)
 }
+
+// addAlone adds q times the dense row at lanes[d] to sums: a row without a
+// partner is its own, times 0.
+func (w *weights) addAlone(sums []uint64, d int, q uint64) {
+	addRows(sums, w.row(d, len(sums)), w.row(d, len(sums)), q, 0)
+}
+
+// row returns the n words of the dense row that starts at lanes[d].
+func (w *weights) row(d, n int) []uint64 { return w.lanes[d : d+n] }
 
 // addRows adds qa times a and qb times b to sums (all of equal length).
 // Two rows and four words a step: in Go's WebAssembly every loop iteration
@@ -145,7 +155,7 @@ func addRows(sums, a, b []uint64, qa, qb uint64) {
 }
 
 // addSparse adds v times the weights of the classes cls to acc, two at a
-// step (see addRow).
+// step (see addRows).
 func addSparse(acc []float64, cls []uint16, weight []int8, v float64) {
 	weight = weight[:len(cls)] // equal lengths: no bounds checks on weight
 	j := 0
