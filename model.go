@@ -51,9 +51,7 @@ func Load(data []byte) (*Model, error) {
 		return nil, errors.New("lotse: load model: " + err.Error())
 	}
 	m := &Model{file: f, tok: tokenize.FromVocab(f.Vocab), weights: newWeights(f)}
-	// m.weights and m.tok hold these now, in forms with few pointers for
-	// the collector to scan.
-	f.RowStart, f.Class, f.Weight, f.Vocab = nil, nil, nil, nil
+	f.RowStart, f.Class, f.Weight = nil, nil, nil // m.weights holds them now
 	if len(f.VecWords) > 0 {
 		if m.vec, err = wordvec.New(f.VecWords, f.VecScales, f.VecValues); err != nil {
 			return nil, errors.New("lotse: load model: " + err.Error())

@@ -21,6 +21,7 @@ import (
 	"strconv"
 
 	"github.com/lotse-chat/lotse/internal/features"
+	"github.com/lotse-chat/lotse/internal/tokenize"
 )
 
 // Version is the format version this package writes and the newest it reads.
@@ -53,7 +54,7 @@ type Model struct {
 	// Engine is the engine version that wrote the file.
 	Engine string
 	// Vocab is the tokenizer's WordPiece vocabulary.
-	Vocab    []string
+	Vocab    tokenize.Vocab
 	Features features.Config
 	Intents  []Intent
 	// OOSClass says the classifier has one class more than Intents: the
@@ -105,7 +106,7 @@ func Encode(m *Model) []byte {
 	p = appendString(p, m.Name)
 	p = appendStrings(p, m.Languages)
 	p = appendString(p, m.Engine)
-	p = appendStrings(p, m.Vocab)
+	p = appendVocab(p, m.Vocab)
 	p = append(p, m.Features.Bits, m.Features.CharMin, m.Features.CharMax)
 	p = binary.AppendUvarint(p, uint64(len(m.Intents)))
 	for _, in := range m.Intents {
@@ -257,6 +258,15 @@ func appendStrings(p []byte, ss []string) []byte {
 	p = binary.AppendUvarint(p, uint64(len(ss)))
 	for _, s := range ss {
 		p = appendString(p, s)
+	}
+	return p
+}
+
+// appendVocab writes a vocabulary as appendStrings writes a list.
+func appendVocab(p []byte, v tokenize.Vocab) []byte {
+	p = binary.AppendUvarint(p, uint64(v.Len()))
+	for i := range v.Len() {
+		p = appendString(p, v.At(int32(i)))
 	}
 	return p
 }

@@ -10,13 +10,14 @@ import (
 	"testing"
 
 	"github.com/lotse-chat/lotse/internal/features"
+	"github.com/lotse-chat/lotse/internal/tokenize"
 )
 
 func sample() *Model {
 	cfg := features.Config{Bits: 4, CharMin: 2, CharMax: 3}
 	m := &Model{
 		Name: "acme", Languages: []string{"de", "en"}, Engine: "0.1.0",
-		Vocab: []string{"[UNK]", "hallo", "##s"}, Features: cfg,
+		Vocab: tokenize.NewVocab([]string{"[UNK]", "hallo", "##s"}), Features: cfg,
 		Intents: []Intent{
 			{Name: "greeting", Answers: []string{"Hallo!", "Hello!"}},
 			{Name: "balance", Handoff: true, Answers: []string{"", ""}},

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"math"
 
+	"github.com/lotse-chat/lotse/internal/tokenize"
 	"github.com/lotse-chat/lotse/internal/wordvec"
 )
 
@@ -55,10 +56,31 @@ func (r *reader) string(what string) string {
 	return string(r.bytes(what, int(r.uvarint(what, uint64(len(r.b))))))
 }
 
-// strings reads a list of strings into one backing string: a vocabulary
-// has 30,000 entries, and one allocation instead of one each makes loading
-// (the browser's cold start) faster. The first pass only measures.
+// strings reads a list of strings.
 func (r *reader) strings(what string) []string {
+	text, ends := r.joined(what)
+	out := make([]string, len(ends))
+	prev := uint32(0)
+	for i, end := range ends {
+		out[i], prev = text[prev:end], end
+	}
+	return out
+}
+
+// vocab reads a list of strings as a tokenize.Vocab: a vocabulary has
+// 30,000 entries, and one string instead of one each makes loading (the
+// browser's cold start) faster and leaves the collector fewer pointers.
+func (r *reader) vocab(what string) tokenize.Vocab {
+	v, err := tokenize.VocabOf(r.joined(what))
+	if err != nil && r.err == nil {
+		r.fail(what + ": " + err.Error())
+	}
+	return v
+}
+
+// joined reads a list of strings into one string and the end of each. The
+// first pass only measures, so that the text is one allocation.
+func (r *reader) joined(what string) (string, []uint32) {
 	n := int(r.uvarint(what, uint64(len(r.b)))) // each string takes at least a byte
 	start := *r
 	total := 0
@@ -66,22 +88,16 @@ func (r *reader) strings(what string) []string {
 		total += len(r.bytes(what, int(r.uvarint(what, uint64(len(r.b))))))
 	}
 	if r.err != nil {
-		return nil
+		return "", nil
 	}
 	*r = start
 	buf := make([]byte, 0, total)
-	ends := make([]int, n)
+	ends := make([]uint32, n)
 	for i := range ends {
 		buf = append(buf, r.bytes(what, int(r.uvarint(what, uint64(len(r.b)))))...)
-		ends[i] = len(buf)
+		ends[i] = uint32(len(buf))
 	}
-	all := string(buf)
-	out := make([]string, n)
-	prev := 0
-	for i, end := range ends {
-		out[i], prev = all[prev:end], end
-	}
-	return out
+	return string(buf), ends
 }
 
 func (r *reader) bool(what string) bool {
@@ -112,7 +128,7 @@ func (r *reader) model() *Model {
 	m.Name = r.string("name")
 	m.Languages = r.strings("languages")
 	m.Engine = r.string("engine version")
-	m.Vocab = r.strings("vocabulary")
+	m.Vocab = r.vocab("vocabulary")
 	cfg := r.bytes("feature config", 3)
 	if cfg == nil {
 		return m

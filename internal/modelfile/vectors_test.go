@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/lotse-chat/lotse/internal/features"
+	"github.com/lotse-chat/lotse/internal/tokenize"
 	"github.com/lotse-chat/lotse/internal/wordvec"
 )
 
@@ -17,7 +18,7 @@ func vectorModel() *Model {
 	cfg := features.Config{Bits: 2, CharMin: 2, CharMax: 3}
 	m := &Model{
 		Name: "acme", Languages: []string{"en"}, Engine: "0.1.0",
-		Vocab: []string{"[UNK]"}, Features: cfg,
+		Vocab: tokenize.NewVocab([]string{"[UNK]"}), Features: cfg,
 		Intents:   []Intent{{Name: "a", Answers: []string{"A"}}, {Name: "b", Answers: []string{"B"}}},
 		Sharpness: 2, Threshold: 0.3, IDF: bytes.Repeat([]byte{16}, cfg.Dim()),
 		Bias: []float32{0.1, -0.1}, Scale: []float32{0.01, 0.02},

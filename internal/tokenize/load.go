@@ -91,7 +91,7 @@ func Load(tokenizerJSON []byte) (*Tokenizer, error) {
 	if root.get("normalizer") == nil || root.get("pre_tokenizer") == nil || vocab == nil {
 		return nil, loadError("", "want normalizer, pre_tokenizer and model")
 	}
-	return FromVocab(vocab), nil
+	return FromVocab(NewVocab(vocab)), nil
 }
 
 func checkNormalizer(v value) error {

@@ -114,7 +114,7 @@ func TestRecordJSON(t *testing.T) {
 	if !bytes.Equal(tokenize.RecordJSON(), want) {
 		t.Fatal("tokenizer.json is stale: run go test ./internal/tokenize -run TestRecordJSON -update")
 	}
-	got := tokenize.Record().Vocab()
+	got := tokenize.Record().Vocab().List()
 	if len(got) != len(vocab) {
 		t.Fatalf("Record().Vocab() has %d entries, want %d", len(got), len(vocab))
 	}

@@ -1,30 +1,28 @@
 package tokenize
 
-import "strings"
-
 // pieceTable maps WordPiece pieces to vocabulary ids: word-initial pieces
 // by their text, continuation pieces by their text without "##". It is one
 // flat open-addressing array of ids, built without an allocation per entry:
 // building Go maps of a 30,000-entry vocabulary was most of a model's load
 // time in WebAssembly, which is the browser's cold start.
 type pieceTable struct {
-	vocab strtab
+	vocab Vocab
 	slots []int32 // vocabulary ids; -1 is empty
 	cont  []bool  // whether the slot's key is a continuation piece
 	mask  uint32
 }
 
-func newPieceTable(vocab strtab) *pieceTable {
+func newPieceTable(vocab Vocab) *pieceTable {
 	size := 1
-	for size < 2*vocab.len()+2 { // both kinds of key, at most half full
+	for size < 2*vocab.Len()+2 { // both kinds of key, at most half full
 		size <<= 1
 	}
 	t := &pieceTable{vocab: vocab, slots: make([]int32, size), cont: make([]bool, size), mask: uint32(size - 1)}
 	for i := range t.slots {
 		t.slots[i] = -1
 	}
-	for i := range vocab.len() {
-		tok := vocab.at(int32(i))
+	for i := range vocab.Len() {
+		tok := vocab.At(int32(i))
 		t.insert(tok, false, int32(i))
 		if len(tok) > len(continuingPrefix) && tok[:len(continuingPrefix)] == continuingPrefix {
 			t.insert(tok[len(continuingPrefix):], true, int32(i))
@@ -36,9 +34,9 @@ func newPieceTable(vocab strtab) *pieceTable {
 // key returns the text a slot's id stands for.
 func (t *pieceTable) key(id int32, cont bool) string {
 	if cont {
-		return t.vocab.at(id)[len(continuingPrefix):]
+		return t.vocab.At(id)[len(continuingPrefix):]
 	}
-	return t.vocab.at(id)
+	return t.vocab.At(id)
 }
 
 // insert adds piece; a piece already present gets the later id, as a JSON
@@ -87,50 +85,4 @@ func seed(cont bool) uint32 {
 		return 2166136261 ^ 0x9e3779b9
 	}
 	return 2166136261
-}
-
-// strtab is a list of strings in one backing string: entry i is
-// text[end[i-1]:end[i]]. Unlike a []string it holds two pointers, not one
-// per entry: the collector scanned the 30,000 string headers of a
-// vocabulary at every cycle, 80% of a collection's time in WebAssembly
-// (2.4 ms against 0.5 ms for the demo model in wazero), and the cycles
-// land in replies.
-type strtab struct {
-	text string
-	end  []uint32
-}
-
-func newStrtab(list []string) strtab {
-	n := 0
-	for _, s := range list {
-		n += len(s)
-	}
-	var b strings.Builder
-	b.Grow(n)
-	t := strtab{end: make([]uint32, len(list))}
-	for i, s := range list {
-		b.WriteString(s)
-		t.end[i] = uint32(b.Len())
-	}
-	t.text = b.String()
-	return t
-}
-
-func (t strtab) len() int { return len(t.end) }
-
-func (t strtab) at(i int32) string {
-	start := uint32(0)
-	if i > 0 {
-		start = t.end[i-1]
-	}
-	return t.text[start:t.end[i]]
-}
-
-// list returns the entries as a new []string sharing the backing string.
-func (t strtab) list() []string {
-	l := make([]string, t.len())
-	for i := range l {
-		l[i] = t.at(int32(i))
-	}
-	return l
 }

@@ -35,7 +35,7 @@ const (
 
 // Tokenizer splits text into WordPiece tokens. It is safe for concurrent use.
 type Tokenizer struct {
-	vocab strtab
+	vocab Vocab
 	// pieces finds word-initial pieces by their text and continuation
 	// pieces by their text without "##", so that the hot path looks up
 	// sub-slices of the normalized text without building "##"+piece
@@ -50,21 +50,19 @@ type Tokenizer struct {
 // and pre-tokenizer described in the package documentation followed by
 // WordPiece with unknown token "[UNK]", continuing-subword prefix "##" and at
 // most 100 characters a word. The id of a token is its index in vocab; when a
-// token occurs twice, the later index wins (as in a JSON object). vocab is
-// copied.
-func FromVocab(vocab []string) *Tokenizer {
-	t := &Tokenizer{vocab: newStrtab(vocab)}
-	t.pieces = newPieceTable(t.vocab)
-	for _, tok := range vocab {
-		t.maxLen = max(t.maxLen, len(tok))
+// token occurs twice, the later index wins (as in a JSON object).
+func FromVocab(vocab Vocab) *Tokenizer {
+	t := &Tokenizer{vocab: vocab, pieces: newPieceTable(vocab)}
+	for i := range vocab.Len() {
+		t.maxLen = max(t.maxLen, len(vocab.At(int32(i))))
 	}
 	t.unkID = t.pieces.lookup([]byte(unkToken), false)
 	return t
 }
 
-// Vocab returns the vocabulary, indexed by token id, as a new slice.
-// Storing it is enough to rebuild the tokenizer with FromVocab.
-func (t *Tokenizer) Vocab() []string { return t.vocab.list() }
+// Vocab returns the vocabulary. Storing it is enough to rebuild the
+// tokenizer with FromVocab.
+func (t *Tokenizer) Vocab() Vocab { return t.vocab }
 
 // Tokens appends the WordPiece tokens of text to dst and returns the extended
 // slice. Words that cannot be split into vocabulary pieces, or that are longer
@@ -145,7 +143,7 @@ func (t *Tokenizer) wordPiece(toks []string, ids []int32, word []byte, wantToks 
 			return t.appendUnk(toks[:mark], ids[:markIDs], wantToks)
 		}
 		if wantToks {
-			toks = append(toks, t.vocab.at(id))
+			toks = append(toks, t.vocab.At(id))
 		} else {
 			ids = append(ids, id)
 		}

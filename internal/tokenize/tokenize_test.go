@@ -73,8 +73,8 @@ func TestIDs(t *testing.T) {
 			t.Fatalf("IDs(%q) has %d ids for %d tokens", text, len(ids), len(toks))
 		}
 		for i, id := range ids {
-			if vocab[id] != toks[i] {
-				t.Errorf("IDs(%q)[%d] = %d (%q), want the id of %q", text, i, id, vocab[id], toks[i])
+			if vocab.At(id) != toks[i] {
+				t.Errorf("IDs(%q)[%d] = %d (%q), want the id of %q", text, i, id, vocab.At(id), toks[i])
 			}
 		}
 	}
@@ -87,11 +87,11 @@ func TestFromVocab(t *testing.T) {
 	if got, want := again.Tokens(nil, text), rec.Tokens(nil, text); !slices.Equal(got, want) {
 		t.Errorf("FromVocab(Record().Vocab()).Tokens = %q, want %q", got, want)
 	}
-	small := tokenize.FromVocab([]string{"[UNK]", "ab", "##c", "a"})
+	small := tokenize.FromVocab(tokenize.NewVocab([]string{"[UNK]", "ab", "##c", "a"}))
 	if got, want := small.Tokens(nil, "ABC a abd"), []string{"ab", "##c", "a", "[UNK]"}; !slices.Equal(got, want) {
 		t.Errorf("small vocab: Tokens = %q, want %q", got, want)
 	}
-	noUnk := tokenize.FromVocab([]string{"a"})
+	noUnk := tokenize.FromVocab(tokenize.NewVocab([]string{"a"}))
 	if got := noUnk.IDs(nil, "a b"); !slices.Equal(got, []int32{0, -1}) {
 		t.Errorf("vocabulary without [UNK]: IDs = %v, want [0 -1]", got)
 	}
@@ -154,7 +154,7 @@ func TestLoadEscapes(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []string{"[UNK]", "ä/x", "😀", "\ufffd", `a"b\`}
-	if got := tok.Vocab(); !slices.Equal(got, want) {
+	if got := tok.Vocab().List(); !slices.Equal(got, want) {
 		t.Errorf("Vocab() = %q, want %q", got, want)
 	}
 }
@@ -192,6 +192,21 @@ func BenchmarkSugarme(b *testing.B) {
 	for b.Loop() {
 		if _, err := ref.Tokenize(text); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+func TestVocabOf(t *testing.T) {
+	v, err := tokenize.VocabOf("[UNK]ab##c", []uint32{5, 7, 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := v.List(), []string{"[UNK]", "ab", "##c"}; !slices.Equal(got, want) {
+		t.Errorf("VocabOf(...).List() = %q, want %q", got, want)
+	}
+	for _, end := range [][]uint32{{5, 4}, {5, 11}} {
+		if _, err := tokenize.VocabOf("[UNK]ab##c", end); err == nil {
+			t.Errorf("VocabOf with ends %v: no error", end)
 		}
 	}
 }
