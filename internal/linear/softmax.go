@@ -155,15 +155,19 @@ func lbfgs(f func(w, g []float64) float64, dim, maxIter int) []float64 {
 			step = 1 / math.Sqrt(gd)
 		}
 		var fn float64
-		for try := 0; ; try++ { // backtracking to the Armijo condition
+		descent := false
+		for try := 0; try <= 30; try++ { // backtracking to the Armijo condition
 			for j := range w {
 				wn[j] = w[j] - step*dir[j]
 			}
 			fn = f(wn, gn)
-			if fn <= fw-1e-4*step*gd || try == 30 {
+			if descent = fn <= fw-1e-4*step*gd; descent {
 				break
 			}
 			step /= 2
+		}
+		if !descent {
+			break // no step improves f enough: keep w, the best point found
 		}
 		var sv, yv []float64
 		if len(sHist) == lbfgsMemory { // reuse the oldest pair's memory
