@@ -79,7 +79,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if len(b.OutOfScope) > 0 {
 		fmt.Fprintf(stdout, ", out-of-scope recall %.3f", rep.CVOOSRecall)
 	}
-	fmt.Fprintf(stdout, " at threshold %.3f, ECE %.3f\n", rep.Threshold, rep.ECE)
+	fmt.Fprintf(stdout, " at threshold %.3f, ECE %.3f (classifier: %s)\n", rep.Threshold, rep.ECE, rep.Solver)
 	return nil
 }
 
