@@ -69,7 +69,7 @@ bench: build worker
 	$(GO) test ./wasm/browser -run '^$$' -bench Size -benchtime 1x
 	$(GO) test ./pii -run '^$$' -bench . -benchmem
 	$(GO) run ./edge/e2e -npm=false -bench 1000
-	node edge/e2e/cpu.mjs 1000
+	node edge/e2e/cpu.mjs 6000
 	LOTSE_BIN=$(BUILD)/lotse LOTSE_ASSETS=$(BUILD) node widget/test/bench.mjs
 
 ## fuzz: each fuzz target for 60 s

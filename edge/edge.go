@@ -139,7 +139,7 @@ type Handler struct {
 	origins map[string]bool
 	anyOrig bool
 	limiter *limiter
-	seen    *lru
+	seen    *replayCache
 	assets  *assets
 	log     *slog.Logger
 	mux     *http.ServeMux
@@ -194,7 +194,7 @@ func New(cfg Config) (*Handler, error) {
 	}
 	h := &Handler{cfg: cfg, bot: cfg.Bot, key: handoff.SecretKey(cfg.Secret),
 		origins: map[string]bool{}, log: cfg.Logger,
-		limiter: newLimiter(cfg.RateLimit, 10000), seen: newLRU(cfg.IdempotencyEntries),
+		limiter: newLimiter(cfg.RateLimit, 10000), seen: newReplayCache(cfg.IdempotencyEntries),
 		assets: newAssets(cfg.Assets)}
 	if h.bot == "" {
 		h.bot = cfg.Model.Info().Name

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"log/slog"
 	"math"
@@ -78,20 +79,24 @@ func (h *Handler) limited(next http.HandlerFunc) http.HandlerFunc {
 
 // limiter holds one token bucket per client. It forgets full buckets when
 // it holds more than max, so memory stays bounded in a long-lived isolate.
+// Buckets are plain values keyed by a hash of the client key: a map the
+// collector need not scan, however many clients the isolate has seen (see
+// replayCache for what scanning costs in the Worker).
 type limiter struct {
 	mu      sync.Mutex
 	rate    Rate
 	max     int
-	buckets map[string]*bucket
+	seed    maphash.Seed
+	buckets map[uint64]bucket
 }
 
 type bucket struct {
 	tokens float64
-	last   time.Time
+	last   int64 // Unix nanoseconds
 }
 
 func newLimiter(rate Rate, max int) *limiter {
-	return &limiter{rate: rate, max: max, buckets: map[string]*bucket{}}
+	return &limiter{rate: rate, max: max, seed: maphash.MakeSeed(), buckets: map[uint64]bucket{}}
 }
 
 // take spends a token of key's bucket and returns 0, or returns how long
@@ -101,21 +106,25 @@ func (l *limiter) take(key string, now time.Time) time.Duration {
 	defer l.mu.Unlock()
 	burst := float64(l.rate.Burst)
 	perToken := l.rate.Per / time.Duration(l.rate.Burst)
-	b := l.buckets[key]
-	if b == nil {
+	k := maphash.String(l.seed, key)
+	b, ok := l.buckets[k]
+	if !ok {
 		if len(l.buckets) >= l.max {
 			l.sweep(now)
 		}
-		b = &bucket{tokens: burst, last: now}
-		l.buckets[key] = b
+		b = bucket{tokens: burst, last: now.UnixNano()}
 	}
-	b.tokens = min(burst, b.tokens+float64(now.Sub(b.last))/float64(perToken))
-	b.last = now
+	elapsed := max(0, now.UnixNano()-b.last) // a clock set back refills nothing
+	b.tokens = min(burst, b.tokens+float64(elapsed)/float64(perToken))
+	b.last = now.UnixNano()
+	wait := time.Duration(0)
 	if b.tokens >= 1 {
 		b.tokens--
-		return 0
+	} else {
+		wait = time.Duration((1 - b.tokens) * float64(perToken))
 	}
-	return time.Duration((1 - b.tokens) * float64(perToken))
+	l.buckets[k] = b
+	return wait
 }
 
 // sweep drops buckets that have refilled completely: forgetting them
@@ -123,7 +132,7 @@ func (l *limiter) take(key string, now time.Time) time.Duration {
 // leniency for bounded memory.
 func (l *limiter) sweep(now time.Time) {
 	for k, b := range l.buckets {
-		if now.Sub(b.last) >= l.rate.Per {
+		if now.UnixNano()-b.last >= int64(l.rate.Per) {
 			delete(l.buckets, k)
 		}
 	}

@@ -48,6 +48,7 @@ await new Response(new Request("http://edge/", { method: "POST", body: "{}" }).b
 
 await import("../../build/worker/wasm_exec.js");
 const { startGo } = await import("../../build/worker/gostart.mjs");
+const { serve } = await import("../../build/worker/serve.mjs");
 let logLines = 0;
 if (!verbose) {
   // Go's log lines (one per request) would drown the figures.
@@ -95,7 +96,10 @@ async function chat(i) {
   go.handOver();
   const binding = await go.ready;
   const body = JSON.stringify({ conversation_id: "cpu", message_id: "m" + i, text: texts[i % texts.length] });
-  const res = await binding.handleRequest(new Request("http://edge/v1/chat", { method: "POST", body }));
+  // As workerd hands the Worker a client's request: with its length.
+  const headers = { "content-type": "application/json", "content-length": String(new TextEncoder().encode(body).length) };
+  const { res, path } = await serve(binding, new Request("http://edge/v1/chat", { method: "POST", headers, body }));
+  if (path !== "buffered") throw new Error(`POST /v1/chat took the ${path} path, want buffered (serve.mjs)`);
   const reply = await res.text();
   if (res.status !== 200) throw new Error(`POST /v1/chat answered ${res.status}: ${reply}`);
 }

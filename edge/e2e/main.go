@@ -369,6 +369,11 @@ func (r *run) checkFAQ() error {
 	if resp.StatusCode != 200 || rep.Action != "answer" || rep.Intent != "payment_due_date" || rep.Answer == "" {
 		return fmt.Errorf("got %d %+v, want an answer of payment_due_date", resp.StatusCode, rep)
 	}
+	// The glue's buffered path (edge/worker/bridge.go): syumai's streamed
+	// one leaks Go memory on every request.
+	if st := resp.Header.Get("Server-Timing"); !strings.Contains(st, "bridge;desc=buffered") {
+		return fmt.Errorf("Server-Timing %q, want bridge;desc=buffered: the chat went through syumai's streams", st)
+	}
 	return nil
 }
 

@@ -5,6 +5,7 @@
 #   build/worker/worker.mjs   the glue: one Go instance per isolate
 #   build/worker/gostart.mjs  starts Go in the global scope (used by worker.mjs
 #                             and edge/e2e/cpu.mjs)
+#   build/worker/serve.mjs    hands a request to Go (worker.mjs, cpu.mjs)
 #   build/worker/wasm_exec.js Go's own JS support file, matching the compiler
 #   build/worker/app.wasm     edge/worker compiled with GOOS=js GOARCH=wasm
 #
@@ -35,6 +36,7 @@ GOOS=js GOARCH=wasm go build -trimpath -ldflags="-s -w" -o "$out/app.wasm" ./edg
 put "$(go env GOROOT)/lib/wasm/wasm_exec.js" "$out/wasm_exec.js"
 put edge/worker/worker.mjs "$out/worker.mjs"
 put edge/worker/gostart.mjs "$out/gostart.mjs"
+put edge/worker/serve.mjs "$out/serve.mjs"
 raw=$(wc -c <"$out/app.wasm")
 gz=$(gzip -9 -c "$out/app.wasm" | wc -c)
 echo "edge worker: $out/app.wasm $raw bytes ($gz gzip)"

@@ -11,6 +11,7 @@ import "./wasm_exec.js";
 import mod from "./app.wasm";
 import { env } from "cloudflare:workers";
 import { startGo } from "./gostart.mjs";
+import { serve } from "./serve.mjs";
 
 // syumai/workers' Go side calls globalThis.tryCatch.
 globalThis.tryCatch = (fn) => {
@@ -50,20 +51,17 @@ export default {
       );
     }
     const t0 = performance.now();
-    const res = await binding.handleRequest(req);
+    const { res, path } = await serve(binding, req);
     if ((res.headers.get("content-type") || "").startsWith("text/event-stream")) {
-      return res; // an agent-reply stream: pass it through as it comes
+      return res;
     }
-    // Read the whole body while still in this request: the Go instance is
-    // shared, so nothing of this response may be left for it to produce
-    // during another request.
-    const body = res.body === null ? null : await res.arrayBuffer();
     const headers = new Headers(res.headers);
     // go: the handler's time; start: where this isolate's Go instance
     // started ("module": at module evaluation, as intended; "request": in a
-    // request, which then paid the whole start-up).
-    headers.set("Server-Timing", `go;dur=${(performance.now() - t0).toFixed(3)}, start;desc=${startedIn}`);
-    return new Response(body, { status: res.status, statusText: res.statusText, headers });
+    // request, which then paid the whole start-up); bridge: which path the
+    // request took to Go (serve.mjs).
+    headers.set("Server-Timing", `go;dur=${(performance.now() - t0).toFixed(3)}, start;desc=${startedIn}, bridge;desc=${path}`);
+    return new Response(res.body, { status: res.status, statusText: res.statusText, headers });
   },
 };
 
