@@ -84,9 +84,10 @@ func (m *Model) Info() Info { return m.info }
 func (m *Model) Reply(text string) Reply {
 	s := m.scratch.Get().(*scratch)
 	defer m.scratch.Put(s)
-	m.classify(s, text)
+	lang := m.language(text)
+	m.classify(s, text, lang)
 	f := m.file
-	r := Reply{Lang: m.language(text), PII: pii.Detect(text)}
+	r := Reply{Lang: lang, PII: pii.Detect(text)}
 	best := s.order[0]
 	oos := f.OOSClass && best == len(f.Intents)
 	top := bestIntent(s.order, len(f.Intents))
@@ -108,8 +109,8 @@ func (m *Model) Reply(text string) Reply {
 }
 
 // classify fills s.probs with calibrated class probabilities and s.order
-// with the classes by falling probability.
-func (m *Model) classify(s *scratch, text string) {
+// with the classes by falling probability; lang is the message's language.
+func (m *Model) classify(s *scratch, text, lang string) {
 	f := m.file
 	// The same features training extracted: words and WordPiece tokens.
 	s.words, s.pieces = m.tok.WordsAndTokens(s.words[:0], s.pieces[:0], text)
@@ -117,7 +118,7 @@ func (m *Model) classify(s *scratch, text string) {
 	features.Weigh(fs, f.IDF)
 	clear(s.acc)
 	m.weights.accumulate(s.acc, s.sums, fs)
-	m.denseScores(s.probs, s) // s.probs holds them until the logits replace them
+	m.denseScores(s.probs, s, lang) // s.probs holds them until the logits replace them
 	maxScore := math.Inf(-1)
 	for c := range s.acc {
 		s.probs[c] = float64(f.Sharpness) * (float64(f.Bias[c]) + float64(f.Scale[c])*s.acc[c] + s.probs[c])
@@ -129,13 +130,15 @@ func (m *Model) classify(s *scratch, text string) {
 
 // denseScores writes into out the word vector part of each class's score:
 // the class's dense weights times the message's normalized mean word
-// vector, zero when the model has no vectors or knows none of the words.
+// vector, zero when the model has no vectors, the message is not in their
+// language (training left such examples without vectors too) or the model
+// knows none of the words.
 // It sums the words' stored class projections (modelfile.Model.Proj), a
 // few adds a word and class, where the product with the mean vector took a
 // hundred multiplications a class: a fifth of a reply in WebAssembly.
-func (m *Model) denseScores(out []float64, s *scratch) {
+func (m *Model) denseScores(out []float64, s *scratch, lang string) {
 	clear(out)
-	if m.vec == nil {
+	if m.vec == nil || lang != wordvec.Lang {
 		return
 	}
 	f := m.file

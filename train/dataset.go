@@ -6,6 +6,7 @@ import (
 
 	"github.com/lotse-chat/lotse/bot"
 	"github.com/lotse-chat/lotse/internal/features"
+	"github.com/lotse-chat/lotse/internal/langid"
 	"github.com/lotse-chat/lotse/internal/linear"
 	"github.com/lotse-chat/lotse/internal/tokenize"
 	"github.com/lotse-chat/lotse/internal/wordvec"
@@ -42,6 +43,19 @@ const vecWeight = 1
 type sample struct {
 	text         string
 	class, group int
+	// english tells whether the text is in the word vectors' language, as
+	// a reply would detect it (see markEnglish); only such samples get a
+	// mean word vector.
+	english bool
+}
+
+// markEnglish sets the english field of the samples, detecting each one's
+// language among the bot's languages as the engine does for a message.
+func markEnglish(ss []sample, languages []string) {
+	for i := range ss {
+		lang, _ := langid.Detect(ss[i].text, languages)
+		ss[i].english = lang == wordvec.Lang
+	}
 }
 
 // samples lists the bot's examples; the out_of_scope examples, if any, form
@@ -50,11 +64,11 @@ func samples(b *bot.Bot) []sample {
 	var out []sample
 	for i, in := range b.Intents {
 		for _, ex := range in.Examples {
-			out = append(out, sample{ex, i, len(out)})
+			out = append(out, sample{text: ex, class: i, group: len(out)})
 		}
 	}
 	for _, ex := range b.OutOfScope {
-		out = append(out, sample{ex, len(b.Intents), len(out)})
+		out = append(out, sample{text: ex, class: len(b.Intents), group: len(out)})
 	}
 	return out
 }
@@ -104,15 +118,18 @@ func newDataset(ss []sample, intents int, oosClass bool, tok *tokenize.Tokenizer
 	}
 	if vec != nil {
 		ds.vec = vec.Subset(vocab)
-		ds.addDense(words)
+		ds.addDense(words, ss)
 	}
 	return ds
 }
 
-// addDense computes each example's mean word vector.
-func (ds *dataset) addDense(words [][]string) {
+// addDense computes the mean word vector of each English example.
+func (ds *dataset) addDense(words [][]string, ss []sample) {
 	ds.dense = make([][]float32, len(words))
 	for i, ws := range words {
+		if !ss[i].english {
+			continue
+		}
 		mean := make([]float32, wordvec.Dims)
 		if ds.vec.Mean(mean, ws, vecWeight) {
 			ds.dense[i] = mean

@@ -51,7 +51,7 @@ func expand(ss []sample, b *bot.Bot, lex *lexicon.Lexicon, tok *tokenize.Tokeniz
 			continue
 		}
 		for _, t := range x.variants(langs[i], s.text) {
-			out = append(out, sample{t, s.class, s.group})
+			out = append(out, sample{text: t, class: s.class, group: s.group})
 		}
 	}
 	return out

@@ -49,9 +49,9 @@ func TestExpand(t *testing.T) {
 	// an earlier one is left out. Unknown words stay. The account intent
 	// has enough examples in both languages and gets nothing.
 	want := []sample{
-		{"wann is my rechnung fallig", 0, 0}, {"wann is my abrechnung sofort zahlbar", 0, 0},
-		{"erstatten", 0, 1}, {"erstattung", 0, 1},
-		{"bezahlen the rechnung for my neighbour", 2, 8}, {"zahlen the abrechnung for my neighbour", 2, 8},
+		{text: "wann is my rechnung fallig", class: 0, group: 0}, {text: "wann is my abrechnung sofort zahlbar", class: 0, group: 0},
+		{text: "erstatten", class: 0, group: 1}, {text: "erstattung", class: 0, group: 1},
+		{text: "bezahlen the rechnung for my neighbour", class: 2, group: 8}, {text: "zahlen the abrechnung for my neighbour", class: 2, group: 8},
 	}
 	if added := got[len(in):]; !slices.Equal(added, want) {
 		t.Errorf("added samples\n%v\nwant\n%v", added, want)

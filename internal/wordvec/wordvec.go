@@ -17,6 +17,11 @@ import (
 // Dims is the length of every vector.
 const Dims = 100
 
+// Lang is the language of the vectors. In a bot of several languages they
+// apply only to text detected as Lang: German words spelled like English
+// ones ("die", "also", "will") would otherwise pick up English meanings.
+const Lang = "en"
+
 // Table maps words to int8 vectors with a scale per word. The zero Table
 // knows no words.
 type Table struct {
