@@ -46,7 +46,7 @@
 // Every export calls runtime.Gosched before it returns. A wasip1 reactor
 // runs Go code only during export calls, so without a scheduling point the
 // GC's background mark workers never run and the heap grows until it hits
-// the memory limit (golang/go#65199).
+// the host's bound on the instance's memory (golang/go#65199).
 //
 // A WebAssembly memory never shrinks, so an instance costs its peak heap for
 // its lifetime. The module therefore sets GOGC=25 (a host may set $GOGC in
