@@ -31,11 +31,39 @@ type Table struct {
 	index  map[string]int
 }
 
-// Parse reads the format written by scripts/wordvec.py.
+// Encode returns the table format Parse reads (little-endian): "LWV1",
+// uint32 word count, uint16 Dims, then per word its uvarint length, its
+// bytes, a float32 scale and Dims int8 values, the vector divided by the
+// scale (the largest absolute value maps to 127). Each vector has Dims
+// values.
+func Encode(words []string, vecs [][]float64) []byte {
+	b := []byte("LWV1")
+	b = binary.LittleEndian.AppendUint32(b, uint32(len(words)))
+	b = binary.LittleEndian.AppendUint16(b, Dims)
+	for i, w := range words {
+		peak := 0.0
+		for _, v := range vecs[i] {
+			peak = math.Max(peak, math.Abs(v))
+		}
+		scale := peak / 127
+		if scale == 0 {
+			scale = 1
+		}
+		b = binary.AppendUvarint(b, uint64(len(w)))
+		b = append(b, w...)
+		b = binary.LittleEndian.AppendUint32(b, math.Float32bits(float32(scale)))
+		for _, v := range vecs[i] {
+			b = append(b, byte(int8(math.Max(-127, math.Min(127, math.Round(v/scale))))))
+		}
+	}
+	return b
+}
+
+// Parse reads the format Encode writes.
 func Parse(data []byte) (*Table, error) {
 	if len(data) < 10 || string(data[:4]) != "LWV1" ||
 		binary.LittleEndian.Uint16(data[8:]) != Dims {
-		return nil, errors.New("wordvec: embedded table: bad header; rebuild it with scripts/wordvec.py")
+		return nil, errors.New("wordvec: embedded table: bad header; rebuild it with scripts/wordvec")
 	}
 	n := int(binary.LittleEndian.Uint32(data[4:]))
 	t := &Table{Words: make([]string, 0, n), Scales: make([]float32, 0, n), Values: make([]int8, 0, n*Dims)}
@@ -43,7 +71,7 @@ func Parse(data []byte) (*Table, error) {
 	for range n {
 		l, k := binary.Uvarint(p)
 		if k <= 0 || uint64(len(p)-k) < l+4+Dims {
-			return nil, errors.New("wordvec: table: truncated; rebuild it with scripts/wordvec.py")
+			return nil, errors.New("wordvec: table: truncated; rebuild it with scripts/wordvec")
 		}
 		p = p[k:]
 		t.Words = append(t.Words, string(p[:l]))

@@ -88,7 +88,7 @@ func TestParse(t *testing.T) {
 		"bad magic": append([]byte("XXXX"), good[4:]...),
 		"truncated": good[:len(good)-1],
 	} {
-		if _, err := Parse(data); err == nil || !strings.Contains(err.Error(), "scripts/wordvec.py") {
+		if _, err := Parse(data); err == nil || !strings.Contains(err.Error(), "scripts/wordvec") {
 			t.Errorf("Parse(%s) error = %v, want one that says how to rebuild", name, err)
 		}
 	}
@@ -97,5 +97,34 @@ func TestParse(t *testing.T) {
 func TestNewRejectsMismatch(t *testing.T) {
 	if _, err := New([]string{"a"}, []float32{1}, make([]int8, Dims-1)); err == nil {
 		t.Error("New accepted too few values")
+	}
+}
+
+// TestEncodeRoundTrip: Encode's int8 values, times the scale, give back
+// each vector within half a quantization step, and a zero vector stays zero.
+func TestEncodeRoundTrip(t *testing.T) {
+	vecs := [][]float64{make([]float64, Dims), make([]float64, Dims), make([]float64, Dims)}
+	for k := range Dims {
+		vecs[0][k] = float64(k) - 40.5
+		vecs[1][k] = math.Sin(float64(k)) / 1000
+	}
+	words := []string{"first", "zwei", "zero"}
+	tab, err := Parse(Encode(words, vecs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, w := range words {
+		j, ok := tab.Index(w)
+		if !ok || j != i {
+			t.Fatalf("word %q at %d, %v; want %d", w, j, ok, i)
+		}
+		var got [Dims]float64
+		tab.Add(&got, i)
+		step := float64(tab.Scales[i])
+		for k, want := range vecs[i] {
+			if math.Abs(got[k]-want) > step/2+1e-12 {
+				t.Errorf("%s[%d] = %v, want %v (step %v)", w, k, got[k], want, step)
+			}
+		}
 	}
 }
