@@ -85,22 +85,13 @@ func storeVectors(m *modelfile.Model, ds *dataset, w linear.Weights, nf int) {
 	p := make([]float64, len(w))
 	for i := range v.Words {
 		vals := v.Values[i*wordvec.Dims : (i+1)*wordvec.Dims]
-		var big float64
 		for c, row := range w {
 			var dot float64
 			for k, x := range vals {
 				dot += float64(row[nf+k]) * float64(x)
 			}
 			p[c] = dot * float64(v.Scales[i])
-			big = max(big, math.Abs(p[c]))
 		}
-		scale := big / 127
-		if scale == 0 {
-			scale = 1
-		}
-		m.ProjScales[i] = float32(scale)
-		for c, x := range p {
-			m.Proj[i*len(w)+c] = int8(math.Round(x / scale))
-		}
+		m.ProjScales[i] = float32(wordvec.Quantize(m.Proj[i*len(w):(i+1)*len(w)], p))
 	}
 }

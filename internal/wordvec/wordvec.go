@@ -40,23 +40,36 @@ func Encode(words []string, vecs [][]float64) []byte {
 	b := []byte("LWV1")
 	b = binary.LittleEndian.AppendUint32(b, uint32(len(words)))
 	b = binary.LittleEndian.AppendUint16(b, Dims)
+	q := make([]int8, Dims)
 	for i, w := range words {
-		peak := 0.0
-		for _, v := range vecs[i] {
-			peak = math.Max(peak, math.Abs(v))
-		}
-		scale := peak / 127
-		if scale == 0 {
-			scale = 1
-		}
+		scale := Quantize(q, vecs[i])
 		b = binary.AppendUvarint(b, uint64(len(w)))
 		b = append(b, w...)
 		b = binary.LittleEndian.AppendUint32(b, math.Float32bits(float32(scale)))
-		for _, v := range vecs[i] {
-			b = append(b, byte(int8(math.Max(-127, math.Min(127, math.Round(v/scale))))))
+		for _, v := range q {
+			b = append(b, byte(v))
 		}
 	}
 	return b
+}
+
+// Quantize writes v into dst, which must be as long, as int8 values times
+// the returned scale: the largest magnitude maps to 127, and a zero vector
+// has scale 1. Tables and a model's per-word class projections are stored
+// this way.
+func Quantize(dst []int8, v []float64) float64 {
+	peak := 0.0
+	for _, x := range v {
+		peak = math.Max(peak, math.Abs(x))
+	}
+	scale := peak / 127
+	if scale == 0 {
+		scale = 1
+	}
+	for k, x := range v {
+		dst[k] = int8(math.Round(x / scale))
+	}
+	return scale
 }
 
 // Parse reads the format Encode writes.
