@@ -52,8 +52,8 @@ func readVectors(path string, n int) ([][]float64, error) {
 //     minimize sum_s |mean_{w in s} E[w] - T[s]|^2 + lambda sum_w |E[w] - E0[w]|^2.
 //
 // Step 3 is what the plain single-word vectors lack: a word is placed
-// where the sentences it occurs in put it (Tulkens and van Dongen's
-// model2vec "tokenlearn" does the same with a trained projection).
+// where the sentences it occurs in put it (model2vec's "tokenlearn" follows
+// the same idea). wordVecs and sentVecs are centered in place.
 func distill(words []string, wordVecs [][]float64, sentences []string, sentVecs [][]float64, split func(string) []string, lambda float64) [][]float64 {
 	index := make(map[string]int, len(words))
 	for i, w := range words {
