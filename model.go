@@ -144,13 +144,11 @@ func (m *Model) denseScores(out []float64, s *scratch, lang string) {
 	f := m.file
 	sum := &s.sum
 	clear(sum[:])
-	found := false
 	for _, w := range s.words {
 		i, ok := m.vec.Index(w)
 		if !ok {
 			continue
 		}
-		found = true
 		m.vec.Add(sum, i)
 		scale := float64(f.ProjScales[i])
 		row := f.Proj[i*len(out) : (i+1)*len(out)]
@@ -159,9 +157,9 @@ func (m *Model) denseScores(out []float64, s *scratch, lang string) {
 			o[c] += scale * float64(x)
 		}
 	}
-	norm := wordvec.Norm(sum)
-	if !found || norm == 0 {
-		clear(out)
+	norm := wordvec.Norm(sum) // 0 too when the model knows none of the words
+	if norm == 0 {
+		clear(out) // the words' projections may have added up to anything
 		return
 	}
 	k := float64(f.VecWeight) / norm

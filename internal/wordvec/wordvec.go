@@ -137,20 +137,19 @@ func (t *Table) Subset(words []string) *Table {
 }
 
 // Mean writes into dst (length Dims) the mean of the vectors of the words t
-// knows, scaled to length weight, and reports whether any word was known.
+// knows, scaled to length weight, and reports whether it wrote one: not
+// when no word is known or their vectors cancel out.
 // The normalization makes the dense part's share of a message's vector the
 // same for short and long messages, as the sparse part's is.
 func (t *Table) Mean(dst []float32, words []string, weight float64) bool {
 	var sum [Dims]float64
-	found := false
 	for _, w := range words {
 		if i, ok := t.Index(w); ok {
-			found = true
 			t.Add(&sum, i)
 		}
 	}
-	norm := Norm(&sum)
-	if !found || norm == 0 {
+	norm := Norm(&sum) // 0 too when no word is known
+	if norm == 0 {
 		return false
 	}
 	inv := weight / norm
