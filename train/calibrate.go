@@ -7,7 +7,8 @@ import (
 )
 
 // crossValidate returns out-of-fold scores: for each example, the class
-// scores of a model trained by sv on the other folds.
+// scores of a model trained by sv on the other folds; nil for the samples
+// every fold trains on (alwaysTrained).
 func crossValidate(ds *dataset, o Options, sv solver) [][]float64 {
 	fold := foldsOf(ds, o)
 	scores := make([][]float64, len(ds.y))
@@ -36,6 +37,9 @@ func foldsOf(ds *dataset, o Options) []int {
 	groupClass := map[int]int{}
 	var byClass = make([][]int, ds.classes)
 	for i, g := range ds.group {
+		if g == alwaysTrained {
+			continue
+		}
 		if _, ok := groupClass[g]; !ok {
 			groupClass[g] = ds.y[i]
 			byClass[ds.y[i]] = append(byClass[ds.y[i]], g)
@@ -54,6 +58,9 @@ func foldsOf(ds *dataset, o Options) []int {
 	fold := make([]int, len(ds.group))
 	for i, g := range ds.group {
 		fold[i] = groupFold[g]
+		if g == alwaysTrained {
+			fold[i] = -1 // in no fold's test part
+		}
 	}
 	return fold
 }
@@ -79,20 +86,34 @@ func calibrate(scores [][]float64, ds *dataset) calibration {
 	if ds.oosClass {
 		intents--
 	}
-	a := goldenMin(func(a float64) float64 { return nll(scores, ds.y, a) }, math.Log(0.1), math.Log(1000))
+	scores, y := heldOut(scores, ds.y)
+	a := goldenMin(func(a float64) float64 { return nll(scores, y, a) }, math.Log(0.1), math.Log(1000))
 	cal := calibration{sharpness: math.Exp(a)}
 	preds := make([]oof, len(scores))
 	p := make([]float64, ds.classes)
 	for i, s := range scores {
 		probs(p, s, cal.sharpness)
 		best := argmax(p[:intents])
-		preds[i] = oof{p: p[best], correct: best == ds.y[i], oos: ds.y[i] >= intents,
+		preds[i] = oof{p: p[best], correct: best == y[i], oos: y[i] >= intents,
 			oosTop: ds.oosClass && p[intents] > p[best]}
 	}
 	cal.threshold = chooseThreshold(preds)
 	cal.accuracy, cal.oosRecall = rates(preds, cal.threshold)
 	cal.ece = ece(preds)
 	return cal
+}
+
+// heldOut returns the out-of-fold scores that exist and their labels.
+func heldOut(scores [][]float64, labels []int) ([][]float64, []int) {
+	var s [][]float64
+	var y []int
+	for i, sc := range scores {
+		if sc != nil {
+			s = append(s, sc)
+			y = append(y, labels[i])
+		}
+	}
+	return s, y
 }
 
 // rejectBudget is the share of in-scope cross-validation examples the

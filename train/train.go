@@ -4,7 +4,8 @@
 // TF-IDF features (words, word pairs, character n-grams and WordPiece
 // tokens), trained by dual coordinate descent; small bots get a
 // multinomial logistic regression instead when cross-validation finds it
-// better (see chooseSolver). Cross-validation over the
+// better (see chooseSolver). An intent with few examples also learns from
+// its name (see withNames). Cross-validation over the
 // training examples and the bot's out_of_scope examples calibrates the
 // confidences and chooses the out-of-scope threshold; test data is never
 // used. Training is deterministic: the same bot and Options give the same
@@ -63,7 +64,10 @@ func (o Options) withDefaults() Options {
 // Report tells how training went, measured on held-out folds of the
 // training data (never on test data).
 type Report struct {
-	Intents  int           `json:"intents"`
+	Intents int `json:"intents"`
+	// Examples counts the texts trained on: the bot's examples (intents
+	// and out_of_scope), their translations and the intent names used as
+	// examples.
 	Examples int           `json:"examples"`
 	Duration time.Duration `json:"duration_ns"`
 	// Threshold is the chosen out-of-scope confidence threshold.
@@ -95,7 +99,7 @@ func Train(b *bot.Bot, opts Options) ([]byte, *Report, error) {
 		return nil, nil, errors.New("train: the bot declares no languages")
 	}
 	tok := tokenize.Record()
-	ss := expand(samples(b), b, opts.Lexicon, tok)
+	ss := withNames(expand(samples(b), b, opts.Lexicon, tok), b)
 	vec, err := wordVectors(b)
 	if err != nil {
 		return nil, nil, fmt.Errorf("train: %w", err)
@@ -151,20 +155,26 @@ func wordVectors(b *bot.Bot) (*wordvec.Table, error) {
 		return nil, nil
 	}
 	if len(b.Languages) > 1 {
-		var english, all int
-		for _, in := range b.Intents {
-			for _, ex := range in.Examples {
-				all++
-				if lang, _ := langid.Detect(ex, b.Languages); lang == wordvec.Lang {
-					english++
-				}
-			}
-		}
-		if share := float64(english) / float64(all); share < minVectorShare || share > 1-minVectorShare {
+		if share := exampleShare(b, wordvec.Lang); share < minVectorShare || share > 1-minVectorShare {
 			return nil, nil
 		}
 	}
 	return english.Table()
+}
+
+// exampleShare returns the share of the bot's intent examples that are in
+// lang, detecting each one's language as the engine does for a message.
+func exampleShare(b *bot.Bot, lang string) float64 {
+	var in, all int
+	for _, it := range b.Intents {
+		for _, ex := range it.Examples {
+			all++
+			if l, _ := langid.Detect(ex, b.Languages); l == lang {
+				in++
+			}
+		}
+	}
+	return ratio(in, all)
 }
 
 // minVectorShare is the least share of English examples, and of others, for
