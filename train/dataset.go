@@ -78,18 +78,15 @@ const fewExamples = 20
 // cross-validation never measured (the demo bot's German-only split: 23
 // points more right answers, and 23 more wrong).
 func withNames(ss []sample, b *bot.Bot) []sample {
-	var names []string
+	var names, texts []string
 	for _, in := range b.Intents {
 		names = append(names, nameText(in.Name))
 	}
-	lang, _ := langid.Detect(strings.Join(names, " "), b.Languages)
-	same := 0
 	for _, s := range ss {
-		if l, _ := langid.Detect(s.text, b.Languages); l == lang {
-			same++
-		}
+		texts = append(texts, s.text)
 	}
-	if ratio(same, len(ss)) < minVectorShare {
+	lang, _ := langid.Detect(strings.Join(names, " "), b.Languages)
+	if langShare(texts, b.Languages, lang) < minVectorShare {
 		return ss
 	}
 	for i, in := range b.Intents {

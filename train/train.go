@@ -155,26 +155,27 @@ func wordVectors(b *bot.Bot) (*wordvec.Table, error) {
 		return nil, nil
 	}
 	if len(b.Languages) > 1 {
-		if share := exampleShare(b, wordvec.Lang); share < minVectorShare || share > 1-minVectorShare {
+		var examples []string
+		for _, in := range b.Intents {
+			examples = append(examples, in.Examples...)
+		}
+		if share := langShare(examples, b.Languages, wordvec.Lang); share < minVectorShare || share > 1-minVectorShare {
 			return nil, nil
 		}
 	}
 	return english.Table()
 }
 
-// exampleShare returns the share of the bot's intent examples that are in
-// lang, detecting each one's language as the engine does for a message.
-func exampleShare(b *bot.Bot, lang string) float64 {
-	var in, all int
-	for _, it := range b.Intents {
-		for _, ex := range it.Examples {
-			all++
-			if l, _ := langid.Detect(ex, b.Languages); l == lang {
-				in++
-			}
+// langShare returns the share of texts in lang, detecting each one's
+// language among languages as the engine does for a message.
+func langShare(texts, languages []string, lang string) float64 {
+	n := 0
+	for _, t := range texts {
+		if l, _ := langid.Detect(t, languages); l == lang {
+			n++
 		}
 	}
-	return ratio(in, all)
+	return ratio(n, len(texts))
 }
 
 // minVectorShare is the least share of English examples, and of others, for
