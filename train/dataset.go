@@ -79,8 +79,13 @@ const fewExamples = 20
 // points more right answers, and 23 more wrong).
 func withNames(ss []sample, b *bot.Bot) []sample {
 	var names, texts []string
+	few := false
 	for _, in := range b.Intents {
 		names = append(names, nameText(in.Name))
+		few = few || len(in.Examples) < fewExamples
+	}
+	if !few { // spare detecting the language of every text of a big bot
+		return ss
 	}
 	for _, s := range ss {
 		texts = append(texts, s.text)
