@@ -4,14 +4,25 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+
+	"github.com/lotse-chat/lotse/internal/linear"
 )
 
 // crossValidate returns out-of-fold scores: for each example, the class
-// scores of a model trained by sv on the other folds; nil for the samples
-// every fold trains on (alwaysTrained).
-func crossValidate(ds *dataset, o Options, sv solver) [][]float64 {
+// scores of the SVMs trained on the other folds; nil for the samples every
+// fold trains on (alwaysTrained). With withSoftmax it also returns those of
+// the softmax and of the sum of both (see both), which reuses the fold's
+// two models instead of training them again.
+func crossValidate(ds *dataset, o Options, withSoftmax bool) [][][]float64 {
 	fold := foldsOf(ds, o)
-	scores := make([][]float64, len(ds.y))
+	n := 1
+	if withSoftmax {
+		n = 3
+	}
+	scores := make([][][]float64, n)
+	for s := range scores {
+		scores[s] = make([][]float64, len(ds.y))
+	}
 	for f := range o.Folds {
 		var trainIdx, testIdx []int
 		for i := range fold {
@@ -21,13 +32,28 @@ func crossValidate(ds *dataset, o Options, sv solver) [][]float64 {
 				trainIdx = append(trainIdx, i)
 			}
 		}
-		w := sv.train(ds.problem(trainIdx...), o)
-		for _, i := range testIdx {
-			scores[i] = make([]float64, ds.classes)
-			w.Scores(ds.x[i], ds.denseOf(i), len(ds.bucket), scores[i])
+		p := ds.problem(trainIdx...)
+		ws := []linear.Weights{svm.train(p, o)}
+		if withSoftmax {
+			soft := softmax.train(p, o)
+			ws = append(ws, soft, sum(clone(ws[0]), soft))
+		}
+		for s, w := range ws {
+			for _, i := range testIdx {
+				scores[s][i] = make([]float64, ds.classes)
+				w.Scores(ds.x[i], ds.denseOf(i), len(ds.bucket), scores[s][i])
+			}
 		}
 	}
 	return scores
+}
+
+func clone(w linear.Weights) linear.Weights {
+	out := make(linear.Weights, len(w))
+	for c := range w {
+		out[c] = slices.Clone(w[c])
+	}
+	return out
 }
 
 // foldsOf assigns each example a fold. Folds are stratified by class, so

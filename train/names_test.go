@@ -84,7 +84,7 @@ func TestNamesNeverHeldOut(t *testing.T) {
 	ds := newDataset(ss, len(b.Intents), true, tokenize.Record(), features.Default, nil)
 	o := Options{}.withDefaults()
 	fold := foldsOf(ds, o)
-	scores := crossValidate(ds, o, svm)
+	scores := crossValidate(ds, o, false)[0]
 	for i, g := range ds.group {
 		if named := g == alwaysTrained; named != (fold[i] < 0) || named != (scores[i] == nil) {
 			t.Errorf("sample %q: fold %d, scored %v", ss[i].text, fold[i], scores[i] != nil)

@@ -2,9 +2,10 @@
 //
 // The model is a linear support vector machine per intent over hashed
 // TF-IDF features (words, word pairs, character n-grams and WordPiece
-// tokens), trained by dual coordinate descent; small bots get a
-// multinomial logistic regression instead when cross-validation finds it
-// better (see chooseSolver). An intent with few examples also learns from
+// tokens), trained by dual coordinate descent; bots up to a million
+// examples x classes also try a multinomial logistic regression and the
+// sum of both, which cross-validation keeps when it does better (see
+// chooseSolver). An intent with few examples also learns from
 // its name (see withNames). Cross-validation over the
 // training examples and the bot's out_of_scope examples calibrates the
 // confidences and chooses the out-of-scope threshold; test data is never
@@ -84,7 +85,8 @@ type Report struct {
 	// ModelBytes is the size of the model file.
 	ModelBytes int `json:"model_bytes"`
 	// Solver names the linear model that cross-validation chose: "svm"
-	// (one-vs-rest SVMs) or "softmax" (multinomial logistic regression).
+	// (one-vs-rest SVMs), "softmax" (multinomial logistic regression) or
+	// "svm+softmax" (their sum).
 	Solver string `json:"solver"`
 }
 
