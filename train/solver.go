@@ -71,8 +71,8 @@ const (
 	// accuracy on the Banking77 10-shot samples.
 	softmaxIter = 100
 	// softmaxWork bounds examples times classes of the bots for which the
-	// softmax is tried. It costs about 20 times the SVMs (Banking77, 10,003
-	// examples x 77 classes: about 40 s to train instead of 3 s on two
+	// softmax is tried. It costs ten to twenty times the SVMs (Banking77,
+	// 9,999 examples x 77 classes: 42 s to train instead of 3 s on two
 	// cores), so the biggest bots (CLINC150, 15,100 x 151: over two
 	// minutes), whose SVMs gain least from it, skip it.
 	softmaxWork = 1_000_000
