@@ -49,26 +49,33 @@ func newSoftmax(p *Problem, lambda float64) *softmax {
 }
 
 // eval returns the objective at w and writes its gradient into g.
+// The shards' gradients are summed, scaled and regularized in one pass:
+// with hundreds of thousands of features times the classes, passes over
+// the weights cost as much as the examples (the same holds in lbfgs).
 func (s *softmax) eval(w, g []float64) float64 {
 	var wg sync.WaitGroup
 	for t := range softmaxParts {
 		wg.Go(func() { s.evalPart(t, w) })
 	}
 	wg.Wait()
-	copy(g, s.grads[0])
 	f := s.loss[0]
 	for t := 1; t < softmaxParts; t++ {
-		axpy64(g, 1, s.grads[t])
 		f += s.loss[t]
 	}
 	n := float64(len(s.p.X))
 	f /= n
+	biases := (s.row - 1) * s.k // not regularized
 	for j := range g {
-		g[j] /= n
-	}
-	for j, v := range w[:(s.row-1)*s.k] { // not the biases
-		f += 0.5 * s.lambda * v * v
-		g[j] += s.lambda * v
+		v := s.grads[0][j]
+		for t := 1; t < softmaxParts; t++ {
+			v += s.grads[t][j]
+		}
+		v /= n
+		if j < biases {
+			f += 0.5 * s.lambda * w[j] * w[j]
+			v += s.lambda * w[j]
+		}
+		g[j] = v
 	}
 	return f
 }
@@ -125,27 +132,15 @@ func lbfgs(f func(w, g []float64) float64, dim, maxIter int) []float64 {
 	w, g := make([]float64, dim), make([]float64, dim)
 	wn, gn, dir := make([]float64, dim), make([]float64, dim), make([]float64, dim)
 	var sHist, yHist [][]float64
-	var rho []float64
+	var rho, sy, yy []float64
 	alpha := make([]float64, lbfgsMemory)
 	fw := f(w, g)
 	for range maxIter {
-		// dir = H g by the two-loop recursion.
-		copy(dir, g)
-		for j := len(sHist) - 1; j >= 0; j-- {
-			alpha[j] = rho[j] * dot64(sHist[j], dir)
-			axpy64(dir, -alpha[j], yHist[j])
-		}
-		if l := len(sHist); l > 0 {
-			scale64(dir, dot64(sHist[l-1], yHist[l-1])/dot64(yHist[l-1], yHist[l-1]))
-		}
-		for j := range sHist {
-			axpy64(dir, alpha[j]-rho[j]*dot64(yHist[j], dir), sHist[j])
-		}
-		gd := dot64(g, dir)
+		gd := direction(dir, g, sHist, yHist, rho, sy, yy, alpha)
 		if gd <= 0 { // not a descent direction: restart from the gradient
 			copy(dir, g)
 			gd = dot64(g, g)
-			sHist, yHist, rho = nil, nil, nil
+			sHist, yHist, rho, sy, yy = nil, nil, nil, nil, nil
 		}
 		if gd == 0 {
 			break
@@ -172,25 +167,82 @@ func lbfgs(f func(w, g []float64) float64, dim, maxIter int) []float64 {
 		var sv, yv []float64
 		if len(sHist) == lbfgsMemory { // reuse the oldest pair's memory
 			sv, yv = sHist[0], yHist[0]
-			sHist, yHist, rho = sHist[1:], yHist[1:], rho[1:]
+			sHist, yHist, rho, sy, yy = sHist[1:], yHist[1:], rho[1:], sy[1:], yy[1:]
 		} else {
 			sv, yv = make([]float64, dim), make([]float64, dim)
 		}
+		var svy, yvy float64
 		for j := range w {
 			sv[j], yv[j] = wn[j]-w[j], gn[j]-g[j]
+			svy += sv[j] * yv[j]
+			yvy += yv[j] * yv[j]
 		}
 		w, wn = wn, w
 		g, gn = gn, g
 		gain := fw - fn
 		fw = fn
-		if sy := dot64(sv, yv); sy > 1e-12 {
-			sHist, yHist, rho = append(sHist, sv), append(yHist, yv), append(rho, 1/sy)
+		if svy > 1e-12 {
+			sHist, yHist = append(sHist, sv), append(yHist, yv)
+			rho, sy, yy = append(rho, 1/svy), append(sy, svy), append(yy, yvy)
 		}
 		if gain < 1e-7*max(1, math.Abs(fw)) {
 			break
 		}
 	}
 	return w
+}
+
+// direction writes H g into dir by L-BFGS's two-loop recursion over the
+// pairs (s, y), whose products s.y and y.y are sy and yy, and returns
+// g.dir. Each pass over dir both applies one pair and takes the dot
+// product the next pair needs, so a pair costs one pass in each loop.
+func direction(dir, g []float64, sHist, yHist [][]float64, rho, sy, yy, alpha []float64) float64 {
+	l := len(sHist)
+	if l == 0 {
+		copy(dir, g)
+		return dot64(g, dir)
+	}
+	copy(dir, g)
+	alpha[l-1] = rho[l-1] * dot64(sHist[l-1], dir)
+	for j := l - 1; j >= 0; j-- {
+		// dir -= alpha_j y_j, and the dot product of s_{j-1} with the result.
+		d, y := -alpha[j], yHist[j][:len(dir)]
+		if j == 0 {
+			axpy64(dir, d, y)
+			break
+		}
+		next := sHist[j-1][:len(dir)]
+		var dot float64
+		for i := range dir {
+			dir[i] += d * y[i]
+			dot += next[i] * dir[i]
+		}
+		alpha[j-1] = rho[j-1] * dot
+	}
+	// dir *= s.y / y.y, and the dot product of y_0 with the result.
+	scale, y0 := sy[l-1]/yy[l-1], yHist[0][:len(dir)]
+	var dot float64
+	for i := range dir {
+		dir[i] *= scale
+		dot += y0[i] * dir[i]
+	}
+	var gd float64
+	for j := range l {
+		// dir += (alpha_j - rho_j y_j.dir) s_j, and the next pair's dot product
+		// (after the last pair, g.dir).
+		c, sj := alpha[j]-rho[j]*dot, sHist[j][:len(dir)]
+		next := g[:len(dir)]
+		if j+1 < l {
+			next = yHist[j+1][:len(dir)]
+		}
+		dot = 0
+		for i := range dir {
+			dir[i] += c * sj[i]
+			dot += next[i] * dir[i]
+		}
+		gd = dot
+	}
+	return gd
 }
 
 func dot64(a, b []float64) float64 {
@@ -207,11 +259,5 @@ func axpy64(y []float64, d float64, x []float64) {
 	x = x[:len(y)]
 	for i := range y {
 		y[i] += d * x[i]
-	}
-}
-
-func scale64(x []float64, d float64) {
-	for i := range x {
-		x[i] *= d
 	}
 }
