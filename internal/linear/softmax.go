@@ -132,15 +132,15 @@ func lbfgs(f func(w, g []float64) float64, dim, maxIter int) []float64 {
 	w, g := make([]float64, dim), make([]float64, dim)
 	wn, gn, dir := make([]float64, dim), make([]float64, dim), make([]float64, dim)
 	var sHist, yHist [][]float64
-	var rho, sy, yy []float64
+	var sy, yy []float64
 	alpha := make([]float64, lbfgsMemory)
 	fw := f(w, g)
 	for range maxIter {
-		gd := direction(dir, g, sHist, yHist, rho, sy, yy, alpha)
+		gd := direction(dir, g, sHist, yHist, sy, yy, alpha)
 		if gd <= 0 { // not a descent direction: restart from the gradient
 			copy(dir, g)
 			gd = dot64(g, g)
-			sHist, yHist, rho, sy, yy = nil, nil, nil, nil, nil
+			sHist, yHist, sy, yy = nil, nil, nil, nil
 		}
 		if gd == 0 {
 			break
@@ -167,7 +167,7 @@ func lbfgs(f func(w, g []float64) float64, dim, maxIter int) []float64 {
 		var sv, yv []float64
 		if len(sHist) == lbfgsMemory { // reuse the oldest pair's memory
 			sv, yv = sHist[0], yHist[0]
-			sHist, yHist, rho, sy, yy = sHist[1:], yHist[1:], rho[1:], sy[1:], yy[1:]
+			sHist, yHist, sy, yy = sHist[1:], yHist[1:], sy[1:], yy[1:]
 		} else {
 			sv, yv = make([]float64, dim), make([]float64, dim)
 		}
@@ -182,8 +182,7 @@ func lbfgs(f func(w, g []float64) float64, dim, maxIter int) []float64 {
 		gain := fw - fn
 		fw = fn
 		if svy > 1e-12 {
-			sHist, yHist = append(sHist, sv), append(yHist, yv)
-			rho, sy, yy = append(rho, 1/svy), append(sy, svy), append(yy, yvy)
+			sHist, yHist, sy, yy = append(sHist, sv), append(yHist, yv), append(sy, svy), append(yy, yvy)
 		}
 		if gain < 1e-7*max(1, math.Abs(fw)) {
 			break
@@ -196,14 +195,13 @@ func lbfgs(f func(w, g []float64) float64, dim, maxIter int) []float64 {
 // pairs (s, y), whose products s.y and y.y are sy and yy, and returns
 // g.dir. Each pass over dir both applies one pair and takes the dot
 // product the next pair needs, so a pair costs one pass in each loop.
-func direction(dir, g []float64, sHist, yHist [][]float64, rho, sy, yy, alpha []float64) float64 {
+func direction(dir, g []float64, sHist, yHist [][]float64, sy, yy, alpha []float64) float64 {
+	copy(dir, g)
 	l := len(sHist)
 	if l == 0 {
-		copy(dir, g)
 		return dot64(g, dir)
 	}
-	copy(dir, g)
-	alpha[l-1] = rho[l-1] * dot64(sHist[l-1], dir)
+	alpha[l-1] = 1 / sy[l-1] * dot64(sHist[l-1], dir)
 	for j := l - 1; j >= 0; j-- {
 		// dir -= alpha_j y_j, and the dot product of s_{j-1} with the result.
 		d, y := -alpha[j], yHist[j][:len(dir)]
@@ -217,7 +215,7 @@ func direction(dir, g []float64, sHist, yHist [][]float64, rho, sy, yy, alpha []
 			dir[i] += d * y[i]
 			dot += next[i] * dir[i]
 		}
-		alpha[j-1] = rho[j-1] * dot
+		alpha[j-1] = 1 / sy[j-1] * dot
 	}
 	// dir *= s.y / y.y, and the dot product of y_0 with the result.
 	scale, y0 := sy[l-1]/yy[l-1], yHist[0][:len(dir)]
@@ -226,11 +224,10 @@ func direction(dir, g []float64, sHist, yHist [][]float64, rho, sy, yy, alpha []
 		dir[i] *= scale
 		dot += y0[i] * dir[i]
 	}
-	var gd float64
 	for j := range l {
 		// dir += (alpha_j - rho_j y_j.dir) s_j, and the next pair's dot product
 		// (after the last pair, g.dir).
-		c, sj := alpha[j]-rho[j]*dot, sHist[j][:len(dir)]
+		c, sj := alpha[j]-1/sy[j]*dot, sHist[j][:len(dir)]
 		next := g[:len(dir)]
 		if j+1 < l {
 			next = yHist[j+1][:len(dir)]
@@ -240,9 +237,8 @@ func direction(dir, g []float64, sHist, yHist [][]float64, rho, sy, yy, alpha []
 			dir[i] += c * sj[i]
 			dot += next[i] * dir[i]
 		}
-		gd = dot
 	}
-	return gd
+	return dot
 }
 
 func dot64(a, b []float64) float64 {

@@ -23,7 +23,7 @@ func TestDirection(t *testing.T) {
 	for l := range lbfgsMemory + 1 {
 		g := vec()
 		var sHist, yHist [][]float64
-		var rho, sy, yy []float64
+		var rho, sy, yy []float64 // rho only for the textbook loops
 		for range l {
 			s, y := vec(), vec()
 			for i := range y {
@@ -51,7 +51,7 @@ func TestDirection(t *testing.T) {
 		wantGD := dot64(g, want)
 
 		dir := make([]float64, dim)
-		gd := direction(dir, g, sHist, yHist, rho, sy, yy, make([]float64, lbfgsMemory))
+		gd := direction(dir, g, sHist, yHist, sy, yy, make([]float64, lbfgsMemory))
 		if gd != wantGD {
 			t.Errorf("%d pairs: g.dir %v, want %v", l, gd, wantGD)
 		}
