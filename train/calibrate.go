@@ -33,6 +33,11 @@ func crossValidate(ds *dataset, o Options, withSoftmax bool) [][][]float64 {
 			}
 		}
 		p := ds.problem(trainIdx...)
+		if withSoftmax {
+			o.progress("cross-validation fold %d of %d: %s, %s", f+1, o.Folds, svm.name, softmax.name)
+		} else {
+			o.progress("cross-validation fold %d of %d: %s", f+1, o.Folds, svm.name)
+		}
 		ws := []linear.Weights{svm.train(p, o)}
 		if withSoftmax {
 			soft := softmax.train(p, o)

@@ -2,6 +2,7 @@ package train
 
 import (
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/lotse-chat/lotse/bot"
@@ -72,5 +73,31 @@ func TestCrossValidateSum(t *testing.T) {
 	}
 	if len(factor) != o.Folds {
 		t.Errorf("factors of %d folds, want %d", len(factor), o.Folds)
+	}
+}
+
+// TestProgress checks that training reports each cross-validation fold
+// with the models it trains, then the final model.
+func TestProgress(t *testing.T) {
+	b := &bot.Bot{
+		Name: "progress", Languages: []string{"en"},
+		Intents: []bot.Intent{
+			{Name: "card_lost", Examples: []string{"i cannot find my card", "where is my card", "my card is gone"}},
+			{Name: "refund", Examples: []string{"i want my money back", "refund my order", "money back please"}},
+		},
+	}
+	var steps []string
+	_, rep, err := Train(b, Options{Progress: func(s string) { steps = append(steps, s) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"cross-validation fold 1 of 3: svm, softmax",
+		"cross-validation fold 2 of 3: svm, softmax",
+		"cross-validation fold 3 of 3: svm, softmax",
+		"final model: " + rep.Solver,
+	}
+	if !slices.Equal(steps, want) {
+		t.Errorf("steps %q, want %q", steps, want)
 	}
 }

@@ -14,11 +14,19 @@ import (
 // tests can feed it. stdinIsTerminal tells a person typing from a pipe.
 var (
 	stdin           io.Reader = os.Stdin
-	stdinIsTerminal           = func() bool {
-		fi, err := os.Stdin.Stat()
-		return err == nil && fi.Mode()&os.ModeCharDevice != 0
-	}
+	stdinIsTerminal           = func() bool { return isTerminal(os.Stdin) }
 )
+
+// isTerminal reports whether f, a file or something else, is a terminal (a
+// character device) rather than a pipe or a file.
+func isTerminal(f any) bool {
+	file, ok := f.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := file.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
 
 func runAsk(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("ask", "--model MODEL.lotse [--engine wasm|native] [TEXT...]\n\n"+

@@ -139,3 +139,24 @@ func TestParseInterspersed(t *testing.T) {
 		}
 	}
 }
+
+// TestIsTerminal checks that buffers, files and pipes are not terminals, so
+// that "lotse train" keeps its progress lines out of logs and scripts.
+func TestIsTerminal(t *testing.T) {
+	f, err := os.CreateTemp(t.TempDir(), "stderr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer w.Close()
+	for name, v := range map[string]any{"buffer": &strings.Builder{}, "file": f, "pipe": w, "nil": nil} {
+		if isTerminal(v) {
+			t.Errorf("%s: isTerminal = true", name)
+		}
+	}
+}
