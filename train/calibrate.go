@@ -15,9 +15,9 @@ import (
 // two models instead of training them again.
 func crossValidate(ds *dataset, o Options, withSoftmax bool) [][][]float64 {
 	fold := foldsOf(ds, o)
-	n := 1
+	n, models := 1, svm.name
 	if withSoftmax {
-		n = 3
+		n, models = 3, svm.name+", "+softmax.name
 	}
 	scores := make([][][]float64, n)
 	for s := range scores {
@@ -33,11 +33,7 @@ func crossValidate(ds *dataset, o Options, withSoftmax bool) [][][]float64 {
 			}
 		}
 		p := ds.problem(trainIdx...)
-		if withSoftmax {
-			o.progress("cross-validation fold %d of %d: %s, %s", f+1, o.Folds, svm.name, softmax.name)
-		} else {
-			o.progress("cross-validation fold %d of %d: %s", f+1, o.Folds, svm.name)
-		}
+		o.progress("cross-validation fold %d of %d: %s", f+1, o.Folds, models)
 		ws := []linear.Weights{svm.train(p, o)}
 		if withSoftmax {
 			soft := softmax.train(p, o)
