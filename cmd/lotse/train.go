@@ -20,7 +20,10 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		"Trains a model from a bot file (bot.yaml, Rasa nlu.yml or FAQ .csv) and writes\n"+
 		"it to MODEL.lotse. Training is deterministic: the same bot and flags give the\n"+
 		"same bytes. The out-of-scope threshold and the confidence calibration come\n"+
-		"from cross-validation over the bot's own examples. On a terminal, each step\n"+
+		"from cross-validation over the bot's own examples: the threshold rejects 2%\n"+
+		"of the held-out in-scope examples, counting those the out_of_scope examples'\n"+
+		"class already takes. When that class takes 2% or more, or the bot has fewer\n"+
+		"than 50 examples, there is no confidence threshold. On a terminal, each step\n"+
 		"is shown on stderr as it starts (a bot of ten thousand examples takes about\n"+
 		"half a minute).\n\n"+
 		"--lexicon adds word-by-word German<->English translations of the examples of\n"+
@@ -84,8 +87,17 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if len(b.OutOfScope) > 0 {
 		fmt.Fprintf(stdout, ", out-of-scope recall %.3f", rep.CVOOSRecall)
 	}
-	fmt.Fprintf(stdout, " at threshold %.3f, ECE %.3f (classifier: %s)\n", rep.Threshold, rep.ECE, rep.Solver)
+	fmt.Fprintf(stdout, " %s, ECE %.3f (classifier: %s)\n", thresholdText(rep.Threshold), rep.ECE, rep.Solver)
 	return nil
+}
+
+// thresholdText tells where the out-of-scope threshold lies. A threshold
+// of 0 rejects nothing; printed as "threshold 0.000" it read like a bug.
+func thresholdText(t float64) string {
+	if t == 0 {
+		return "with no confidence threshold (see --help)"
+	}
+	return fmt.Sprintf("at threshold %.3f", t)
 }
 
 // writeFileAtomic writes data to path through a temporary file in the same

@@ -115,6 +115,20 @@ func TestTrain(t *testing.T) {
 	}
 }
 
+func TestThresholdText(t *testing.T) {
+	for _, tc := range []struct {
+		threshold float64
+		want      string
+	}{
+		{0, "with no confidence threshold (see --help)"},
+		{0.4733, "at threshold 0.473"},
+	} {
+		if got := thresholdText(tc.threshold); got != tc.want {
+			t.Errorf("thresholdText(%v) = %q, want %q", tc.threshold, got, tc.want)
+		}
+	}
+}
+
 func TestParseInterspersed(t *testing.T) {
 	tests := []struct {
 		args    []string
