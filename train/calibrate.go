@@ -143,7 +143,7 @@ func heldOut(scores [][]float64, labels []int) ([][]float64, []int) {
 	return s, y
 }
 
-// rejectBudget is the share of in-scope cross-validation examples the
+// RejectBudget is the share of in-scope cross-validation examples the
 // threshold rejects, counting those the out-of-scope class already takes.
 // A fixed budget on in-scope held-out data is the steadier control
 // (PEERS.md): thresholds tuned on a hundred out-of-scope examples swing
@@ -152,7 +152,7 @@ func heldOut(scores [][]float64, labels []int) ([][]float64, []int) {
 // ones (CLINC150 validation: 0.862 in-scope accuracy at that rule's 10%
 // cap, 0.931 at 2%, with 0.74 out-of-scope recall). Bots with
 // out_of_scope examples also reject what their out-of-scope class wins.
-const rejectBudget = 0.02
+const RejectBudget = 0.02
 
 // chooseThreshold returns the confidence below which Reply hands off.
 func chooseThreshold(preds []oof) float64 {
@@ -167,7 +167,7 @@ func chooseThreshold(preds []oof) float64 {
 			in = append(in, p.p)
 		}
 	}
-	k := int(rejectBudget*float64(len(in)+taken)) - taken
+	k := int(RejectBudget*float64(len(in)+taken)) - taken
 	if k <= 0 || len(in) == 0 {
 		return 0
 	}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/lotse-chat/lotse/bot"
@@ -16,16 +17,17 @@ import (
 )
 
 func runTrain(args []string, stdout, stderr io.Writer) error {
+	budget := strconv.FormatFloat(100*train.RejectBudget, 'g', -1, 64) + "%"
 	fs := newFlags("train", "BOT -o MODEL.lotse [--folds N] [--seed S] [--lexicon PATH] [--json]\n\n"+
 		"Trains a model from a bot file (bot.yaml, Rasa nlu.yml or FAQ .csv) and writes\n"+
 		"it to MODEL.lotse. Training is deterministic: the same bot and flags give the\n"+
 		"same bytes. The out-of-scope threshold and the confidence calibration come\n"+
-		"from cross-validation over the bot's own examples: the threshold rejects 2%\n"+
+		"from cross-validation over the bot's own examples: the threshold rejects "+budget+"\n"+
 		"of the held-out in-scope examples, counting those the out_of_scope examples'\n"+
-		"class already takes. When that class takes 2% or more, or the bot has fewer\n"+
-		"than 50 examples, there is no confidence threshold. On a terminal, each step\n"+
-		"is shown on stderr as it starts (a bot of ten thousand examples takes about\n"+
-		"half a minute).\n\n"+
+		"class already takes. When that class takes "+budget+" or more, or the bot has fewer\n"+
+		"than "+strconv.Itoa(int(1/train.RejectBudget))+" examples, there is no confidence threshold.\n\n"+
+		"On a terminal, each step is shown on stderr as it starts (a bot of ten\n"+
+		"thousand examples takes about half a minute).\n\n"+
 		"--lexicon adds word-by-word German<->English translations of the examples of\n"+
 		"intents that have fewer than three examples in the other language, for bots\n"+
 		"written mostly in one language. It reads the Ding dictionary of Debian's\n"+
