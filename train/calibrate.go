@@ -104,6 +104,9 @@ type oof struct {
 	correct bool    // best intent is the label
 	oos     bool    // the label is out of scope
 	oosTop  bool    // the out-of-scope class won
+	// background: a background out-of-scope example, left out of the
+	// reported recall, which is the author's examples'.
+	background bool
 }
 
 // calibrate fits the softmax sharpness to the out-of-fold scores (maximum
@@ -113,16 +116,20 @@ func calibrate(scores [][]float64, ds *dataset) calibration {
 	if ds.oosClass {
 		intents--
 	}
-	scores, y := heldOut(scores, ds.y)
+	scores, idx := heldOut(scores)
+	y := make([]int, len(idx))
+	for k, i := range idx {
+		y[k] = ds.y[i]
+	}
 	a := goldenMin(func(a float64) float64 { return nll(scores, y, a) }, math.Log(0.1), math.Log(1000))
 	cal := calibration{sharpness: math.Exp(a)}
 	preds := make([]oof, len(scores))
 	p := make([]float64, ds.classes)
-	for i, s := range scores {
+	for k, s := range scores {
 		probs(p, s, cal.sharpness)
 		best := argmax(p[:intents])
-		preds[i] = oof{p: p[best], correct: best == y[i], oos: y[i] >= intents,
-			oosTop: ds.oosClass && p[intents] > p[best]}
+		preds[k] = oof{p: p[best], correct: best == y[k], oos: y[k] >= intents,
+			oosTop: ds.oosClass && p[intents] > p[best], background: ds.bg[idx[k]]}
 	}
 	cal.threshold = chooseThreshold(preds)
 	cal.accuracy, cal.oosRecall = rates(preds, cal.threshold)
@@ -130,17 +137,18 @@ func calibrate(scores [][]float64, ds *dataset) calibration {
 	return cal
 }
 
-// heldOut returns the out-of-fold scores that exist and their labels.
-func heldOut(scores [][]float64, labels []int) ([][]float64, []int) {
+// heldOut returns the out-of-fold scores that exist and the indexes of
+// their examples.
+func heldOut(scores [][]float64) ([][]float64, []int) {
 	var s [][]float64
-	var y []int
+	var idx []int
 	for i, sc := range scores {
 		if sc != nil {
 			s = append(s, sc)
-			y = append(y, labels[i])
+			idx = append(idx, i)
 		}
 	}
-	return s, y
+	return s, idx
 }
 
 // RejectBudget is the share of in-scope cross-validation examples the
@@ -176,10 +184,13 @@ func chooseThreshold(preds []oof) float64 {
 }
 
 // rates returns in-scope accuracy (accepted and right) and out-of-scope
-// recall (rejected) at threshold t.
+// recall (rejected) at threshold t, the latter over the author's examples.
 func rates(preds []oof, t float64) (acc, recall float64) {
 	var nIn, nOOS, right, caught int
 	for _, p := range preds {
+		if p.background {
+			continue
+		}
 		rejected := p.oosTop || p.p < t
 		if p.oos {
 			nOOS++

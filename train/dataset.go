@@ -22,6 +22,7 @@ type dataset struct {
 	x        [][]features.Feature // local indexes
 	y        []int
 	group    []int
+	bg       []bool // sample i is a background example
 	classes  int
 	oosClass bool
 	idf      []uint8  // per bucket
@@ -51,6 +52,10 @@ type sample struct {
 	// a reply would detect it (see markEnglish); only such samples get a
 	// mean word vector.
 	english bool
+	// background marks an out-of-scope example that is not the author's
+	// (see background): cross-validation trains on it and scores it, but
+	// the reported out-of-scope recall counts the author's examples only.
+	background bool
 }
 
 // alwaysTrained is the group of samples that cross-validation trains on in
@@ -175,6 +180,7 @@ func newDataset(ss []sample, intents int, oosClass bool, tok *tokenize.Tokenizer
 		ds.x = append(ds.x, fs)
 		ds.y = append(ds.y, s.class)
 		ds.group = append(ds.group, s.group)
+		ds.bg = append(ds.bg, s.background)
 	}
 	ds.cfg.Bits = bitsFor(len(df), cfg.Bits)
 	if ds.cfg.Bits < cfg.Bits {

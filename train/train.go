@@ -77,10 +77,15 @@ func (o Options) withDefaults() Options {
 type Report struct {
 	Intents int `json:"intents"`
 	// Examples counts the texts trained on: the bot's examples (intents
-	// and out_of_scope), their translations and the intent names used as
-	// examples.
-	Examples int           `json:"examples"`
-	Duration time.Duration `json:"duration_ns"`
+	// and out_of_scope), their translations, the intent names used as
+	// examples and the background out-of-scope examples.
+	Examples int `json:"examples"`
+	// Background counts the background out-of-scope examples: requests
+	// written for other assistants that none of the bot's intents claims.
+	// Bots with out_of_scope examples and English get them, unless their
+	// out-of-scope class would then take the whole rejection budget.
+	Background int           `json:"background"`
+	Duration   time.Duration `json:"duration_ns"`
 	// Threshold is the chosen out-of-scope confidence threshold.
 	Threshold float64 `json:"threshold"`
 	// CVAccuracy is the cross-validated in-scope accuracy at Threshold
@@ -119,8 +124,20 @@ func Train(b *bot.Bot, opts Options) ([]byte, *Report, error) {
 	if vec != nil {
 		markEnglish(ss, b.Languages)
 	}
-	ds := newDataset(ss, len(b.Intents), len(b.OutOfScope) > 0, tok, features.Default, vec)
+	var bg []sample
+	if usesBackground(b) {
+		bg = background(ss, b, tok, vec, opts)
+	}
+	ds := newDataset(slices.Concat(ss, bg), len(b.Intents), len(b.OutOfScope) > 0, tok, features.Default, vec)
 	sv, cal := chooseSolver(ds, opts)
+	if len(bg) > 0 && cal.threshold == 0 {
+		// The out-of-scope class took the whole rejection budget: the
+		// background would cost more answers than the budget allows
+		// (the demo bot: 4 points of in-scope accuracy).
+		bg = nil
+		ds = newDataset(ss, len(b.Intents), true, tok, features.Default, vec)
+		sv, cal = chooseSolver(ds, opts)
+	}
 	opts.progress("final model: %s", sv.name)
 	w := sv.train(ds.problem(), opts)
 	m := &modelfile.Model{
@@ -131,7 +148,7 @@ func Train(b *bot.Bot, opts Options) ([]byte, *Report, error) {
 	quantize(m, w, ds)
 	data := modelfile.Encode(m)
 	return data, &Report{
-		Intents: len(b.Intents), Examples: len(ds.y), Duration: time.Since(start),
+		Intents: len(b.Intents), Examples: len(ds.y), Background: len(bg), Duration: time.Since(start),
 		Threshold: cal.threshold, CVAccuracy: cal.accuracy, CVOOSRecall: cal.oosRecall,
 		ECE: cal.ece, ModelBytes: len(data), Solver: sv.name,
 	}, nil

@@ -9,6 +9,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/lotse-chat/lotse/train"
 )
 
 // demoBot is the repository's demo bot, relative to this package.
@@ -125,6 +127,20 @@ func TestThresholdText(t *testing.T) {
 	} {
 		if got := thresholdText(tc.threshold); got != tc.want {
 			t.Errorf("thresholdText(%v) = %q, want %q", tc.threshold, got, tc.want)
+		}
+	}
+}
+
+func TestExamplesText(t *testing.T) {
+	for _, tc := range []struct {
+		rep  train.Report
+		want string
+	}{
+		{train.Report{Examples: 540}, "540 examples"},
+		{train.Report{Examples: 16106, Background: 1006}, "16106 examples (1006 of them background out-of-scope)"},
+	} {
+		if got := examplesText(&tc.rep); got != tc.want {
+			t.Errorf("examplesText(%+v) = %q, want %q", tc.rep, got, tc.want)
 		}
 	}
 }

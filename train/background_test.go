@@ -1,0 +1,166 @@
+package train
+
+import (
+	"bytes"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/lotse-chat/lotse/bot"
+	"github.com/lotse-chat/lotse/internal/tokenize"
+	"github.com/lotse-chat/lotse/internal/wordvec/english"
+)
+
+// TestBackgroundCorpus checks that the embedded background is what its
+// doc comment says: the examples and out_of_scope examples of the
+// CLINC150 and HWU64 bots in testdata, one a line, in that order.
+func TestBackgroundCorpus(t *testing.T) {
+	var want []string
+	for _, path := range []string{"../testdata/clinc150/bot.yaml", "../testdata/hwu64/bot.yaml"} {
+		b, err := bot.Load(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, in := range b.Intents {
+			for _, e := range in.Examples {
+				want = append(want, strings.Join(strings.Fields(e), " "))
+			}
+		}
+		for _, e := range b.OutOfScope {
+			want = append(want, strings.Join(strings.Fields(e), " "))
+		}
+	}
+	got := backgroundTexts()
+	if !slices.Equal(got, want) {
+		t.Errorf("background.txt.gz has %d lines, the testdata bots %d; rebuild it (see backgroundGz)", len(got), len(want))
+	}
+}
+
+// topicBot has two intents whose examples are the first n background
+// texts that mention their topic, and a few out_of_scope examples.
+func topicBot(n int, topics ...string) *bot.Bot {
+	b := &bot.Bot{Name: "topics", Languages: []string{"en"},
+		OutOfScope: []string{"what is the meaning of life", "tell me a story about dragons", "who won the game last night"}}
+	for _, topic := range topics {
+		in := bot.Intent{Name: topic}
+		for _, t := range backgroundTexts() {
+			if len(in.Examples) < n && strings.Contains(t, topic) {
+				in.Examples = append(in.Examples, t)
+			}
+		}
+		b.Intents = append(b.Intents, in)
+	}
+	return b
+}
+
+// TestUnclaimed checks that background texts on a bot's topics stay out
+// of its out-of-scope class: they are the intents' paraphrases.
+func TestUnclaimed(t *testing.T) {
+	topics := []string{"weather", "alarm", "music", "email", "recipe", "traffic", "calendar", "joke"}
+	b := topicBot(60, topics...)
+	ss := samples(b)
+	cands := candidates(ss, 1<<30, 1)
+	vec, err := english.Table()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok := tokenize.Record()
+	markEnglish(ss, b.Languages)
+	kept := unclaimed(ss, cands, len(cands), b, tok, vec, Options{}.withDefaults())
+	onTopic := func(texts []string) int {
+		n := 0
+		for _, s := range texts {
+			for _, topic := range topics {
+				if strings.Contains(s, topic) {
+					n++
+					break
+				}
+			}
+		}
+		return n
+	}
+	var keptTexts []string
+	for i, s := range kept {
+		keptTexts = append(keptTexts, s.text)
+		if s.class != len(b.Intents) || !s.background || s.group != len(ss)+i {
+			t.Errorf("kept %+v: want class %d, background, group %d", s, len(b.Intents), len(ss)+i)
+		}
+	}
+	// 1,426 of 23,650 candidates mention a topic, none of the 8,394 kept.
+	share := func(n, of int) float64 { return float64(n) / float64(max(of, 1)) }
+	candShare, keptShare := share(onTopic(cands), len(cands)), share(onTopic(keptTexts), len(kept))
+	if len(kept) < len(cands)/10 || keptShare > candShare/4 {
+		t.Errorf("kept %d of %d candidates, %.3f on the bot's topics against %.3f of the candidates",
+			len(kept), len(cands), keptShare, candShare)
+	}
+}
+
+func TestCandidates(t *testing.T) {
+	corpus := backgroundTexts()
+	own := []sample{{text: "  " + strings.ToUpper(corpus[0]) + " "}, {text: corpus[1]}}
+	got := candidates(own, 1<<30, 1)
+	for _, c := range got {
+		if c == corpus[0] || c == corpus[1] {
+			t.Errorf("candidate %q is one of the bot's examples", c)
+		}
+		if len(strings.Fields(c)) < backgroundMinWords {
+			t.Errorf("candidate %q has fewer than %d words", c, backgroundMinWords)
+		}
+	}
+	if len(got) < len(corpus)/2 {
+		t.Errorf("%d candidates of %d texts", len(got), len(corpus))
+	}
+	if again := candidates(own, 100, 1); !slices.Equal(again, got[:100]) {
+		t.Errorf("candidates(n=100) is not the first 100 of the same shuffle")
+	}
+	if other := candidates(own, 100, 2); slices.Equal(other, got[:100]) {
+		t.Errorf("seed 2 gives seed 1's order")
+	}
+}
+
+// TestTrainBackground trains a bot that gets background examples and one
+// whose out-of-scope class already takes the rejection budget, which
+// gets none.
+func TestTrainBackground(t *testing.T) {
+	topics := []string{"weather", "alarm", "music", "email", "recipe", "traffic", "calendar", "joke"}
+	b := topicBot(60, topics...)
+	grabby := topicBot(60, topics...)
+	for _, in := range grabby.Intents { // every intent's paraphrases out of scope
+		grabby.OutOfScope = append(grabby.OutOfScope, in.Examples[:5]...)
+		in.Examples = in.Examples[5:]
+	}
+	for _, tc := range []struct {
+		name           string
+		bot            *bot.Bot
+		wantBackground bool
+	}{{"topics", b, true}, {"grabby out-of-scope class", grabby, false}} {
+		data, rep, err := Train(tc.bot, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := rep.Background > 0; got != tc.wantBackground {
+			t.Errorf("%s: %d background examples (threshold %.3f), want some: %v", tc.name, rep.Background, rep.Threshold, tc.wantBackground)
+		}
+		if again, _, _ := Train(tc.bot, Options{}); !bytes.Equal(again, data) {
+			t.Errorf("%s: two trainings gave different models", tc.name)
+		}
+	}
+}
+
+// TestRatesLeaveOutBackground checks that the reported out-of-scope
+// recall is the author's examples' alone: background examples are easy to
+// catch and would make it look better than it is.
+func TestRatesLeaveOutBackground(t *testing.T) {
+	preds := []oof{
+		{p: 0.9, correct: true},
+		{p: 0.2, correct: true},
+		{p: 0.3, oos: true},                   // the author's, rejected
+		{p: 0.8, oos: true},                   // the author's, answered
+		{p: 0.1, oos: true, background: true}, // rejected
+		{oos: true, oosTop: true, background: true},
+	}
+	acc, recall := rates(preds, 0.5)
+	if acc != 0.5 || recall != 0.5 {
+		t.Errorf("rates = %v, %v; want 0.5, 0.5", acc, recall)
+	}
+}
