@@ -128,14 +128,15 @@ func Train(b *bot.Bot, opts Options) ([]byte, *Report, error) {
 	if usesBackground(b) {
 		bg = background(ss, b, tok, vec, opts)
 	}
-	ds := newDataset(slices.Concat(ss, bg), len(b.Intents), len(b.OutOfScope) > 0, tok, features.Default, vec)
+	oosClass := len(b.OutOfScope) > 0
+	ds := newDataset(slices.Concat(ss, bg), len(b.Intents), oosClass, tok, features.Default, vec)
 	sv, cal := chooseSolver(ds, opts)
 	if len(bg) > 0 && cal.threshold == 0 {
 		// The out-of-scope class took the whole rejection budget: the
 		// background would cost more answers than the budget allows
 		// (the demo bot: 4 points of in-scope accuracy).
 		bg = nil
-		ds = newDataset(ss, len(b.Intents), true, tok, features.Default, vec)
+		ds = newDataset(ss, len(b.Intents), oosClass, tok, features.Default, vec)
 		sv, cal = chooseSolver(ds, opts)
 	}
 	opts.progress("final model: %s", sv.name)
