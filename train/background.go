@@ -69,7 +69,7 @@ var backgroundTexts = sync.OnceValue(func() []string {
 // examples: it must have out_of_scope examples of its own (the class they
 // join) and serve English, the background's language.
 func usesBackground(b *bot.Bot) bool {
-	return len(b.OutOfScope) > 0 && slices.Contains(b.Languages, "en")
+	return len(b.OutOfScope) > 0 && slices.Contains(b.Languages, wordvec.Lang)
 }
 
 // background returns up to len(ss)/backgroundShare background texts as

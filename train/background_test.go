@@ -36,8 +36,8 @@ func TestBackgroundCorpus(t *testing.T) {
 	}
 }
 
-// topicBot has two intents whose examples are the first n background
-// texts that mention their topic, and a few out_of_scope examples.
+// topicBot has an intent for each topic, whose examples are the first n
+// background texts that mention it, and a few out_of_scope examples.
 func topicBot(n int, topics ...string) *bot.Bot {
 	b := &bot.Bot{Name: "topics", Languages: []string{"en"},
 		OutOfScope: []string{"what is the meaning of life", "tell me a story about dragons", "who won the game last night"}}
