@@ -110,8 +110,9 @@ type oof struct {
 }
 
 // calibrate fits the softmax sharpness to the out-of-fold scores (maximum
-// likelihood, like temperature scaling) and picks the threshold.
-func calibrate(scores [][]float64, ds *dataset) calibration {
+// likelihood, like temperature scaling) and picks the threshold that
+// rejects the budget's share of in-scope examples.
+func calibrate(scores [][]float64, ds *dataset, budget float64) calibration {
 	intents := ds.classes
 	if ds.oosClass {
 		intents--
@@ -131,7 +132,7 @@ func calibrate(scores [][]float64, ds *dataset) calibration {
 		preds[k] = oof{p: p[best], correct: best == y[k], oos: y[k] >= intents,
 			oosTop: ds.oosClass && p[intents] > p[best], background: ds.bg[idx[k]]}
 	}
-	cal.threshold = chooseThreshold(preds)
+	cal.threshold = chooseThreshold(preds, budget)
 	cal.accuracy, cal.oosRecall = rates(preds, cal.threshold)
 	cal.ece = ece(preds)
 	return cal
@@ -151,8 +152,9 @@ func heldOut(scores [][]float64) ([][]float64, []int) {
 	return s, idx
 }
 
-// RejectBudget is the share of in-scope cross-validation examples the
-// threshold rejects, counting those the out-of-scope class already takes.
+// DefaultRejectBudget is the share of in-scope cross-validation examples
+// the threshold rejects, counting those the out-of-scope class already
+// takes, unless Options.RejectBudget says otherwise.
 // A fixed budget on in-scope held-out data is the steadier control
 // (PEERS.md): thresholds tuned on a hundred out-of-scope examples swing
 // widely, and maximizing accuracy plus out-of-scope recall over-rejects,
@@ -160,10 +162,11 @@ func heldOut(scores [][]float64) ([][]float64, []int) {
 // ones (CLINC150 validation: 0.862 in-scope accuracy at that rule's 10%
 // cap, 0.931 at 2%, with 0.74 out-of-scope recall). Bots with
 // out_of_scope examples also reject what their out-of-scope class wins.
-const RejectBudget = 0.02
+const DefaultRejectBudget = 0.02
 
-// chooseThreshold returns the confidence below which Reply hands off.
-func chooseThreshold(preds []oof) float64 {
+// chooseThreshold returns the confidence below which Reply hands off: the
+// one that rejects the budget's share of in-scope examples.
+func chooseThreshold(preds []oof, budget float64) float64 {
 	var in []float64
 	taken := 0
 	for _, p := range preds {
@@ -175,7 +178,7 @@ func chooseThreshold(preds []oof) float64 {
 			in = append(in, p.p)
 		}
 	}
-	k := int(RejectBudget*float64(len(in)+taken)) - taken
+	k := int(budget*float64(len(in)+taken)) - taken
 	if k <= 0 || len(in) == 0 {
 		return 0
 	}

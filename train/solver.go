@@ -88,9 +88,9 @@ func chooseSolver(ds *dataset, o Options) (solver, calibration) {
 		svs = append(svs, softmax, both)
 	}
 	scores := crossValidate(ds, o, len(svs) > 1)
-	best, cal := svs[0], calibrate(scores[0], ds)
+	best, cal := svs[0], calibrate(scores[0], ds, o.RejectBudget)
 	for i, sv := range svs[1:] {
-		if c := calibrate(scores[i+1], ds); c.accuracy > cal.accuracy {
+		if c := calibrate(scores[i+1], ds, o.RejectBudget); c.accuracy > cal.accuracy {
 			best, cal = sv, c
 		}
 	}

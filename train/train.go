@@ -41,6 +41,12 @@ type Options struct {
 	Seed uint64
 	// C is the SVM's inverse regularization strength (default 1).
 	C float64
+	// RejectBudget is the share of the bot's held-out in-scope examples
+	// that the out-of-scope threshold rejects, those its out-of-scope
+	// class takes included (default DefaultRejectBudget; at most
+	// MaxRejectBudget). More hands off more out-of-scope messages and
+	// more in-scope ones: lotse test --curve shows the trade-off.
+	RejectBudget float64
 	// Lexicon, when not nil, adds word-by-word translations (German to
 	// English and back) of the examples of intents that have fewer than
 	// three examples in the other language, so that a bot written mostly in
@@ -69,8 +75,16 @@ func (o Options) withDefaults() Options {
 	if o.C == 0 {
 		o.C = 1
 	}
+	if o.RejectBudget == 0 {
+		o.RejectBudget = DefaultRejectBudget
+	}
 	return o
 }
+
+// MaxRejectBudget bounds Options.RejectBudget: a bot that should hand off
+// more than half of what it could answer needs more examples, not a
+// higher threshold.
+const MaxRejectBudget = 0.5
 
 // Report tells how training went, measured on held-out folds of the
 // training data (never on test data).
@@ -114,6 +128,9 @@ func Train(b *bot.Bot, opts Options) ([]byte, *Report, error) {
 	}
 	if len(b.Languages) == 0 {
 		return nil, nil, errors.New("train: the bot declares no languages")
+	}
+	if opts.RejectBudget < 0 || opts.RejectBudget > MaxRejectBudget {
+		return nil, nil, fmt.Errorf("train: reject budget %g is out of range; give a share above 0 and at most %g (0.02 is 2%%)", opts.RejectBudget, MaxRejectBudget)
 	}
 	tok := tokenize.Record()
 	ss := withNames(expand(samples(b), b, opts.Lexicon, tok), b)

@@ -20,7 +20,7 @@ func TestTestEndToEnd(t *testing.T) {
 	model := trainDemo(t)
 	report := filepath.Join(t.TempDir(), "report.html")
 	code, stdout, stderr := cli(t, "test", "--engine", "native", "--model", model,
-		"--data", "../../testdata/bots/demo/test.jsonl", "--json", "--report", report)
+		"--data", "../../testdata/bots/demo/test.jsonl", "--json", "--report", report, "--curve")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -52,6 +52,10 @@ func TestTestEndToEnd(t *testing.T) {
 			t.Errorf("extra key %q missing", k)
 		}
 	}
+	curve, _ := m["curve"].(map[string]any)
+	if points, _ := curve["points"].([]any); len(points) < 10 {
+		t.Errorf("curve = %v, want ten points or more", m["curve"])
+	}
 	html, err := os.ReadFile(report)
 	if err != nil {
 		t.Fatal(err)
@@ -63,8 +67,9 @@ func TestTestEndToEnd(t *testing.T) {
 	}
 
 	// The readable form names the metrics.
-	code, stdout, stderr = cli(t, "test", "--engine", "native", "--model", model, "--data", "../../testdata/bots/demo/test.jsonl")
-	if code != 0 || !strings.Contains(stdout, "in_scope_accuracy") || !strings.Contains(stdout, "engine native") {
+	code, stdout, stderr = cli(t, "test", "--engine", "native", "--model", model, "--data", "../../testdata/bots/demo/test.jsonl", "--curve")
+	if code != 0 || !strings.Contains(stdout, "in_scope_accuracy") || !strings.Contains(stdout, "engine native") ||
+		!strings.Contains(stdout, "trade-off by threshold") {
 		t.Errorf("exit %d:\n%s%s", code, stdout, stderr)
 	}
 }

@@ -17,20 +17,23 @@ import (
 )
 
 func runTrain(args []string, stdout, stderr io.Writer) error {
-	budget := strconv.FormatFloat(100*train.RejectBudget, 'g', -1, 64) + "%"
-	fs := newFlags("train", "BOT -o MODEL.lotse [--folds N] [--seed S] [--lexicon PATH] [--json]\n\n"+
+	budget := percent(train.DefaultRejectBudget)
+	fs := newFlags("train", "BOT -o MODEL.lotse [--folds N] [--seed S] [--reject-budget SHARE] [--lexicon PATH] [--json]\n\n"+
 		"Trains a model from a bot file (bot.yaml, Rasa nlu.yml or FAQ .csv) and writes\n"+
 		"it to MODEL.lotse. Training is deterministic: the same bot and flags give the\n"+
 		"same bytes. The out-of-scope threshold and the confidence calibration come\n"+
-		"from cross-validation over the bot's own examples: the threshold rejects "+budget+"\n"+
-		"of the held-out in-scope examples, counting those the out_of_scope examples'\n"+
-		"class already takes. When that class takes "+budget+" or more, or the bot has fewer\n"+
-		"than "+strconv.Itoa(int(1/train.RejectBudget))+" examples, there is no confidence threshold.\n\n"+
+		"from cross-validation over the bot's own examples: the threshold rejects a\n"+
+		"budget of the held-out in-scope examples (--reject-budget, default "+budget+"),\n"+
+		"counting those the out_of_scope examples' class already takes. When that\n"+
+		"class takes the whole budget, or the bot has too few examples for it (fewer\n"+
+		"than "+strconv.Itoa(int(1/train.DefaultRejectBudget))+" at "+budget+"), there is no confidence threshold.\n"+
+		"A larger budget hands off more out-of-scope messages and more in-scope\n"+
+		"ones; \"lotse test --curve\" shows the trade-off on a test file.\n\n"+
 		"A bot in English with out_of_scope examples also learns from background\n"+
 		"out-of-scope examples: requests written for other assistants (CLINC150 and\n"+
 		"HWU64) that none of its intents claims, one for every 15 of its own examples.\n"+
 		"They are left out again when its out-of-scope class would then take the\n"+
-		"whole "+budget+". The summary counts them; the out-of-scope recall it reports\n"+
+		"whole budget. The summary counts them; the out-of-scope recall it reports\n"+
 		"is measured on the bot's own out_of_scope examples.\n\n"+
 		"On a terminal, each step is shown on stderr as it starts (a bot of ten\n"+
 		"thousand examples takes about half a minute).\n\n"+
@@ -42,6 +45,8 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	out := fs.String("o", "", "model file to write (required)")
 	folds := fs.Int("folds", 0, "cross-validation folds (0: the trainer's default)")
 	seed := fs.Uint64("seed", 0, "seed of the cross-validation split (0: the trainer's default)")
+	rejectBudget := fs.Float64("reject-budget", train.DefaultRejectBudget, "share of held-out in-scope examples the out-of-scope threshold rejects (above 0, at most "+
+		strconv.FormatFloat(train.MaxRejectBudget, 'g', -1, 64)+")")
 	lexPath := fs.String("lexicon", "", "German-English dictionary in the Ding format, e.g. "+lexicon.DefaultPath+" (default: none)")
 	asJSON := fs.Bool("json", false, "print the training report as JSON")
 	pos, err := parseInterspersed(fs, args)
@@ -55,12 +60,14 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		return usageError(fs, "no model file given; pass -o MODEL.lotse")
 	case *folds < 0:
 		return usageError(fs, "--folds must be at least 2 (or 0 for the default), got %d", *folds)
+	case !(*rejectBudget > 0 && *rejectBudget <= train.MaxRejectBudget):
+		return usageError(fs, "--reject-budget must be a share above 0 and at most %g (0.05 is 5%%), got %g", train.MaxRejectBudget, *rejectBudget)
 	}
 	b, err := bot.Load(pos[0])
 	if err != nil {
 		return err
 	}
-	opts := train.Options{Folds: *folds, Seed: *seed}
+	opts := train.Options{Folds: *folds, Seed: *seed, RejectBudget: *rejectBudget}
 	if *lexPath != "" {
 		if opts.Lexicon, err = lexicon.Load(*lexPath); err != nil {
 			return err
@@ -98,6 +105,9 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, " %s, ECE %.3f (classifier: %s)\n", thresholdText(rep.Threshold), rep.ECE, rep.Solver)
 	return nil
 }
+
+// percent formats a share as a percentage ("2%").
+func percent(share float64) string { return strconv.FormatFloat(100*share, 'g', -1, 64) + "%" }
 
 // examplesText counts the texts trained on, naming the background
 // out-of-scope examples among them, which the author did not write.

@@ -57,6 +57,8 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"train", "a.yaml", "b.yaml", "-o", "m"}, 2, "want exactly one bot file, got 2"},
 		{[]string{"train", "--nope"}, 2, "flag provided but not defined: -nope"},
 		{[]string{"train", "missing.yaml", "-o", "m.lotse"}, 1, "missing.yaml"},
+		{[]string{"train", demoBot, "-o", "m.lotse", "--reject-budget", "0"}, 2, "--reject-budget must be a share above 0 and at most 0.5 (0.05 is 5%), got 0"},
+		{[]string{"train", demoBot, "-o", "m.lotse", "--reject-budget", "0.7"}, 2, "got 0.7"},
 		{[]string{"test", "--model", "m.lotse"}, 2, "no test file given; pass --data TEST.jsonl"},
 		{[]string{"test", "--data", "x.jsonl", "extra"}, 2, `unexpected argument "extra"`},
 		{[]string{"test", "--data", "x.jsonl"}, 1, "no model given; pass --model MODEL.lotse"},

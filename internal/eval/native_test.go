@@ -3,6 +3,7 @@ package eval
 import (
 	"bytes"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/lotse-chat/lotse"
@@ -14,15 +15,7 @@ import (
 // checks the invariants between the counts (the arithmetic itself is
 // checked against hand-computed figures in TestRunMetrics).
 func TestNative(t *testing.T) {
-	b, err := bot.Load("../../testdata/bots/demo/bot.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, _, err := train.Train(b, train.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := lotse.Load(data)
+	m, err := lotse.Load(demoModel(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,3 +70,23 @@ func TestNative(t *testing.T) {
 		}
 	}
 }
+
+// demoModel returns the demo bot's model, trained once for the package's
+// tests.
+func demoModel(t *testing.T) []byte {
+	t.Helper()
+	data, err := trainDemo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+var trainDemo = sync.OnceValues(func() ([]byte, error) {
+	b, err := bot.Load("../../testdata/bots/demo/bot.yaml")
+	if err != nil {
+		return nil, err
+	}
+	data, _, err := train.Train(b, train.Options{})
+	return data, err
+})

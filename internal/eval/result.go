@@ -71,6 +71,9 @@ type Result struct {
 	// PIISpanCases and PIIKindCases count the cases scored per kind at span
 	// level (with "spans", or "pii": []) and at kind level ("pii" only).
 	PIISpanCases, PIIKindCases int
+	// Curve, when not nil, is the trade-off of thresholds (see Sweep); Run
+	// leaves it nil.
+	Curve *Curve
 }
 
 // Ratio is a rate as counts: Hits of Total.
@@ -211,6 +214,7 @@ type jsonResult struct {
 	Calibration          []jsonBin        `json:"calibration"`
 	PIIPerKind           []jsonKind       `json:"pii_per_kind"`
 	PIIPerKindLevel      string           `json:"pii_per_kind_level"`
+	Curve                *Curve           `json:"curve,omitempty"`
 }
 
 type jsonLang struct {
@@ -252,8 +256,9 @@ type jsonKind struct {
 
 // MarshalJSON writes DESIGN.md's metrics first, then counts ("counts":
 // hits and total of every rate), ece, per-language, per-intent, confused
-// pairs (without example texts), histogram, calibration bins and per-kind
-// personal-data scores. Undefined rates are null.
+// pairs (without example texts), histogram, calibration bins, per-kind
+// personal-data scores and, when measured, the curve. Undefined rates are
+// null.
 func (r *Result) MarshalJSON() ([]byte, error) {
 	j := jsonResult{
 		InScopeAccuracy:      r.InScopeAccuracy.Value(),
@@ -285,6 +290,7 @@ func (r *Result) MarshalJSON() ([]byte, error) {
 		Confused:        []jsonConfusion{},
 		PIIPerKind:      []jsonKind{},
 		PIIPerKindLevel: r.piiLevel(),
+		Curve:           r.Curve,
 	}
 	for _, l := range r.PerLang {
 		j.PerLang = append(j.PerLang, jsonLang{l.Lang, l.InScopeAccuracy.Value(), l.InScopeAccuracy.Total})
