@@ -176,7 +176,7 @@ type jsonBest struct {
 	jsonPoint
 }
 
-func (p Point) json() jsonPoint {
+func (p Point) jsonForm() jsonPoint {
 	return jsonPoint{round(p.Threshold, 6), p.InScopeAccuracy.Value(), p.OOSRecall.Value(), p.WrongAnswerRate.Value()}
 }
 
@@ -189,10 +189,10 @@ func (cv *Curve) MarshalJSON() ([]byte, error) {
 		Best      []jsonBest  `json:"best"`
 	}{Threshold: round(cv.Threshold, 6), Points: []jsonPoint{}, Best: []jsonBest{}}
 	for _, p := range cv.Points {
-		j.Points = append(j.Points, p.json())
+		j.Points = append(j.Points, p.jsonForm())
 	}
 	for _, b := range cv.Best {
-		j.Best = append(j.Best, jsonBest{b.MinRecall, b.Point.json()})
+		j.Best = append(j.Best, jsonBest{b.MinRecall, b.Point.jsonForm()})
 	}
 	return json.Marshal(j)
 }
