@@ -73,6 +73,39 @@ func TestReplyDecisions(t *testing.T) {
 	}
 }
 
+// TestReplyNothingToClassify checks that a message without a letter or
+// digit is handed off. A small FAQ bot has no threshold (too few examples
+// for a 2% budget), and replied to such messages with the answer of the
+// intent whose bias was largest.
+func TestReplyNothingToClassify(t *testing.T) {
+	faq := "question,answer\n" +
+		"When are you open?,\"Mon-Fri, 9 to 6.\"\n" +
+		"How long does shipping take?,2-3 days.\n" +
+		"Can I pay by invoice?,Yes.\n" +
+		"How do I return an item?,Use the return label.\n"
+	b, err := bot.Parse("faq.csv", []byte(faq))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _, err := train.Train(b, train.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	small, err := lotse.Load(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	demo, _ := demoModel(t)
+	for _, m := range []*lotse.Model{small, demo} {
+		for _, text := range []string{"", "  \t\n", "?!", "..."} {
+			r := m.Reply(text)
+			if r.Action != lotse.Handoff || r.Reason != lotse.OutOfScope || r.Intent != "" {
+				t.Errorf("Reply(%q) = %s, want an out-of-scope handoff", text, r.AppendJSON(nil))
+			}
+		}
+	}
+}
+
 func TestReplyPII(t *testing.T) {
 	m, _ := demoModel(t)
 	text := "Hallo, meine IBAN ist DE89 3704 0044 0532 0130 00, bitte Lastschrift einrichten"

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"sync"
+	"unicode"
 
 	"github.com/lotse-chat/lotse/internal/features"
 	"github.com/lotse-chat/lotse/internal/langid"
@@ -82,9 +83,15 @@ func (m *Model) Info() Info { return m.info }
 //  3. the best intent is marked handoff: handoff, reason handoff_intent;
 //  4. otherwise: answer, in the message's language.
 func (m *Model) Reply(text string) Reply {
+	lang := m.language(text)
+	if !hasWordChar(text) {
+		// An empty or punctuation-only message has nothing to classify: its
+		// scores are the classes' biases, and a bot without a threshold
+		// would answer it with whatever intent has the largest.
+		return Reply{Action: Handoff, Reason: OutOfScope, Lang: lang}
+	}
 	s := m.scratch.Get().(*scratch)
 	defer m.scratch.Put(s)
-	lang := m.language(text)
 	m.classify(s, text, lang)
 	f := m.file
 	r := Reply{Lang: lang, PII: pii.Detect(text)}
@@ -106,6 +113,16 @@ func (m *Model) Reply(text string) Reply {
 		r.Action, r.Answer = Answer, f.Intents[top].Answers[m.langIndex(r.Lang)]
 	}
 	return r
+}
+
+// hasWordChar reports whether text holds a letter or a digit.
+func hasWordChar(text string) bool {
+	for _, r := range text {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return true
+		}
+	}
+	return false
 }
 
 // classify fills s.probs with calibrated class probabilities and s.order

@@ -83,6 +83,13 @@ const fewExamples = 20
 // cross-validation never measured (the demo bot's German-only split: 23
 // points more right answers, and 23 more wrong).
 func withNames(ss []sample, b *bot.Bot) []sample {
+	if b.Source == bot.SourceCSV {
+		// A CSV intent's name is its question made a slug: no words of the
+		// author's beyond the example, and never held out, it let
+		// cross-validation score every held-out question as right (a FAQ
+		// of four questions: accuracy 1.000, every reply confidence 1).
+		return ss
+	}
 	var names, texts []string
 	few := false
 	for _, in := range b.Intents {

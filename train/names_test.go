@@ -47,6 +47,11 @@ func namesBot(examples []string, languages ...string) *bot.Bot {
 	}
 }
 
+func csvBot(b *bot.Bot) *bot.Bot {
+	b.Source = bot.SourceCSV
+	return b
+}
+
 func TestWithNames(t *testing.T) {
 	english := []string{"i cannot find my card", "where is my card", "my card is gone"}
 	german := []string{"ich finde meine Karte nicht", "wo ist meine Karte", "meine Karte ist weg"}
@@ -59,6 +64,8 @@ func TestWithNames(t *testing.T) {
 		{"German and English, English examples", namesBot(english, "de", "en"), []sample{{text: "card lost", class: 0, group: alwaysTrained}}},
 		// The English names would be the bot's only English text.
 		{"German and English, German examples", namesBot(german, "de", "en"), nil},
+		// A CSV intent's name is its question: nothing to add.
+		{"FAQ CSV", csvBot(namesBot(english, "en")), nil},
 	}
 	for _, tt := range tests {
 		ss := samples(tt.bot)
