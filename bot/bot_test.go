@@ -70,6 +70,10 @@ var loadErrors = []struct {
 	{"duplicate_intent.yaml", []string{
 		":10: intents[2].name: duplicate intent \"refund_status\" (first defined at line 4); rename one of them",
 	}},
+	{"duplicate_example.yaml", []string{
+		":13: intents[1].examples[1]: \"Where is  my Refund\" is also an example of intent refund_status (line 7); an example belongs to one intent: remove it from one of them",
+		":16: out_of_scope[1]: \"my money back\" is also an example of intent refund_status (line 8); an example belongs to one intent: remove it from one of them",
+	}},
 	{"duplicate_key.yaml", []string{
 		":6: intents[0].examples: key given twice (first at line 5); merge the two into one",
 	}},

@@ -24,16 +24,53 @@ func readBotYAML(p *problems, root *yaml.Node, defaultName string) *Bot {
 	}
 	langs := readLanguages(p, f)
 	b.Languages = langs.codes
+	seen := examples{}
 	v, ok := f["intents"]
 	if !ok {
 		p.add(0, "intents", "missing", "add an intents: list with at least one intent")
 	} else {
-		b.Intents = readIntents(p, v, langs)
+		b.Intents = readIntents(p, v, langs, seen)
 	}
 	if v, ok := f["out_of_scope"]; ok {
-		b.OutOfScope = texts(p, v.val, "out_of_scope")
+		var lines []int
+		b.OutOfScope, lines = texts(p, v.val, "out_of_scope")
+		for i, text := range b.OutOfScope {
+			seen.check(p, text, lines[i], index("out_of_scope", i), "")
+		}
 	}
 	return b
+}
+
+// examples remembers the intent and line of each example, so that the same
+// message in two intents, or in an intent and out_of_scope, is an error:
+// the model cannot learn it both ways, and cross-validation would count it
+// wrong in one of them whatever the model did.
+type examples map[string]exampleAt
+
+type exampleAt struct {
+	intent string // "" for out_of_scope
+	line   int
+}
+
+// check records text as an example of intent (out_of_scope when "") and
+// reports it when another intent, or out_of_scope, has it already. Case
+// and spacing do not count: the features ignore them.
+func (e examples) check(p *problems, text string, line int, field, intent string) {
+	key := strings.Join(strings.Fields(strings.ToLower(text)), " ")
+	first, dup := e[key]
+	if !dup {
+		e[key] = exampleAt{intent, line}
+		return
+	}
+	if first.intent == intent {
+		return
+	}
+	owner := "out_of_scope"
+	if first.intent != "" {
+		owner = "intent " + first.intent
+	}
+	p.add(line, field, fmt.Sprintf("%s is also an example of %s (line %d)", quote(text), owner, first.line),
+		"an example belongs to one intent: remove it from one of them")
 }
 
 // languages are the declared languages with the line that declared them.
@@ -77,7 +114,7 @@ func readLanguages(p *problems, f map[string]keyed) languages {
 	return l
 }
 
-func readIntents(p *problems, v keyed, langs languages) []Intent {
+func readIntents(p *problems, v keyed, langs languages, seen examples) []Intent {
 	items, ok := list(p, v.val, "intents", "write each intent as a \"- name: ...\" item")
 	if !ok {
 		return nil
@@ -94,7 +131,7 @@ func readIntents(p *problems, v keyed, langs languages) []Intent {
 			p.add(item.Line, at, "want an intent (name:, answer:, examples:), found "+describe(item), "")
 			continue
 		}
-		in, nameLine := readIntent(p, item, at, langs)
+		in, nameLine, lines := readIntent(p, item, at, langs)
 		if in.Name == "" {
 			continue
 		}
@@ -104,12 +141,15 @@ func readIntents(p *problems, v keyed, langs languages) []Intent {
 			continue
 		}
 		firstLine[in.Name] = nameLine
+		for j, text := range in.Examples {
+			seen.check(p, text, lines[j], index(at+".examples", j), in.Name)
+		}
 		out = append(out, in)
 	}
 	return out
 }
 
-func readIntent(p *problems, n *yaml.Node, path string, langs languages) (in Intent, nameLine int) {
+func readIntent(p *problems, n *yaml.Node, path string, langs languages) (in Intent, nameLine int, lines []int) {
 	f := fields(p, n, path, intentKeys)
 	if v, ok := f["name"]; !ok {
 		p.add(n.Line, path+".name", "intent has no name", "add name: with a snake_case name such as refund_status")
@@ -135,14 +175,14 @@ func readIntent(p *problems, n *yaml.Node, path string, langs languages) (in Int
 	in.Answer = readAnswer(p, f, n, path, langs, in.Handoff)
 	if v, ok := f["examples"]; ok {
 		before := len(p.list)
-		in.Examples = texts(p, v.val, path+".examples")
+		in.Examples, lines = texts(p, v.val, path+".examples")
 		if len(in.Examples) == 0 && len(p.list) == before {
 			p.add(v.line, path+".examples", "intent has no examples", "add at least one message a visitor might write")
 		}
 	} else {
 		p.add(n.Line, path+".examples", "intent has no examples", "add examples: with at least one message a visitor might write")
 	}
-	return in, nameLine
+	return in, nameLine, lines
 }
 
 // readAnswer checks that the answer has a text for every declared language

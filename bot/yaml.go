@@ -246,10 +246,10 @@ func list(p *problems, n *yaml.Node, path, hint string) ([]*yaml.Node, bool) {
 }
 
 // texts reads a list of messages: trimmed, non-empty, first of exact
-// duplicates kept (a repeated example says nothing new, so it is no error).
-func texts(p *problems, n *yaml.Node, path string) []string {
+// duplicates kept (a repeated example says nothing new, so it is no error),
+// each with its line.
+func texts(p *problems, n *yaml.Node, path string) (out []string, lines []int) {
 	items, _ := list(p, n, path, "write each message as its own \"- text\" line")
-	var out []string
 	seen := make(map[string]bool)
 	for i, item := range items {
 		at := index(path, i)
@@ -270,9 +270,10 @@ func texts(p *problems, n *yaml.Node, path string) []string {
 		if !seen[text] {
 			seen[text] = true
 			out = append(out, text)
+			lines = append(lines, item.Line)
 		}
 	}
-	return out
+	return out, lines
 }
 
 // hasKey reports whether mapping has the top-level key.
