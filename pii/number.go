@@ -53,15 +53,18 @@ func contains(s string, c byte) bool {
 }
 
 // cardAt matches a payment card number of 13 to 19 digits, optionally in
-// groups split by spaces or dashes, that passes the Luhn check and starts
-// with a known issuer prefix. It tries the longest group-aligned prefix
-// first so that "4111 1111 1111 1111 12/25" yields the card alone.
+// groups split by spaces, dashes or dots, that passes the Luhn check and
+// starts with a known issuer prefix. It tries the longest group-aligned
+// prefix first so that "4111 1111 1111 1111 12/25" yields the card alone.
 func cardAt(t string, i int) (int, bool) {
 	if t[i] == '0' {
 		return 0, false
 	}
 	var g digitGroups
-	g.scan(t, i, " -", 19)
+	g.scan(t, i, " -.", 19)
+	if g.sep == '.' && !cardDotsPlausible(&g) {
+		return 0, false
+	}
 	for k := g.ng - 1; k >= 0; k-- {
 		n, e := g.cnt[k], g.ends[k]
 		if n < 13 {
@@ -81,8 +84,16 @@ func cardAt(t string, i int) (int, bool) {
 }
 
 // cardGroupsPlausible rejects prefixes of ungrouped digit runs: a prefix
-// only counts when the number was written in groups.
-func cardGroupsPlausible(g *digitGroups, k int) bool { return g.sep != 0 && k >= 1 }
+// only counts when the number was written in groups. Dotted numbers never
+// yield a prefix: after a dot, more digits are part of the same number.
+func cardGroupsPlausible(g *digitGroups, k int) bool {
+	return g.sep != 0 && g.sep != '.' && k >= 1
+}
+
+// cardDotsPlausible accepts a dotted card number only if its first group
+// has four digits, as every issuer prints them. Amounts with thousands
+// separators ("1.234.567") never have a first group of four.
+func cardDotsPlausible(g *digitGroups) bool { return g.cnt[0] == 4 }
 
 // luhn reports whether the digits pass the Luhn (mod 10) check.
 func luhn(d []byte) bool {
@@ -131,27 +142,37 @@ func issuerOK(d []byte) bool {
 }
 
 // taxIDAt matches the German Steuerliche Identifikationsnummer: 11 digits,
-// written plain or in groups split by spaces, whose first digit is not 0,
-// whose first ten digits repeat exactly one digit (twice, or three times
+// written plain or in groups split by spaces (usually 2-3-3-3, as printed on
+// the letter of the Bundeszentralamt für Steuern), whose first digit is not
+// 0, whose first ten digits repeat exactly one digit (twice, or three times
 // but not three in a row), and whose last digit is the ISO 7064 MOD 11,10
-// check digit.
+// check digit. Groups split by hyphens or slashes count too, but only after
+// a tax cue such as "Steuer-ID": those separators are how order and
+// contract numbers are written, and the checksum alone lets about one such
+// number in 250 through.
 func taxIDAt(t string, i int) (int, bool) {
 	if t[i] == '0' {
 		return 0, false
 	}
 	var g digitGroups
-	g.scan(t, i, " ", 11)
+	g.scan(t, i, " -/", 11)
 	if g.n != 11 {
 		return 0, false
 	}
 	e := g.ends[g.ng-1]
-	if !numberEnds(t, e) || (e+1 < len(t) && t[e] == ' ' && isDigit(t[e+1])) {
+	// A separator and more digits after the eleventh: a longer number.
+	if !numberEnds(t, e) || (e+1 < len(t) && contains(" -/", t[e]) && isDigit(t[e+1])) {
 		return 0, false
 	}
 	if !taxIDValid(g.d[:11]) {
 		return 0, false
 	}
-	if cueBefore(t, i-32, i, negativeCues) && !cueBefore(t, i-32, i, taxCues) {
+	from := i - 32
+	if g.sep == '-' || g.sep == '/' {
+		if !cueBefore(t, from, i, taxCues) {
+			return 0, false
+		}
+	} else if cueBefore(t, from, i, negativeCues) && !cueBefore(t, from, i, taxCues) {
 		return 0, false
 	}
 	return e, true
@@ -225,7 +246,8 @@ var (
 
 // phoneAt matches a telephone number: international with "+" or "00",
 // or German national starting with 0, in the usual written forms such as
-// "+49 151 2345678", "+49 (0)30 1234567", "0151/2345678", "(030) 1234567".
+// "+49 151 2345678", "+49 (0)30 1234567", "0151/2345678", "0151.2345678",
+// "(030) 1234567".
 // National numbers need a recognisable shape (mobile prefix, area code in
 // parentheses or set apart) or a cue such as "Tel." so that plain numbers
 // with a leading zero are not taken for phone numbers.
@@ -237,6 +259,9 @@ func phoneAt(t string, i, floor int) (int, bool) {
 	}
 	var p phoneRun
 	if !p.scan(t, i) {
+		return 0, false
+	}
+	if p.dots && p.dottedQuad() {
 		return 0, false
 	}
 	for k := p.ng - 1; k >= 0; k-- {
@@ -269,6 +294,7 @@ type phoneRun struct {
 	paren      bool // the first group was in parentheses: "(030)"
 	firstLen   int  // digits in the first group
 	firstApart bool // the first group is followed by a separator
+	dots       bool // a dot split two groups
 }
 
 func (p *phoneRun) scan(t string, i int) bool {
@@ -330,11 +356,48 @@ func (p *phoneRun) scan(t string, i int) bool {
 				p.firstApart = true
 			}
 			j = k
+		case c == '.' && p.dotOK(t, j):
+			p.dots = true
+			if p.ng == 1 {
+				p.firstApart = true
+			}
+			j++
 		default:
 			return p.ng > 0
 		}
 	}
 	return p.ng > 0
+}
+
+// dottedQuad reports whether the run looks like an IP address such as
+// "010.123.045.067": four groups of at most three digits.
+func (p *phoneRun) dottedQuad() bool {
+	if p.ng != 4 {
+		return false
+	}
+	prev := 0
+	for k := 0; k < p.ng; k++ {
+		if p.cnt[k]-prev > 3 {
+			return false
+		}
+		prev = p.cnt[k]
+	}
+	return true
+}
+
+// dotOK reports whether the dot at j splits groups of a telephone number,
+// as in "0151.2345678" or "+49.30.1234567": one dot, between digits, after
+// a group of at least two. A single digit before the dot is a decimal
+// ("0.1567891234"), not an area code.
+func (p *phoneRun) dotOK(t string, j int) bool {
+	if p.ng == 0 || j+1 >= len(t) || !isDigit(t[j+1]) || !isDigit(t[j-1]) {
+		return false
+	}
+	prev := 0
+	if p.ng >= 2 {
+		prev = p.cnt[p.ng-2]
+	}
+	return p.cnt[p.ng-1]-prev >= 2
 }
 
 // validate decides whether the first n digits form a telephone number.
@@ -391,8 +454,10 @@ func upper(c byte) byte {
 }
 
 // ibanAt matches an IBAN of a SEPA country, in capitals or not, written
-// plain or in groups split by single spaces, that passes the ISO 13616
-// mod-97 check.
+// plain or in groups split by single spaces, hyphens or dots, that passes
+// the ISO 13616 mod-97 check. Visitors copy IBANs from banking apps and
+// letters that group them with any of the three, so all are accepted, but
+// one IBAN uses one separator throughout: a mix is more likely two codes.
 func ibanAt(t string, i int) (int, bool) {
 	if len(t)-i < 15 || !isAlpha(t[i]) || !isAlpha(t[i+1]) {
 		return 0, false
@@ -402,6 +467,7 @@ func ibanAt(t string, i int) (int, bool) {
 		return 0, false
 	}
 	var buf [34]byte
+	var sep byte // the separator seen first, 0 while none
 	n, j := 0, i
 	for n < L && j < len(t) {
 		c := t[j]
@@ -410,7 +476,8 @@ func ibanAt(t string, i int) (int, bool) {
 			buf[n] = upper(c)
 			n++
 			j++
-		case c == ' ' && n >= 2 && j+1 < len(t) && (isDigit(t[j+1]) || isAlpha(t[j+1])):
+		case isIBANSep(c) && (sep == 0 || c == sep) && n >= 2 && j+1 < len(t) && isAlnum(t[j+1]):
+			sep = c
 			j++
 		default:
 			return 0, false
@@ -419,11 +486,22 @@ func ibanAt(t string, i int) (int, bool) {
 	if n < L || !isDigit(buf[2]) || !isDigit(buf[3]) || (j < len(t) && isWordByte(t[j])) {
 		return 0, false
 	}
+	// "DE89-3704-…-00-17" runs on past the IBAN's length: some longer code.
+	// Spaces are exempt, as a word or number may follow after a space.
+	if sep != 0 && sep != ' ' && j+1 < len(t) && t[j] == sep && isAlnum(t[j+1]) {
+		return 0, false
+	}
 	if !ibanValid(buf[:L]) {
 		return 0, false
 	}
 	return j, true
 }
+
+// isIBANSep reports whether c may split the groups of an IBAN.
+func isIBANSep(c byte) bool { return c == ' ' || c == '-' || c == '.' }
+
+// isAlnum reports whether c is an ASCII letter or digit.
+func isAlnum(c byte) bool { return isDigit(c) || isAlpha(c) }
 
 // ibanValid computes the mod-97 check over the rearranged IBAN (upper case).
 func ibanValid(s []byte) bool {

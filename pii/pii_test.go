@@ -32,6 +32,16 @@ var kindCases = map[string][]detectCase{
 		{"DE8937040044053201300", nil},       // too short
 		{"XX89370400440532013000", nil},      // no such country
 		{"ADE89370400440532013000", nil},     // not at a word start
+		// Hyphens or dots between the groups, as banking apps and letters
+		// print them; the span covers the separators so Redact hides them.
+		{"IBAN: DE89-3704-0044-0532-0130-00, danke", []want{{IBAN, "DE89-3704-0044-0532-0130-00"}}},
+		{"DE89.3704.0044.0532.0130.00", []want{{IBAN, "DE89.3704.0044.0532.0130.00"}}},
+		{"iban de89.3704.0044.0532.0130.00.", []want{{IBAN, "de89.3704.0044.0532.0130.00"}}},
+		{"AT61-1904-3002-3457-3201", []want{{IBAN, "AT61-1904-3002-3457-3201"}}},
+		{"DE89-3704-0044-0532-0130-01", nil},    // check digits wrong
+		{"DE89.3704.0044.0532.0130.01", nil},    // check digits wrong
+		{"DE89-3704.0044-0532.0130-00", nil},    // mixed separators
+		{"DE89-3704-0044-0532-0130-00-17", nil}, // runs on: a longer code
 	},
 	"card": {
 		{"karte 4111 1111 1111 1111 bis 12/25", []want{{Card, "4111 1111 1111 1111"}}},
@@ -46,6 +56,10 @@ var kindCases = map[string][]detectCase{
 		{"41111111111111111111", nil},  // 20 digits
 		{"4111111111111111,50 €", nil}, // an amount
 		{"2721000000000004", nil},      // just above Mastercard's 2-series
+		{"4111.1111.1111.1111", []want{{Card, "4111.1111.1111.1111"}}},
+		{"4.111.111.111.111", nil},     // thousands separators, not a card
+		{"4111.1111.1111.1111.2", nil}, // runs on past 19 digits
+		{"Bestellung 1234-5678-9012-3456", nil},
 	},
 	"email": {
 		{"mail: max.mustermann@web.de.", []want{{Email, "max.mustermann@web.de"}}},
@@ -71,6 +85,15 @@ var kindCases = map[string][]detectCase{
 		{"Bestellnummer 0301234567", nil},
 		{"0301234567", nil}, // a plain number: no shape, no cue
 		{"+1234", nil},
+		{"0151.2345678", []want{{Phone, "0151.2345678"}}},
+		{"tel 030.1234567", []want{{Phone, "030.1234567"}}},
+		{"+49.151.2345678", []want{{Phone, "+49.151.2345678"}}},
+		{"0.1567891234", nil},       // a decimal: one digit before the dot
+		{"ip 010.123.045.067", nil}, // an IP address
+		{"Version 1.2.3.4", nil},
+		{"Version 10.12.345.6789", nil},
+		{"geliefert am 01.02.2024", nil},
+		{"Lieferung 12-03-2024", nil},
 	},
 	"dob": {
 		{"geboren am 12.03.1985", []want{{DOB, "12.03.1985"}}},
@@ -93,6 +116,20 @@ var kindCases = map[string][]detectCase{
 		{"05929970489", nil}, // leading zero
 		{"12345678901", nil}, // no digit repeated
 		{"Bestellnummer 65929970489", nil},
+		// 12 345 678 901, the example of the audit, repeats no digit and
+		// has check digit 3, not 1: no Steuer-ID can be written so.
+		{"Steuer-ID 12 345 678 901", nil},
+		{"Steuer-ID: 65 929 970 489", []want{{TaxID, "65 929 970 489"}}},
+		{"meine Steuer-ID ist 86095742719", []want{{TaxID, "86095742719"}}},
+		{"Steuer-ID 86 095 742 719 bitte", []want{{TaxID, "86 095 742 719"}}},
+		{"Steuer-ID 65-929-970-489", []want{{TaxID, "65-929-970-489"}}},
+		{"steuerliche IdNr. 65/929/970/489", []want{{TaxID, "65/929/970/489"}}},
+		{"65-929-970-489", nil},             // hyphens need a tax cue
+		{"Auftrag 65/929/970/489", nil},     // slashes need a tax cue
+		{"Steuer-ID 65-929-970-488", nil},   // wrong check digit
+		{"Steuer-ID 65 929-970 489", nil},   // mixed separators
+		{"Steuer-ID 65929970489-1", nil},    // runs on: a longer number
+		{"Steuer-ID 65 929 970 489 0", nil}, // runs on: a longer number
 	},
 	"address": {
 		{"Hauptstraße 12, 10115 Berlin", []want{{Address, "Hauptstraße 12, 10115 Berlin"}}},
@@ -205,6 +242,22 @@ func TestRedact(t *testing.T) {
 				t.Errorf("Redact = %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestRedactSeparated checks that an IBAN, card or tax ID written with
+// hyphens, dots or slashes is hidden whole, separators and all, so no
+// group of digits stays readable.
+func TestRedactSeparated(t *testing.T) {
+	for text, want := range map[string]string{
+		"IBAN DE89-3704-0044-0532-0130-00 bitte": "IBAN [IBAN] bitte",
+		"IBAN DE89.3704.0044.0532.0130.00.":      "IBAN [IBAN].",
+		"Karte 4111.1111.1111.1111, danke":       "Karte [CARD], danke",
+		"Steuer-ID: 65/929/970/489.":             "Steuer-ID: [TAX_ID].",
+	} {
+		if got := Redact(text, Detect(text)); got != want {
+			t.Errorf("Redact(%q) = %q, want %q", text, got, want)
+		}
 	}
 }
 
