@@ -526,10 +526,13 @@ func emailAt(t string, i int) (int, bool) {
 	for j < len(t) && j-i < 64 && isLocalByte(t[j]) {
 		j++
 	}
-	if j == i || j >= len(t) || t[j] != '@' || t[i] == '.' {
+	if j == i || t[i] == '.' {
 		return 0, false
 	}
-	j++
+	j, ok := atSign(t, j)
+	if !ok {
+		return 0, false
+	}
 	start, lastDot, end := j, -1, j
 	for k := j; k < len(t) && k-start < 253; k++ {
 		c := t[k]
@@ -556,6 +559,27 @@ func emailAt(t string, i int) (int, bool) {
 		}
 	}
 	return end, true
+}
+
+// atSign returns the index after the at sign at j: "@", or "(at)" or
+// "[at]" with or without a space on either side, as people write their
+// address to keep it from harvesters; they mean it no less.
+func atSign(t string, j int) (int, bool) {
+	if j < len(t) && t[j] == '@' {
+		return j + 1, true
+	}
+	if j < len(t) && t[j] == ' ' {
+		j++
+	}
+	if j+4 > len(t) || (t[j] != '(' || t[j+3] != ')') && (t[j] != '[' || t[j+3] != ']') ||
+		t[j+1]|0x20 != 'a' || t[j+2]|0x20 != 't' {
+		return 0, false
+	}
+	j += 4
+	if j < len(t) && t[j] == ' ' {
+		j++
+	}
+	return j, true
 }
 
 // isLocalByte reports whether c may appear in the local part of an address.
