@@ -83,6 +83,108 @@ func cardAt(t string, i int) (int, bool) {
 	return 0, false
 }
 
+// cardTail returns the end of what follows a card number ending at e and
+// belongs with it: its expiry date and its security code, each after a few
+// words such as "exp", "gültig bis" or "CVC" ("4111 ... exp 12/27 cvc 123").
+// They are the card's data as much as its number, and a redacted number
+// with its code still in the log would be half a leak.
+func cardTail(t string, e int) int {
+	for range 2 {
+		j, code := skipCardWords(t, e)
+		if k, ok := expiryAt(t, j); ok {
+			e = k
+		} else if k, ok := securityCodeAt(t, j); ok && code {
+			e = k
+		} else {
+			break
+		}
+	}
+	return e
+}
+
+// Words between a card number and its expiry or security code.
+var (
+	expiryWords = []string{"exp", "expiry", "expires", "valid", "thru", "until", "gültig", "bis", "ablauf", "ablaufdatum", "and", "und"}
+	codeWords   = []string{"cvc", "cvv", "cvc2", "cvv2", "csc", "kpn", "code", "security", "prüfnummer", "prüfziffer", "sicherheitscode"}
+)
+
+// skipCardWords skips punctuation and up to four of those words from i,
+// and reports whether one of them named a security code.
+func skipCardWords(t string, i int) (int, bool) {
+	code := false
+	for range 4 {
+		for i < len(t) && contains(" \t,;:.", t[i]) {
+			i++
+		}
+		w := i
+		for w < len(t) && isWordByte(t[w]) && w-i < 16 {
+			w++
+		}
+		switch {
+		case oneOfFold(t, i, w, codeWords):
+			code = true
+		case !oneOfFold(t, i, w, expiryWords):
+			return i, code
+		}
+		i = w
+	}
+	return i, code
+}
+
+// oneOfFold reports whether t[i:w] is one of words, ignoring ASCII case.
+func oneOfFold(t string, i, w int, words []string) bool {
+	for _, c := range words {
+		if w-i == len(c) && hasPrefixFold(t, i, c) {
+			return true
+		}
+	}
+	return false
+}
+
+// expiryAt matches a card's expiry date at i: month/year as "12/27" or
+// "12/2027" (the month may have one digit).
+func expiryAt(t string, i int) (int, bool) {
+	j := i
+	for j < len(t) && isDigit(t[j]) && j-i < 2 {
+		j++
+	}
+	if j == i || j+3 > len(t) || t[j] != '/' {
+		return 0, false
+	}
+	if m := atoi2(t[i:j]); m < 1 || m > 12 {
+		return 0, false
+	}
+	k := j + 1
+	for k < len(t) && isDigit(t[k]) && k-j <= 4 {
+		k++
+	}
+	if n := k - j - 1; (n != 2 && n != 4) || !numberEnds(t, k) {
+		return 0, false
+	}
+	return k, true
+}
+
+// securityCodeAt matches three or four digits at i, a card's security code.
+func securityCodeAt(t string, i int) (int, bool) {
+	j := i
+	for j < len(t) && isDigit(t[j]) && j-i <= 4 {
+		j++
+	}
+	if n := j - i; n < 3 || n > 4 || !numberEnds(t, j) {
+		return 0, false
+	}
+	return j, true
+}
+
+// atoi2 converts one or two ASCII digits.
+func atoi2(s string) int {
+	n := 0
+	for k := 0; k < len(s); k++ {
+		n = n*10 + int(s[k]-'0')
+	}
+	return n
+}
+
 // cardGroupsPlausible rejects prefixes of ungrouped digit runs: a prefix
 // only counts when the number was written in groups. Dotted numbers never
 // yield a prefix: after a dot, more digits are part of the same number.

@@ -85,7 +85,7 @@ func detectAt(t string, i, floor int) (Span, bool) {
 			return Span{}, false
 		}
 		if e, ok := cardAt(t, i); ok {
-			return Span{Card, i, e}, true
+			return Span{Card, i, cardTail(t, e)}, true
 		}
 		if e, ok := taxIDAt(t, i); ok {
 			return Span{TaxID, i, e}, true

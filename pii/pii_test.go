@@ -44,7 +44,14 @@ var kindCases = map[string][]detectCase{
 		{"DE89-3704-0044-0532-0130-00-17", nil}, // runs on: a longer code
 	},
 	"card": {
-		{"karte 4111 1111 1111 1111 bis 12/25", []want{{Card, "4111 1111 1111 1111"}}},
+		// The expiry date and the security code go with the number.
+		{"karte 4111 1111 1111 1111 bis 12/25", []want{{Card, "4111 1111 1111 1111 bis 12/25"}}},
+		{"card 4111 1111 1111 1111 exp 12/27 cvc 123", []want{{Card, "4111 1111 1111 1111 exp 12/27 cvc 123"}}},
+		{"Karte 4111111111111111, gültig bis 1/2027, Prüfnummer 0123.", []want{{Card, "4111111111111111, gültig bis 1/2027, Prüfnummer 0123"}}},
+		{"4111 1111 1111 1111 CVV2: 987 danke", []want{{Card, "4111 1111 1111 1111 CVV2: 987"}}},
+		// No code word: a number after the card is not its code; 13/27 is no month.
+		{"4111 1111 1111 1111 und 123 Euro", []want{{Card, "4111 1111 1111 1111"}}},
+		{"4111 1111 1111 1111 exp 13/27", []want{{Card, "4111 1111 1111 1111"}}},
 		{"5555-5555-5555-4444", []want{{Card, "5555-5555-5555-4444"}}},
 		{"mc 2221000000000009", []want{{Card, "2221000000000009"}}},
 		{"amex 3782 822463 10005", []want{{Card, "3782 822463 10005"}}},
