@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -9,6 +10,10 @@ import (
 
 	"github.com/lotse-chat/lotse"
 )
+
+// maxLine is the longest line "lotse ask" reads from standard input, in
+// bytes (newline included): far beyond any chat message.
+const maxLine = 1 << 20
 
 // stdin is the input of "lotse ask" without a message; a variable so that
 // tests can feed it. stdinIsTerminal tells a person typing from a pipe.
@@ -33,7 +38,7 @@ func runAsk(args []string, stdout, stderr io.Writer) error {
 		"With TEXT, replies to that one message and prints the Reply JSON.\n"+
 		"Without TEXT, reads messages a line at a time from standard input: from a\n"+
 		"terminal it is an interactive shell printing readable replies; from a pipe\n"+
-		"or file it prints one Reply JSON a line.", stderr)
+		"or file it prints one Reply JSON a line.", stdout, stderr)
 	model := fs.String("model", "", "model file (.lotse) to ask (required)")
 	engineName := fs.String("engine", engineWasm, "engine to run: wasm (the shipped WASI module in wazero) or native (in-process Go)")
 	pos, err := parseInterspersed(fs, args)
@@ -64,7 +69,8 @@ func runAsk(args []string, stdout, stderr io.Writer) error {
 			e.info.Name, len(e.info.Intents), e.name)
 	}
 	sc := bufio.NewScanner(stdin)
-	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	sc.Buffer(make([]byte, 64*1024), maxLine)
+	n := 0 // lines read
 	w := bufio.NewWriter(stdout)
 	defer w.Flush()
 	for {
@@ -75,6 +81,7 @@ func runAsk(args []string, stdout, stderr io.Writer) error {
 		if !sc.Scan() {
 			break
 		}
+		n++
 		text := strings.TrimSpace(sc.Text())
 		if text == "" {
 			continue
@@ -92,7 +99,12 @@ func runAsk(args []string, stdout, stderr io.Writer) error {
 	if interactive {
 		fmt.Fprintln(w)
 	}
-	return sc.Err()
+	if err := sc.Err(); errors.Is(err, bufio.ErrTooLong) {
+		return fmt.Errorf("line %d of standard input is longer than %d bytes; send one message a line", n+1, maxLine)
+	} else if err != nil {
+		return fmt.Errorf("reading standard input: %w", err)
+	}
+	return nil
 }
 
 // writeReadable prints a reply for a person: the answer, or the handoff

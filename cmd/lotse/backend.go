@@ -13,7 +13,7 @@ import (
 )
 
 func runBackend(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("backend", "[--addr HOST:PORT] [--db FILE | --postgres DSN] --secret WHSEC [--agent-token T]", stderr)
+	fs := newFlags("backend", "[--addr HOST:PORT] [--db FILE | --postgres DSN] --secret WHSEC [--agent-token T]", stdout, stderr)
 	addr := fs.String("addr", "127.0.0.1:8081", "listen address")
 	db := fs.String("db", "lotse.db", "SQLite database file (created if missing)")
 	pg := fs.String("postgres", os.Getenv("LOTSE_POSTGRES_DSN"), "PostgreSQL DSN; used instead of --db when set (env LOTSE_POSTGRES_DSN)")

@@ -111,7 +111,7 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 		"size (raw and gzip), reply latency p50/p99 and calibration error (ECE), beside\n"+
 		"the peers' figures from PEERS.md. Missing benchmarks are listed as skipped.\n"+
 		"Benchmarks: "+strings.Join(keys, ", ")+".\n"+
-		"Progress goes to standard error. Expect a few minutes on two cores.", stderr)
+		"Progress goes to standard error. Expect a few minutes on two cores.", stdout, stderr)
 	dir := fset.String("data", "testdata", "directory holding the benchmarks (clinc150/, banking77/, hwu64/, bots/demo/, pii/)")
 	only := fset.String("only", "", "comma-separated benchmarks to run (default: all)")
 	asJSON := fset.Bool("json", false, "print the results as JSON")
@@ -227,7 +227,7 @@ func (b *bencher) trainFile(path string) (*trained, error) {
 func (b *bencher) test(t *trained, benchKey, split, data string) (benchRow, *eval.Result, error) {
 	row := benchRow{Benchmark: benchKey, Split: split, TrainSeconds: t.duration.Seconds(),
 		ModelBytes: len(t.model), ModelGzipBytes: t.gzip}
-	cases, err := eval.ReadCases(data)
+	cases, err := readTestFile(data)
 	if err != nil {
 		return row, nil, err
 	}

@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/lotse-chat/lotse"
 	"github.com/lotse-chat/lotse/internal/eval"
@@ -67,18 +66,6 @@ func openEngine(kind string, model []byte) (engine, io.Closer, error) {
 		return engine{e, engineWasm, m.Info()}, c, nil
 	}
 	return engine{}, nil, fmt.Errorf("unknown engine %q; use --engine wasm or --engine native", kind)
-}
-
-// readModel reads a model file, saying what to do when it is missing.
-func readModel(path string) ([]byte, error) {
-	if path == "" {
-		return nil, errors.New("no model given; pass --model MODEL.lotse (made by \"lotse train BOT -o MODEL.lotse\")")
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("reading model: %w", err)
-	}
-	return data, nil
 }
 
 // parseInterspersed parses args into fs allowing flags after positional

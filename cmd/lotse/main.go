@@ -7,16 +7,23 @@
 //	lotse serve                      edge, backend, console and demo in one process
 //	lotse backend                    the central handoff backend alone
 //	lotse report unanswered          out-of-scope questions, grouped and redacted
+//	lotse version                    the engine version and the Go version
 //
 // Run "lotse COMMAND --help" for a command's flags.
 package main
 
 import (
+	"bytes"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"runtime"
+	"strings"
+
+	"github.com/lotse-chat/lotse"
+	"github.com/lotse-chat/lotse/internal/modelfile"
 )
 
 // command is one subcommand. run gets the arguments after the command name
@@ -34,16 +41,35 @@ var commands = []command{
 	{"serve", "run edge, backend, console and demo page in one process", runServe},
 	{"backend", "run the central handoff backend", runBackend},
 	{"report", "bot-author reports (unanswered questions)", runReport},
+	{"version", "print the engine version and the Go version", runVersion},
 }
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
+// run runs the command line args and returns the exit status: 0 on
+// success or when help was asked for, 1 when the command failed, 2 for a
+// usage error (including no command at all, which scripts should notice).
+// Help that was asked for goes to stdout; usage printed because of an
+// error goes to stderr.
 func run(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) == 0 {
+		usage(stderr)
+		return 2
+	}
+	switch args[0] {
+	case "-h", "-help", "--help":
 		usage(stdout)
 		return 0
+	case "help": // "lotse help" or "lotse help COMMAND"
+		if len(args) == 1 {
+			usage(stdout)
+			return 0
+		}
+		return run([]string{args[1], "--help"}, stdout, stderr)
+	case "-version", "--version":
+		args = []string{"version"}
 	}
 	for _, c := range commands {
 		if c.name != args[0] {
@@ -75,28 +101,84 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "\nRun \"lotse COMMAND --help\" for a command's flags.")
 }
 
+// runVersion prints the engine version (the version written into model
+// files), the model file format it writes and the Go toolchain it was
+// built with: what a bug report needs.
+func runVersion(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("version", "\n\nPrints the engine version, the model file format and the Go version.", stdout, stderr)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError(fs, "unexpected argument %q", fs.Arg(0))
+	}
+	_, err := fmt.Fprintf(stdout, "lotse %s (model format %d, %s %s/%s)\n",
+		lotse.Version, modelfile.Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	return err
+}
+
 // errUsage marks an error already reported by a FlagSet: exit 2, no more text.
 var errUsage = errors.New("usage")
 
-// newFlags returns a FlagSet whose usage text starts with synopsis.
-func newFlags(name, synopsis string, stderr io.Writer) *flag.FlagSet {
+// newFlags returns a FlagSet whose usage text starts with synopsis. Its
+// help (-h, --help) goes to stdout; flag errors and the usage after them go
+// to stderr.
+func newFlags(name, synopsis string, stdout, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("lotse "+name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(&flagOutput{stdout: stdout, stderr: stderr})
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "usage: lotse %s %s\n\nflags:\n", name, synopsis)
-		fs.PrintDefaults()
+		sep := " "
+		if strings.HasPrefix(synopsis, "\n") { // no arguments
+			sep = ""
+		}
+		fmt.Fprintf(fs.Output(), "usage: lotse %s%s%s\n", name, sep, synopsis)
+		hasFlags := false
+		fs.VisitAll(func(*flag.Flag) { hasFlags = true })
+		if hasFlags {
+			fmt.Fprint(fs.Output(), "\nflags:\n")
+			fs.PrintDefaults()
+		}
 	}
 	return fs
 }
 
-// parse parses args into fs, mapping a parse error to errUsage (the FlagSet
-// has already printed it).
-func parse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return errUsage
+// flagOutput is the output of a FlagSet made by newFlags. Package flag
+// prints the usage both for -h and after a bad flag, to one writer; parse
+// holds what it prints until Parse tells which it was.
+type flagOutput struct {
+	stdout, stderr io.Writer
+	held           *bytes.Buffer // during parse
+}
+
+func (o *flagOutput) Write(p []byte) (int, error) {
+	if o.held != nil {
+		return o.held.Write(p)
 	}
-	return nil
+	return o.stderr.Write(p)
+}
+
+// parse parses args into fs, mapping a parse error to errUsage (the FlagSet
+// has already printed it). Help asked for goes to stdout, errors to stderr.
+func parse(fs *flag.FlagSet, args []string) error {
+	out, _ := fs.Output().(*flagOutput)
+	if out == nil { // a FlagSet not made by newFlags
+		return finishParse(fs.Parse(args))
+	}
+	out.held = new(bytes.Buffer)
+	err := fs.Parse(args)
+	held := out.held
+	out.held = nil
+	if errors.Is(err, flag.ErrHelp) {
+		out.stdout.Write(held.Bytes())
+	} else {
+		out.stderr.Write(held.Bytes())
+	}
+	return finishParse(err)
+}
+
+func finishParse(err error) error {
+	if err == nil || errors.Is(err, flag.ErrHelp) {
+		return err
+	}
+	return errUsage
 }

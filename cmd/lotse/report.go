@@ -25,7 +25,7 @@ func runReport(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stderr, "lotse report: unknown report %q; the one report is \"unanswered\"\n", args[0])
 		return errUsage
 	}
-	fs := newFlags("report unanswered", "[--db FILE | --postgres DSN] [--json] [--limit N]", stderr)
+	fs := newFlags("report unanswered", "[--db FILE | --postgres DSN] [--json] [--limit N]", stdout, stderr)
 	db := fs.String("db", "lotse.db", "SQLite database file of the backend")
 	pg := fs.String("postgres", os.Getenv("LOTSE_POSTGRES_DSN"), "PostgreSQL DSN; used instead of --db when set (env LOTSE_POSTGRES_DSN)")
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")

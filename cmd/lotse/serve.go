@@ -17,7 +17,6 @@ import (
 
 	lotse "github.com/lotse-chat/lotse"
 	"github.com/lotse-chat/lotse/backend"
-	"github.com/lotse-chat/lotse/bot"
 	"github.com/lotse-chat/lotse/edge"
 	"github.com/lotse-chat/lotse/train"
 )
@@ -26,7 +25,7 @@ import (
 const modelAsset = "model.lotse"
 
 func runServe(args []string, stdout, stderr io.Writer) error {
-	flags := newFlags("serve", "[--addr HOST:PORT] [--bot BOT] [--db FILE | --postgres DSN] [--agent-token T]", stderr)
+	flags := newFlags("serve", "[--addr HOST:PORT] [--bot BOT] [--db FILE | --postgres DSN] [--agent-token T]", stdout, stderr)
 	addr := flags.String("addr", "127.0.0.1:8080", "listen address")
 	botPath := flags.String("bot", "testdata/bots/demo", "bot file or directory, trained at start-up")
 	db := flags.String("db", "lotse.db", "SQLite database file (created if missing)")
@@ -140,7 +139,7 @@ func serveMux(edgeH http.Handler, back *backend.Server, files fs.FS) http.Handle
 
 // trainBot loads and trains the bot at path.
 func trainBot(path string, stdout io.Writer) (*lotse.Model, []byte, error) {
-	b, err := bot.Load(path)
+	b, err := loadBot(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil, fmt.Errorf("%w\n(lotse serve trains the demo bot from testdata/bots/demo: run it from the repository root, or pass --bot)", err)
 	}

@@ -22,7 +22,7 @@ func runTest(args []string, stdout, stderr io.Writer) error {
 		"best in-scope accuracy any threshold reaches at each out-of-scope recall:\n"+
 		"chosen on the test file, so a bound, not an operating point.\n"+
 		"The test file has one JSON object a line:\n"+
-		`  {"text": "...", "expect": "<intent>" | "out_of_scope", "pii": ["iban"], "spans": [...], "lang": "de"}`, stderr)
+		`  {"text": "...", "expect": "<intent>" | "out_of_scope", "pii": ["iban"], "spans": [...], "lang": "de"}`, stdout, stderr)
 	model := fs.String("model", "", "model file (.lotse) to test (required)")
 	data := fs.String("data", "", "test file (.jsonl) (required)")
 	asJSON := fs.Bool("json", false, "print the metrics as one JSON object")
@@ -69,7 +69,7 @@ func testModel(modelPath, dataPath, engineName string, curve bool) (*eval.Result
 	if err != nil {
 		return nil, err
 	}
-	cases, err := eval.ReadCases(dataPath)
+	cases, err := readTestFile(dataPath)
 	if err != nil {
 		return nil, err
 	}

@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/lotse-chat/lotse/bot"
@@ -35,15 +38,17 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		"They are left out again when its out-of-scope class would then take the\n"+
 		"whole budget. The summary counts them; the out-of-scope recall it reports\n"+
 		"is measured on the bot's own out_of_scope examples.\n\n"+
+		"-o must be a new file or an existing model file: an existing file that is\n"+
+		"not a Lotse model (the bot file, a test file) is never overwritten.\n\n"+
 		"On a terminal, each step is shown on stderr as it starts (a bot of ten\n"+
 		"thousand examples takes about half a minute).\n\n"+
 		"--lexicon adds word-by-word German<->English translations of the examples of\n"+
 		"intents that have fewer than three examples in the other language, for bots\n"+
 		"written mostly in one language. It reads the Ding dictionary of Debian's\n"+
 		"trans-de-en package (apt-get install trans-de-en; "+lexicon.DefaultPath+")\n"+
-		"at training time only; the model holds no dictionary.", stderr)
+		"at training time only; the model holds no dictionary.", stdout, stderr)
 	out := fs.String("o", "", "model file to write (required)")
-	folds := fs.Int("folds", 0, "cross-validation folds (0: the trainer's default)")
+	folds := fs.Int("folds", 0, "cross-validation folds, at least 2 (0: the trainer's default)")
 	seed := fs.Uint64("seed", 0, "seed of the cross-validation split (0: the trainer's default)")
 	rejectBudget := fs.Float64("reject-budget", train.DefaultRejectBudget, "share of held-out in-scope examples the out-of-scope threshold rejects (above 0, at most "+
 		strconv.FormatFloat(train.MaxRejectBudget, 'g', -1, 64)+")")
@@ -58,10 +63,18 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		return usageError(fs, "want exactly one bot file, got %d arguments", len(pos))
 	case *out == "":
 		return usageError(fs, "no model file given; pass -o MODEL.lotse")
-	case *folds < 0:
+	case *folds < 0 || *folds == 1: // 0 is the trainer's default
 		return usageError(fs, "--folds must be at least 2 (or 0 for the default), got %d", *folds)
 	case !(*rejectBudget > 0 && *rejectBudget <= train.MaxRejectBudget):
 		return usageError(fs, "--reject-budget must be a share above 0 and at most %g (0.05 is 5%%), got %g", train.MaxRejectBudget, *rejectBudget)
+	}
+	// Refuse a wrong bot file or -o before training, which can take a
+	// while, rather than after.
+	if err := checkBotFile(pos[0]); err != nil {
+		return err
+	}
+	if err := checkOutput(*out, pos[0]); err != nil {
+		return err
 	}
 	b, err := bot.Load(pos[0])
 	if err != nil {
@@ -103,7 +116,42 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, ", out-of-scope recall %.3f", rep.CVOOSRecall)
 	}
 	fmt.Fprintf(stdout, " %s, ECE %.3f (classifier: %s)\n", thresholdText(rep.Threshold), rep.ECE, rep.Solver)
+	for _, w := range warnings(b, rep) {
+		fmt.Fprintf(stderr, "lotse train: warning: %s\n", w)
+	}
 	return nil
+}
+
+// warnings tells the author what the model will do that they may not
+// expect, and what to change: a bot that hands nothing off as out of scope
+// answers every message with some intent, and an intent without an answer
+// (Rasa files carry none) answers with its name only.
+func warnings(b *bot.Bot, rep *train.Report) []string {
+	var ws []string
+	if rep.Threshold == 0 && len(b.OutOfScope) == 0 {
+		ws = append(ws, "the bot hands no message off as out of scope: it answers everything with its nearest intent. "+
+			"Add out_of_scope examples (messages it must not answer) or train with a larger --reject-budget")
+	}
+	var silent []string
+	for _, in := range b.Intents {
+		if !in.Handoff && len(in.Answer) == 0 {
+			silent = append(silent, in.Name)
+		}
+	}
+	if len(silent) > 0 {
+		ws = append(ws, fmt.Sprintf("%d of %d intents have no answer (%s): replies to them carry the intent name only. "+
+			"Write the answers in a bot.yaml (DESIGN.md), or mark the intents handoff: true",
+			len(silent), len(b.Intents), listNames(silent, 3)))
+	}
+	return ws
+}
+
+// listNames lists up to n names and how many more there are.
+func listNames(names []string, n int) string {
+	if len(names) <= n {
+		return strings.Join(names, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(names[:n], ", "), len(names)-n)
 }
 
 // percent formats a share as a percentage ("2%").
@@ -130,9 +178,14 @@ func thresholdText(t float64) string {
 // writeFileAtomic writes data to path through a temporary file in the same
 // directory, so that a failed write never leaves a truncated model behind.
 func writeFileAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), ".lotse-*.tmp")
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, ".lotse-*.tmp")
 	if err != nil {
-		return fmt.Errorf("writing model: %w", err)
+		if errors.Is(err, fs.ErrNotExist) {
+			return &fileError{fmt.Sprintf("writing model %s: output directory %s does not exist; create it first or choose another -o", path, dir), err}
+		}
+		// Name the directory, not the temporary file the user never named.
+		return describeFileError("writing model "+path+": cannot create a file in directory", dir, err, "")
 	}
 	_, err = f.Write(data)
 	if cerr := f.Close(); err == nil {
@@ -146,9 +199,24 @@ func writeFileAtomic(path string, data []byte) error {
 	}
 	if err != nil {
 		os.Remove(f.Name())
-		return fmt.Errorf("writing model %s: %w", path, err)
+		return fmt.Errorf("writing model %s: %w", path, systemError(err))
 	}
 	return nil
+}
+
+// systemError strips Go's operation and path from err ("rename
+// /d/.lotse-1.tmp /d/m.lotse: permission denied" becomes "permission
+// denied"): the temporary file's name means nothing to the user.
+func systemError(err error) error {
+	var pe *fs.PathError
+	var le *os.LinkError
+	switch {
+	case errors.As(err, &pe):
+		return pe.Err
+	case errors.As(err, &le):
+		return le.Err
+	}
+	return err
 }
 
 // gzipSize is the size of data compressed with gzip at best compression:

@@ -38,9 +38,9 @@ func trainDemo(t *testing.T) string {
 func TestHelp(t *testing.T) {
 	for _, cmd := range []string{"train", "test", "ask", "bench"} {
 		t.Run(cmd, func(t *testing.T) {
-			code, _, stderr := cli(t, cmd, "--help")
-			if code != 0 || !strings.HasPrefix(stderr, "usage: lotse "+cmd+" ") || !strings.Contains(stderr, "flags:") {
-				t.Errorf("exit %d, help:\n%s", code, stderr)
+			code, stdout, stderr := cli(t, cmd, "--help")
+			if code != 0 || !strings.HasPrefix(stdout, "usage: lotse "+cmd+" ") || !strings.Contains(stdout, "flags:") || stderr != "" {
+				t.Errorf("exit %d, help:\n%s\nstderr:\n%s", code, stdout, stderr)
 			}
 		})
 	}
@@ -56,13 +56,17 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"train", demoBot}, 2, "no model file given; pass -o MODEL.lotse"},
 		{[]string{"train", "a.yaml", "b.yaml", "-o", "m"}, 2, "want exactly one bot file, got 2"},
 		{[]string{"train", "--nope"}, 2, "flag provided but not defined: -nope"},
-		{[]string{"train", "missing.yaml", "-o", "m.lotse"}, 1, "missing.yaml"},
+		{[]string{"train", "missing.yaml", "-o", "m.lotse"}, 1, "lotse train: bot file missing.yaml does not exist\n"},
+		{[]string{"train", demoBot, "-o", "m.lotse", "--folds", "1"}, 2, "--folds must be at least 2 (or 0 for the default), got 1"},
+		{[]string{"train", demoBot, "-o", "m.lotse", "--folds", "-3"}, 2, "--folds must be at least 2 (or 0 for the default), got -3"},
 		{[]string{"train", demoBot, "-o", "m.lotse", "--reject-budget", "0"}, 2, "--reject-budget must be a share above 0 and at most 0.5 (0.05 is 5%), got 0"},
 		{[]string{"train", demoBot, "-o", "m.lotse", "--reject-budget", "0.7"}, 2, "got 0.7"},
 		{[]string{"test", "--model", "m.lotse"}, 2, "no test file given; pass --data TEST.jsonl"},
 		{[]string{"test", "--data", "x.jsonl", "extra"}, 2, `unexpected argument "extra"`},
 		{[]string{"test", "--data", "x.jsonl"}, 1, "no model given; pass --model MODEL.lotse"},
-		{[]string{"ask", "--model", "nope.lotse", "hi"}, 1, "reading model"},
+		{[]string{"ask", "--model", "nope.lotse", "hi"}, 1, "lotse ask: model file nope.lotse does not exist; make one with lotse train BOT -o nope.lotse\n"},
+		{[]string{"test", "--model", "nope.lotse", "--data", "x.jsonl"}, 1, "lotse test: model file nope.lotse does not exist"},
+		{[]string{"test", "--model", "../../testdata/bots/demo/bot.yaml", "--data", "x.jsonl"}, 1, "bot.yaml is not a Lotse model file"},
 		{[]string{"bench", "--only", "nope"}, 2, `unknown benchmark "nope"`},
 		{[]string{"bench", "--engine", "jvm"}, 2, `unknown engine "jvm"`},
 	}
@@ -190,5 +194,39 @@ func TestIsTerminal(t *testing.T) {
 		if isTerminal(v) {
 			t.Errorf("%s: isTerminal = true", name)
 		}
+	}
+}
+
+func TestTrainWarnings(t *testing.T) {
+	tests := []struct {
+		bot  string
+		want []string // in stderr, in order; none when empty
+	}{
+		// Ten questions, no out_of_scope examples: too few for a threshold.
+		{"../../testdata/bots/faq.csv", []string{"warning: the bot hands no message off as out of scope"}},
+		// Rasa NLU data has no answers.
+		{"../../testdata/bots/demo-rasa", []string{"warning: 6 of 6 intents have no answer (greet, goodbye, faq_payment_due_date and 3 more)"}},
+		// The demo bot's out-of-scope class does the handing off.
+		{demoBot, nil},
+	}
+	for _, tt := range tests {
+		t.Run(filepath.Base(tt.bot), func(t *testing.T) {
+			model := filepath.Join(t.TempDir(), "m.lotse")
+			code, _, stderr := cli(t, "train", tt.bot, "-o", model)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			rest := stderr
+			for _, w := range tt.want {
+				i := strings.Index(rest, w)
+				if i < 0 {
+					t.Fatalf("stderr lacks %q:\n%s", w, stderr)
+				}
+				rest = rest[i+len(w):]
+			}
+			if n := strings.Count(stderr, "warning:"); n != len(tt.want) {
+				t.Errorf("%d warnings, want %d:\n%s", n, len(tt.want), stderr)
+			}
+		})
 	}
 }

@@ -146,10 +146,30 @@ func decodeLine(raw []byte) (Case, error) {
 }
 
 // describeJSONError turns encoding/json's errors into a short phrase.
+// jsonShapes says what each field of a test line must be, in JSON's terms
+// rather than Go's.
+var jsonShapes = map[string]string{
+	"text":        "a string",
+	"expect":      `a string (an intent name or "out_of_scope")`,
+	"lang":        `a string such as "de"`,
+	"pii":         `an array of strings such as ["iban"]`,
+	"spans":       `an array of objects such as [{"kind": "iban", "start": 3, "end": 25}]`,
+	"spans.kind":  `a string such as "iban"`,
+	"spans.start": "a whole number (a byte offset)",
+	"spans.end":   "a whole number (a byte offset)",
+}
+
 func describeJSONError(err error) string {
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
-		return fmt.Sprintf("field %q has the wrong type (%s, want %s)", te.Field, te.Value, te.Type)
+		if te.Field == "" {
+			return fmt.Sprintf("the line is a JSON %s; write one JSON object a line", te.Value)
+		}
+		want, ok := jsonShapes[te.Field]
+		if !ok {
+			want = "of another type (see DESIGN.md)"
+		}
+		return fmt.Sprintf("field %q is a JSON %s; it must be %s", te.Field, te.Value, want)
 	}
 	msg := err.Error()
 	if f, ok := strings.CutPrefix(msg, "json: unknown field "); ok {

@@ -143,9 +143,16 @@ var (
 	ErrMalformed = errors.New("model file is malformed")
 )
 
+// IsModel reports whether data starts like a model file (its magic
+// bytes), whatever its version or state: callers tell a model given in the
+// wrong place from a damaged one.
+func IsModel(data []byte) bool {
+	return len(data) >= len(magic) && string(data[:len(magic)]) == magic
+}
+
 // Decode parses a model file.
 func Decode(data []byte) (*Model, error) {
-	if len(data) < len(magic) || string(data[:len(magic)]) != magic {
+	if !IsModel(data) {
 		return nil, ErrNotModel
 	}
 	if len(data) < headerSize+4 {

@@ -1,0 +1,236 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/lotse-chat/lotse/bot"
+	"github.com/lotse-chat/lotse/internal/eval"
+	"github.com/lotse-chat/lotse/internal/modelfile"
+)
+
+// The CLI reads three kinds of file: bot files (train), model files
+// (--model) and test files (--data). Given the wrong kind, the parsers'
+// errors describe symptoms (control characters, invalid UTF-8, bad magic
+// bytes) rather than the mistake, so each command first recognises the kind
+// and says where that file belongs.
+
+// probeSize is how much of a file isModel needs: the magic bytes.
+const probeSize = 16
+
+// isModel reports whether data starts with a Lotse model file's magic bytes.
+func isModel(data []byte) bool { return modelfile.IsModel(data) }
+
+// utf8BOM is the byte order mark some Windows editors write at the start of
+// UTF-8 files.
+var utf8BOM = []byte("\uFEFF")
+
+// fileError is an error about a file, worded for the person who named it;
+// it unwraps to the system's error, so errors.Is(err, fs.ErrNotExist)
+// still holds.
+type fileError struct {
+	msg string
+	err error
+}
+
+func (e *fileError) Error() string { return e.msg }
+func (e *fileError) Unwrap() error { return e.err }
+
+// describeFileError words err, from opening or reading the file path, as
+// "<what> <path> does not exist" and the like, without Go's operation names.
+// hint, when not empty, follows a missing file's message.
+func describeFileError(what, path string, err error, hint string) error {
+	var msg string
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		msg = fmt.Sprintf("%s %s does not exist", what, path)
+		if hint != "" {
+			msg += "; " + hint
+		}
+	case errors.Is(err, fs.ErrPermission):
+		msg = fmt.Sprintf("%s %s: permission denied", what, path)
+	default:
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			msg = fmt.Sprintf("%s %s: %v", what, path, pe.Err)
+		} else {
+			msg = fmt.Sprintf("%s %s: %v", what, path, err)
+		}
+	}
+	return &fileError{msg, err}
+}
+
+// readPrefix returns up to n bytes from the start of the file path.
+func readPrefix(path string, n int) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	buf := make([]byte, n)
+	k, err := io.ReadFull(f, buf)
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		err = nil
+	}
+	return buf[:k], err
+}
+
+// isTestFileName reports whether path is named like a test file.
+func isTestFileName(path string) bool {
+	return strings.EqualFold(filepath.Ext(path), ".jsonl")
+}
+
+// isBotFileName reports whether path is named like a bot file.
+func isBotFileName(path string) bool {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".yaml", ".yml", ".csv":
+		return true
+	}
+	return false
+}
+
+// loadBot loads the bot file (or bot directory) at path, after checking
+// that it exists and is not a model or test file.
+func loadBot(path string) (*bot.Bot, error) {
+	if err := checkBotFile(path); err != nil {
+		return nil, err
+	}
+	return bot.Load(path)
+}
+
+// checkBotFile checks that path exists and is not a model or test file:
+// given one, the bot parser would list the symptoms (control characters,
+// several YAML documents) rather than the mistake.
+func checkBotFile(path string) error {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return describeFileError("bot file", path, err, "")
+	}
+	if fi.IsDir() {
+		return nil // bot.Load finds the bot file inside
+	}
+	head, err := readPrefix(path, probeSize)
+	if err != nil {
+		return describeFileError("bot file", path, err, "")
+	}
+	switch {
+	case len(head) > 0 && isModel(head):
+		return fmt.Errorf("%s is a Lotse model file, not a bot file; give it to lotse ask/test --model, or train from your bot.yaml", path)
+	case isTestFileName(path):
+		return fmt.Errorf("%s is a test file (JSON Lines), not a bot file; give it to lotse test --data, and train from your bot.yaml", path)
+	}
+	return nil
+}
+
+// checkOutput checks, before training, that the model can be written to
+// out and that writing it destroys nothing but an older model: out must
+// not be the bot file in, and an existing, non-empty out must be a model
+// file. The model is written by renaming a temporary file over out, so
+// anything else there (the bot file, a test file, another bot) would be
+// lost without a trace.
+func checkOutput(out, in string) error {
+	dir := filepath.Dir(out)
+	if dfi, err := os.Stat(dir); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return &fileError{fmt.Sprintf("output directory %s does not exist; create it first or choose another -o", dir), err}
+		}
+		return describeFileError("output directory", dir, err, "")
+	} else if !dfi.IsDir() {
+		return fmt.Errorf("-o %s: %s is not a directory; choose another -o", out, dir)
+	}
+	fi, err := os.Stat(out)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return describeFileError("model file", out, err, "")
+	}
+	instead := suggestModelName(in)
+	if fi.IsDir() {
+		return fmt.Errorf("-o %s is a directory; give a file name such as %s", out, filepath.Join(out, filepath.Base(instead)))
+	}
+	if samePath(out, in) {
+		return fmt.Errorf("-o %s is the bot file being trained; writing the model there would overwrite it: choose another -o, such as %s", out, instead)
+	}
+	if fi.Size() == 0 {
+		return nil
+	}
+	head, err := readPrefix(out, probeSize)
+	if err != nil {
+		return describeFileError("model file", out, err, "")
+	}
+	if !isModel(head) {
+		return fmt.Errorf("%s exists and is not a Lotse model file (is it a bot or test file?); writing the model there would overwrite it: choose another -o, such as %s, or delete %s first if you mean to replace it", out, instead, out)
+	}
+	return nil
+}
+
+// samePath reports whether a and b name the same file: the same cleaned
+// absolute path, or (through links) the same file on disk.
+func samePath(a, b string) bool {
+	absA, errA := filepath.Abs(a)
+	absB, errB := filepath.Abs(b)
+	if errA == nil && errB == nil && absA == absB {
+		return true
+	}
+	fa, errA := os.Stat(a)
+	fb, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(fa, fb)
+}
+
+// suggestModelName proposes a model file name for the bot file bot:
+// beside it, with the extension .lotse ("shop/bot.yaml": "shop/bot.lotse").
+func suggestModelName(bot string) string {
+	bot = filepath.Clean(bot)
+	if fi, err := os.Stat(bot); err == nil && fi.IsDir() {
+		return bot + ".lotse"
+	}
+	return strings.TrimSuffix(bot, filepath.Ext(bot)) + ".lotse"
+}
+
+// readModel reads a model file, saying what to do when it is missing,
+// empty or not a model file. It checks the magic bytes itself, before any
+// engine sees the bytes, so that the native and wasm engines give the same
+// message, with the file's name.
+func readModel(path string) ([]byte, error) {
+	if path == "" {
+		return nil, errors.New("no model given; pass --model MODEL.lotse (made by \"lotse train BOT -o MODEL.lotse\")")
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, describeFileError("model file", path, err, "make one with lotse train BOT -o "+path)
+	}
+	switch {
+	case len(data) == 0:
+		return nil, fmt.Errorf("model file %s is empty; train one with lotse train BOT -o %s", path, path)
+	case isModel(data):
+		return data, nil
+	case isTestFileName(path):
+		return nil, fmt.Errorf("%s is a test file, not a Lotse model file; give it to --data, and to --model a model made by lotse train BOT -o model.lotse", path)
+	}
+	train := "BOT"
+	if isBotFileName(path) {
+		train = path
+	}
+	return nil, fmt.Errorf("%s is not a Lotse model file: train one with lotse train %s -o model.lotse", path, train)
+}
+
+// readTestFile reads the test file path. A UTF-8 byte order mark at its
+// start is dropped, as the bot loader drops it: editors on Windows write
+// one, and JSON does not allow it.
+func readTestFile(path string) ([]eval.Case, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, describeFileError("test file", path, err, "")
+	}
+	if isModel(data) {
+		return nil, fmt.Errorf("%s is a Lotse model file, not a test file; give it to --model, and to --data a test file (.jsonl, one JSON object a line)", path)
+	}
+	return eval.DecodeCases(bytes.NewReader(bytes.TrimPrefix(data, utf8BOM)), path)
+}
