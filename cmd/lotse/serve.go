@@ -172,17 +172,26 @@ Press Ctrl-C to stop.
 }
 
 // layers is a read-only file system: in-memory files first, then each
-// directory in order. Missing directories are skipped, so lotse serve runs
-// before make wasm, answering through the edge only.
+// directory in order, of the names in served only: the directories hold
+// more (the widget's tests and README, the lotse binary in build/), which
+// the public must not get. Missing directories are skipped, so lotse serve
+// runs before make wasm, answering through the edge only.
 type layers struct {
 	extra map[string][]byte
 	dirs  []fs.FS
 }
 
+// served are the files of the directories that lotse serve publishes: the
+// widget, its demo page and the browser engine.
+var served = map[string]bool{"widget.js": true, "demo.html": true, "engine.wasm": true, "wasm_exec.js": true}
+
 // ReadFile implements fs.ReadFileFS.
 func (l layers) ReadFile(name string) ([]byte, error) {
 	if b, ok := l.extra[name]; ok {
 		return b, nil
+	}
+	if !served[name] {
+		return nil, &fs.PathError{Op: "read", Path: name, Err: fs.ErrNotExist}
 	}
 	for _, d := range l.dirs {
 		if b, err := fs.ReadFile(d, name); err == nil {
@@ -196,6 +205,9 @@ func (l layers) ReadFile(name string) ([]byte, error) {
 func (l layers) Open(name string) (fs.File, error) {
 	if b, ok := l.extra[name]; ok {
 		return &memFile{Reader: bytes.NewReader(b), name: name, size: int64(len(b))}, nil
+	}
+	if !served[name] {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
 	}
 	for _, d := range l.dirs {
 		if f, err := d.Open(name); err == nil {

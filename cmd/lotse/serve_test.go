@@ -51,7 +51,8 @@ func TestServe(t *testing.T) {
 	if len(queue.Conversations) != 1 || queue.Conversations[0].Reason != "out_of_scope" {
 		t.Fatalf("console queue = %+v", queue)
 	}
-	for path, ctype := range map[string]string{"/": "text/html", "/model.lotse": "", "/v1/health": "application/json"} {
+	for path, ctype := range map[string]string{"/": "text/html", "/model.lotse": "", "/v1/health": "application/json",
+		"/widget.js": "text/javascript"} {
 		resp, err := http.Get(origin + path)
 		if err != nil {
 			t.Fatal(err)
@@ -59,6 +60,18 @@ func TestServe(t *testing.T) {
 		resp.Body.Close()
 		if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), ctype) {
 			t.Errorf("GET %s = %d %s", path, resp.StatusCode, resp.Header.Get("Content-Type"))
+		}
+	}
+	// The widget directory holds its tests and README too; they are not
+	// the public's.
+	for _, path := range []string{"/README.md", "/test/widget.test.mjs", "/test/harness.mjs"} {
+		resp, err := http.Get(origin + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusNotFound {
+			t.Errorf("GET %s = %d, want 404", path, resp.StatusCode)
 		}
 	}
 }
