@@ -58,6 +58,7 @@ test-edge:
 	$(GO) run ./edge/e2e -npm=false
 
 test-widget:
+	node --test backend/console_test.mjs
 	LOTSE_BIN=$(BUILD)/lotse LOTSE_ASSETS=$(BUILD) node --test widget/test/
 
 ## bench: accuracy, size and speed on the benchmarks, beside the peers;

@@ -9,6 +9,7 @@ import (
 
 	lotse "github.com/lotse-chat/lotse"
 	"github.com/lotse-chat/lotse/bot"
+	"github.com/lotse-chat/lotse/handoff"
 	"github.com/lotse-chat/lotse/train"
 )
 
@@ -102,6 +103,17 @@ func TestReplyNothingToClassify(t *testing.T) {
 			if r.Action != lotse.Handoff || r.Reason != lotse.OutOfScope || r.Intent != "" {
 				t.Errorf("Reply(%q) = %s, want an out-of-scope handoff", text, r.AppendJSON(nil))
 			}
+		}
+	}
+}
+
+// TestReasonsMatchHandoff checks that the backend, which checks a
+// handoff's reason against package handoff's list, accepts every reason
+// the engine hands off with.
+func TestReasonsMatchHandoff(t *testing.T) {
+	for _, r := range []lotse.Reason{lotse.OutOfScope, lotse.HandoffIntent, lotse.PersonalData} {
+		if !handoff.ValidReason(string(r)) {
+			t.Errorf("handoff.ValidReason(%q) = false", r)
 		}
 	}
 }

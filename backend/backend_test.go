@@ -152,19 +152,24 @@ func TestInboxRefuses(t *testing.T) {
 		at      time.Time
 		headers bool
 		code    int
+		errCode string
 		errHas  string
 	}{
-		{"wrong secret", good, "whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAA", time.Now(), true, 401, "signature"},
-		{"replayed old timestamp", good, testSecret, time.Now().Add(-6 * time.Minute), true, 401, "5 minutes"},
-		{"from the future", good, testSecret, time.Now().Add(6 * time.Minute), true, 401, "5 minutes"},
-		{"no signature headers", good, testSecret, time.Now(), false, 401, "missing"},
-		{"oversized body", bytes.Repeat([]byte(" "), 65<<10), testSecret, time.Now(), true, 413, "larger than"},
-		{"not JSON", []byte(`{"conversation_id": `), testSecret, time.Now(), true, 400, "syntax error"},
-		{"wrong type", []byte(`{"conversation_id": 5}`), testSecret, time.Now(), true, 400, "conversation_id"},
-		{"bad conversation id", []byte(`{"conversation_id":"a/b","bot":"d","messages":[{"id":"m","role":"visitor","text":"x"}]}`), testSecret, time.Now(), true, 400, "conversation_id"},
-		{"no messages", []byte(`{"conversation_id":"c2","bot":"d","messages":[]}`), testSecret, time.Now(), true, 400, "messages"},
-		{"agent role from edge", []byte(`{"conversation_id":"c2","bot":"d","messages":[{"id":"m","role":"agent","text":"x"}]}`), testSecret, time.Now(), true, 400, "role"},
-		{"NUL in text", []byte(`{"conversation_id":"c2","bot":"d","messages":[{"id":"m","role":"visitor","text":"a\u0000b"}]}`), testSecret, time.Now(), true, 400, "NUL"},
+		{"wrong secret", good, "whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAA", time.Now(), true, 401, "bad_signature", "signature"},
+		{"replayed old timestamp", good, testSecret, time.Now().Add(-6 * time.Minute), true, 401, "stale_timestamp", "5 minutes"},
+		{"from the future", good, testSecret, time.Now().Add(6 * time.Minute), true, 401, "stale_timestamp", "5 minutes"},
+		{"no signature headers", good, testSecret, time.Now(), false, 401, "missing_signature", "missing"},
+		{"oversized body", bytes.Repeat([]byte(" "), 65<<10), testSecret, time.Now(), true, 413, "body_too_large", "larger than"},
+		{"not JSON", []byte(`{"conversation_id": `), testSecret, time.Now(), true, 400, "malformed_json", "syntax error"},
+		{"wrong type", []byte(`{"conversation_id": 5}`), testSecret, time.Now(), true, 400, "malformed_json", "conversation_id"},
+		{"bad conversation id", []byte(`{"conversation_id":"a/b","bot":"d","messages":[{"id":"m","role":"visitor","text":"x"}]}`), testSecret, time.Now(), true, 400, "invalid_handoff", "conversation_id"},
+		{"no messages", []byte(`{"conversation_id":"c2","bot":"d","messages":[]}`), testSecret, time.Now(), true, 400, "invalid_handoff", "messages"},
+		{"agent role from edge", []byte(`{"conversation_id":"c2","bot":"d","messages":[{"id":"m","role":"agent","text":"x"}]}`), testSecret, time.Now(), true, 400, "invalid_handoff", "role"},
+		{"NUL in text", []byte(`{"conversation_id":"c2","bot":"d","messages":[{"id":"m","role":"visitor","text":"a\u0000b"}]}`), testSecret, time.Now(), true, 400, "invalid_handoff", "NUL"},
+		{"unknown reason", []byte(`{"conversation_id":"c2","bot":"d","reason":"zzz","messages":[{"id":"m","role":"visitor","text":"x"}]}`), testSecret, time.Now(), true, 400, "invalid_handoff", `reason "zzz"`},
+		{"no reason", []byte(`{"conversation_id":"c2","bot":"d","messages":[{"id":"m","role":"visitor","text":"x"}]}`), testSecret, time.Now(), true, 400, "invalid_handoff", "reason"},
+		{"reason in upper case", []byte(`{"conversation_id":"c2","bot":"d","reason":"OUT_OF_SCOPE","messages":[{"id":"m","role":"visitor","text":"x"}]}`), testSecret, time.Now(), true, 400, "invalid_handoff", "reason"},
+		{"repeated message id", []byte(`{"conversation_id":"c2","bot":"d","reason":"out_of_scope","messages":[{"id":"m","role":"visitor","text":"first"},{"id":"m","role":"visitor","text":"second"}]}`), testSecret, time.Now(), true, 400, "invalid_handoff", "messages[1].id"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -176,15 +181,17 @@ func TestInboxRefuses(t *testing.T) {
 				req, _ := http.NewRequest("POST", ts.URL+"/v1/inbox", bytes.NewReader(tt.body))
 				code, v = ts.do(t, req)
 			}
-			msg, _ := v["error"].(string)
-			if code != tt.code || !strings.Contains(msg, tt.errHas) {
-				t.Errorf("got %d %q, want %d with error containing %q", code, msg, tt.code, tt.errHas)
+			e, _ := v["error"].(map[string]any)
+			if code != tt.code || e["code"] != tt.errCode || !strings.Contains(fmt.Sprint(e["message"]), tt.errHas) {
+				t.Errorf("got %d %v, want %d, code %q, message containing %q", code, v, tt.code, tt.errCode, tt.errHas)
 			}
 		})
 	}
 	// Nothing refused was stored.
-	if _, err := ts.Store().Conversation(context.Background(), "c1"); err == nil {
-		t.Error("a refused handoff created conversation c1")
+	for _, id := range []string{"c1", "c2"} {
+		if _, err := ts.Store().Conversation(context.Background(), id); err == nil {
+			t.Errorf("a refused handoff created conversation %s", id)
+		}
 	}
 }
 

@@ -7,9 +7,12 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
+	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -67,9 +70,8 @@ func (s *Server) consoleRoutes(m *http.ServeMux) {
 	m.HandleFunc("POST /console/api/conversations/{id}/assign", s.jsonOnly(s.agent(s.handleAssign)))
 	m.HandleFunc("POST /console/api/conversations/{id}/resolve", s.jsonOnly(s.agent(s.handleResolve)))
 	m.HandleFunc("GET /console/api/unanswered", s.agent(s.handleUnanswered))
-	m.HandleFunc("/console/api/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, http.StatusNotFound, "no such console API endpoint")
-	})
+	// No catch-all: Server.serve answers other paths 404 and other
+	// methods 405 with Allow, both as JSON.
 }
 
 // sessions holds signed-in agents in memory; a restart signs everyone out.
@@ -126,13 +128,22 @@ func (s *Server) tokenOK(got string) bool {
 }
 
 // agent wraps a console API handler: the request must carry a session
-// cookie or "Authorization: Bearer <agent token>", else 401.
+// cookie or "Authorization: Bearer <agent token>", else 401. A wrong bearer
+// token counts as a failed sign-in: guessing the token here is no cheaper
+// than at the login.
 func (s *Server) agent(next func(w http.ResponseWriter, r *http.Request, agent string)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if bearer, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
-			if s.tokenOK(bearer) {
+		if token, ok := bearerToken(r.Header.Get("Authorization")); ok {
+			client := clientOf(r)
+			if s.throttled(w, r, client) {
+				return
+			}
+			if s.tokenOK(token) {
 				next(w, r, "agent")
 				return
+			}
+			if token != "" {
+				s.failures.add(client)
 			}
 		} else if c, err := r.Cookie(sessionCookie); err == nil {
 			if agent, ok := s.sessions.get(c.Value); ok {
@@ -140,8 +151,34 @@ func (s *Server) agent(next func(w http.ResponseWriter, r *http.Request, agent s
 				return
 			}
 		}
-		writeError(w, http.StatusUnauthorized, "sign in first: POST /console/api/login, or send Authorization: Bearer <agent token>")
+		writeError(w, http.StatusUnauthorized, "unauthenticated",
+			"sign in first: POST /console/api/login, or send Authorization: Bearer <agent token>")
 	}
+}
+
+// bearerToken returns the token of an "Authorization: Bearer <token>"
+// header value. The scheme is case-insensitive (RFC 9110, section 11.1).
+func bearerToken(auth string) (string, bool) {
+	scheme, token, _ := strings.Cut(auth, " ")
+	if !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	return strings.TrimLeft(token, " "), true
+}
+
+// throttled answers 429 with Retry-After if client failed to sign in too
+// often lately, and reports whether it did.
+func (s *Server) throttled(w http.ResponseWriter, r *http.Request, client string) bool {
+	wait, blocked := s.failures.blocked(client)
+	if !blocked {
+		return false
+	}
+	sec := max(1, int((wait+time.Second-1)/time.Second))
+	w.Header().Set("Retry-After", strconv.Itoa(sec))
+	s.log.Warn("console sign-in throttled", "remote", r.RemoteAddr)
+	writeError(w, http.StatusTooManyRequests, "rate_limited",
+		fmt.Sprintf("too many failed sign-ins from your address (%d within %d s); retry in %d s", maxFailures, int(failureWindow.Seconds()), sec))
+	return true
 }
 
 // jsonOnly refuses POSTs whose body is not declared JSON. A cross-site form
@@ -151,28 +188,60 @@ func (s *Server) jsonOnly(next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 		if err != nil || mt != "application/json" {
-			writeError(w, http.StatusUnsupportedMediaType, "Content-Type must be application/json")
+			writeError(w, http.StatusUnsupportedMediaType, "unsupported_media_type", "Content-Type must be application/json")
 			return
 		}
 		next(w, r)
 	}
 }
 
-// decode reads a small JSON request body into v, answering 400 on error.
+// decode reads a small JSON object from the request body into the struct
+// pointed to by v, answering 400 on error. Fields v does not have are
+// refused by name: a misspelt field would otherwise be silently ignored.
 func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 64<<10))
 	if err != nil {
-		writeError(w, http.StatusRequestEntityTooLarge, "body is larger than 65536 bytes")
+		writeError(w, http.StatusRequestEntityTooLarge, "body_too_large", "body is larger than 65536 bytes")
 		return false
 	}
 	if len(strings.TrimSpace(string(body))) == 0 {
 		body = []byte("{}")
 	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(body, &fields); err != nil {
+		writeError(w, http.StatusBadRequest, "malformed_json", "body is not the expected JSON object: "+jsonProblem(err))
+		return false
+	}
+	known := jsonFields(v)
+	var unknown []string
+	for name := range fields {
+		if !slices.Contains(known, name) {
+			unknown = append(unknown, strconv.Quote(name))
+		}
+	}
+	if len(unknown) > 0 {
+		slices.Sort(unknown)
+		writeError(w, http.StatusBadRequest, "unknown_field", fmt.Sprintf("unknown field %s; the fields are %s",
+			strings.Join(unknown, ", "), strings.Join(known, ", ")))
+		return false
+	}
 	if err := json.Unmarshal(body, v); err != nil {
-		writeError(w, http.StatusBadRequest, "body is not the expected JSON object: "+jsonProblem(err))
+		writeError(w, http.StatusBadRequest, "malformed_json", "body is not the expected JSON object: "+jsonProblem(err))
 		return false
 	}
 	return true
+}
+
+// jsonFields lists the JSON names of the fields of the struct v points to.
+func jsonFields(v any) []string {
+	t := reflect.TypeOf(v).Elem()
+	names := make([]string, 0, t.NumField())
+	for f := range t.Fields() {
+		if name, _, _ := strings.Cut(f.Tag.Get("json"), ","); name != "" && name != "-" {
+			names = append(names, name)
+		}
+	}
+	return names
 }
 
 func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
@@ -180,14 +249,23 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		Password string `json:"password"`
 		Name     string `json:"name"`
 	}
-	if !decode(w, r, &req) {
+	client := clientOf(r)
+	if s.throttled(w, r, client) || !decode(w, r, &req) {
+		return
+	}
+	if req.Password == "" {
+		writeError(w, http.StatusBadRequest, "missing_field",
+			`password is missing or empty; send {"password": "<agent token>"}`)
 		return
 	}
 	if !s.tokenOK(req.Password) {
+		s.failures.add(client)
 		s.log.Warn("console sign-in refused", "remote", r.RemoteAddr)
-		writeError(w, http.StatusUnauthorized, "wrong password")
+		writeError(w, http.StatusUnauthorized, "wrong_password",
+			"wrong password; the password is the agent token the backend was started with")
 		return
 	}
+	s.failures.forget(client)
 	name := strings.TrimSpace(req.Name)
 	if name == "" || len(name) > maxNameLen || !utf8Printable(name) {
 		name = "agent"
@@ -230,7 +308,7 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request, agent string
 		state = store.StatePending
 	}
 	if !state.Valid() {
-		writeError(w, http.StatusBadRequest, "state must be bot, pending, open or resolved")
+		writeError(w, http.StatusBadRequest, "invalid_parameter", "state must be bot, pending, open or resolved")
 		return
 	}
 	cs, err := s.store.List(r.Context(), state, 500)
@@ -271,11 +349,11 @@ func (s *Server) handleReply(w http.ResponseWriter, r *http.Request, agent strin
 		return
 	}
 	if strings.TrimSpace(req.Text) == "" {
-		writeError(w, http.StatusBadRequest, "text is empty")
+		writeError(w, http.StatusBadRequest, "invalid_request", "text is empty; send the reply as {\"text\": \"...\"}")
 		return
 	}
 	if err := validText(req.Text); err != nil {
-		writeError(w, http.StatusBadRequest, "text "+err.Error())
+		writeError(w, http.StatusBadRequest, "invalid_request", "text "+err.Error())
 		return
 	}
 	if req.ID == "" {
@@ -283,7 +361,7 @@ func (s *Server) handleReply(w http.ResponseWriter, r *http.Request, agent strin
 		rand.Read(b[:])
 		req.ID = "agent-" + hex.EncodeToString(b[:])
 	} else if len(req.ID) > handoff.MaxIDLen {
-		writeError(w, http.StatusBadRequest, "id is longer than 128 bytes")
+		writeError(w, http.StatusBadRequest, "invalid_request", "id is longer than 128 bytes")
 		return
 	}
 	id := r.PathValue("id")
@@ -310,7 +388,7 @@ func (s *Server) handleAssign(w http.ResponseWriter, r *http.Request, agent stri
 		req.Agent = agent
 	}
 	if len(req.Agent) > maxNameLen || !utf8Printable(req.Agent) {
-		writeError(w, http.StatusBadRequest, "agent must be a printable name of at most 128 bytes")
+		writeError(w, http.StatusBadRequest, "invalid_request", "agent must be a printable name of at most 128 bytes")
 		return
 	}
 	id := r.PathValue("id")
@@ -347,11 +425,11 @@ func (s *Server) handleUnanswered(w http.ResponseWriter, r *http.Request, agent 
 func (s *Server) storeError(w http.ResponseWriter, err error) {
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		writeError(w, http.StatusNotFound, "no such conversation")
+		writeError(w, http.StatusNotFound, "conversation_not_found", "no such conversation")
 	case errors.Is(err, store.ErrResolved):
-		writeError(w, http.StatusConflict, "conversation is resolved")
+		writeError(w, http.StatusConflict, "conversation_resolved", "conversation is resolved; it takes no more replies")
 	default:
 		s.log.Error("store", "err", err)
-		writeError(w, http.StatusServiceUnavailable, "store unavailable; retry")
+		writeError(w, http.StatusServiceUnavailable, "store_unavailable", "store unavailable; retry")
 	}
 }

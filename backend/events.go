@@ -85,20 +85,20 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 	}
 	id := r.PathValue("id")
 	if !handoff.ValidID(id) {
-		writeError(w, http.StatusNotFound, "no such conversation")
+		writeError(w, http.StatusNotFound, "conversation_not_found", "no such conversation")
 		return
 	}
 	after, err := cursor(r)
 	if err != nil {
-		writeError(w, http.StatusBadRequest, err.Error())
+		writeError(w, http.StatusBadRequest, "invalid_parameter", err.Error())
 		return
 	}
 	c, err := s.store.Conversation(r.Context(), id)
 	if errors.Is(err, store.ErrNotFound) {
-		writeError(w, http.StatusNotFound, "no such conversation")
+		writeError(w, http.StatusNotFound, "conversation_not_found", "no such conversation")
 		return
 	} else if err != nil {
-		writeError(w, http.StatusServiceUnavailable, "store unavailable; retry")
+		writeError(w, http.StatusServiceUnavailable, "store_unavailable", "store unavailable; retry")
 		return
 	}
 	if r.Header.Get("Accept") == "text/event-stream" {
@@ -109,7 +109,7 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 	if v := r.URL.Query().Get("wait"); v != "" {
 		sec, err := strconv.Atoi(v)
 		if err != nil || sec < 0 {
-			writeError(w, http.StatusBadRequest, "wait must be whole seconds >= 0")
+			writeError(w, http.StatusBadRequest, "invalid_parameter", "wait must be whole seconds >= 0")
 			return
 		}
 		wait = min(time.Duration(sec)*time.Second, maxWait)
@@ -149,7 +149,7 @@ func (s *Server) longPoll(w http.ResponseWriter, r *http.Request, c store.Conver
 			c, err = s.store.Conversation(r.Context(), c.ID)
 		}
 		if err != nil {
-			writeError(w, http.StatusServiceUnavailable, "store unavailable; retry")
+			writeError(w, http.StatusServiceUnavailable, "store_unavailable", "store unavailable; retry")
 			return
 		}
 		if len(ms) > 0 || waited || (known != "" && known != c.State) {

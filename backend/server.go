@@ -12,6 +12,10 @@
 //	     /console/api/...                       its JSON API (signed-in agents)
 //
 // and can be mounted in another mux as it is.
+//
+// Every error, including an unknown route (404) and a wrong method (405,
+// with Allow), is JSON in the edge's shape:
+// {"error": {"code": "...", "message": "..."}}; see Error.
 package backend
 
 import (
@@ -66,6 +70,7 @@ type Server struct {
 	log      *slog.Logger
 	notify   *notifier
 	sessions *sessions
+	failures *failures
 	mux      *http.ServeMux
 }
 
@@ -105,13 +110,53 @@ func New(cfg Config) (*Server, error) {
 		}
 	}
 	s := &Server{cfg: cfg, store: st, key: handoff.SecretKey(cfg.Secret), log: cfg.Logger,
-		notify: newNotifier(), sessions: newSessions(cfg.Now)}
+		notify: newNotifier(), sessions: newSessions(cfg.Now), failures: newFailures(maxFailureClients, cfg.Now)}
 	s.routes()
 	return s, nil
 }
 
 // Handler returns the HTTP handler of all the Server's routes.
-func (s *Server) Handler() http.Handler { return s.mux }
+func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serve) }
+
+// serve answers like s.mux, except that where the mux would answer in
+// plain text (404 for an unknown path, 405 for a known path and another
+// method) it answers with a JSON error, so that clients need to parse one
+// error shape only.
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	h, pattern := s.mux.Handler(r)
+	if pattern != "" {
+		s.mux.ServeHTTP(w, r) // sets the path values h would miss
+		return
+	}
+	// The mux's handler for no match writes 404, or 405 with the allowed
+	// methods in Allow; run it aside to learn which.
+	rec := &statusRecorder{header: http.Header{}}
+	h.ServeHTTP(rec, r)
+	if rec.status == http.StatusMethodNotAllowed {
+		allow := rec.header.Get("Allow")
+		w.Header().Set("Allow", allow)
+		writeError(w, http.StatusMethodNotAllowed, "method_not_allowed",
+			fmt.Sprintf("%s does not accept %s; use %s", r.URL.Path, r.Method, allow))
+		return
+	}
+	writeError(w, http.StatusNotFound, "not_found", "no route "+r.URL.Path+
+		"; the backend serves POST /v1/inbox, GET /v1/health, GET /v1/conversations/{id}/events, GET /console and the console API under /console/api/")
+}
+
+// statusRecorder keeps the header and status a handler writes and drops
+// the body.
+type statusRecorder struct {
+	header http.Header
+	status int
+}
+
+func (r *statusRecorder) Header() http.Header         { return r.header }
+func (r *statusRecorder) Write(b []byte) (int, error) { return len(b), nil }
+func (r *statusRecorder) WriteHeader(status int) {
+	if r.status == 0 {
+		r.status = status
+	}
+}
 
 // Store returns the Server's store, for reports and tools in the same
 // process.
@@ -176,12 +221,10 @@ func validate(h handoff.Handoff) error {
 	if h.Bot == "" || len(h.Bot) > maxNameLen {
 		return bad("bot must be 1 to %d bytes", maxNameLen)
 	}
-	if len(h.Reason) > maxNameLen || len(h.Intent) > maxNameLen || len(h.Lang) > 16 {
-		return bad("reason, intent or lang is too long")
-	}
 	if len(h.Messages) == 0 || len(h.Messages) > maxMessages {
 		return bad("messages must hold 1 to %d messages, not %d", maxMessages, len(h.Messages))
 	}
+	first := make(map[string]int, len(h.Messages)) // message ID -> its first index
 	for i, m := range h.Messages {
 		switch {
 		case m.ID == "" || len(m.ID) > handoff.MaxIDLen:
@@ -190,11 +233,38 @@ func validate(h handoff.Handoff) error {
 			// Agent messages come only from the console.
 			return bad("messages[%d].role is %q; the edge sends visitor or bot", i, m.Role)
 		}
+		// The store keeps one message per ID (the idempotency key), so a
+		// repeated ID would silently drop the later text.
+		if j, ok := first[m.ID]; ok {
+			return bad("messages[%d].id repeats messages[%d].id; give every message its own id", i, j)
+		}
+		first[m.ID] = i
 		if err := validText(m.Text); err != nil {
 			return bad("messages[%d].text %v", i, err)
 		}
 	}
+	if err := validReason(h.Reason); err != nil {
+		return bad("%v", err)
+	}
+	if len(h.Intent) > maxNameLen || len(h.Lang) > 16 {
+		return bad("intent must be at most %d bytes and lang at most 16", maxNameLen)
+	}
 	return nil
+}
+
+// validReason accepts exactly the reasons of the engine's Reply, the ones
+// the edge forwards.
+func validReason(reason string) error {
+	const want = handoff.ReasonOutOfScope + ", " + handoff.ReasonHandoffIntent + " or " + handoff.ReasonPersonalData
+	switch {
+	case handoff.ValidReason(reason):
+		return nil
+	case reason == "":
+		return fmt.Errorf("reason is missing; send %s", want)
+	case len(reason) > maxNameLen || !utf8.ValidString(reason):
+		return fmt.Errorf("reason is not %s", want)
+	}
+	return fmt.Errorf("reason %q is not %s", reason, want)
 }
 
 func validText(text string) error {
@@ -214,32 +284,46 @@ func (s *Server) handleInbox(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBody))
 	if err != nil {
 		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-			writeError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("body is larger than %d bytes", s.cfg.MaxBody))
+			writeError(w, http.StatusRequestEntityTooLarge, "body_too_large", fmt.Sprintf("body is larger than %d bytes", s.cfg.MaxBody))
 			return
 		}
-		writeError(w, http.StatusBadRequest, "cannot read body")
+		writeError(w, http.StatusBadRequest, "unreadable_body", "cannot read the request body; retry")
 		return
 	}
 	if err := handoff.Verify(s.key, r.Header.Get(handoff.HeaderID), r.Header.Get(handoff.HeaderTimestamp),
 		r.Header.Get(handoff.HeaderSignature), body, s.cfg.Now()); err != nil {
 		s.log.Warn("handoff refused", "remote", r.RemoteAddr, "err", err)
-		writeError(w, http.StatusUnauthorized, strings.TrimPrefix(err.Error(), "handoff: "))
+		writeError(w, http.StatusUnauthorized, signatureCode(err), strings.TrimPrefix(err.Error(), "handoff: "))
 		return
 	}
 	var h handoff.Handoff
 	if err := json.Unmarshal(body, &h); err != nil {
-		writeError(w, http.StatusBadRequest, "body is not a handoff JSON object: "+jsonProblem(err))
+		writeError(w, http.StatusBadRequest, "malformed_json", "body is not a handoff JSON object: "+jsonProblem(err))
 		return
 	}
 	ack, err := s.Accept(r.Context(), h)
 	switch {
 	case errors.Is(err, ErrInvalid):
-		writeError(w, http.StatusBadRequest, err.Error())
+		writeError(w, http.StatusBadRequest, "invalid_handoff", err.Error())
 	case err != nil:
-		writeError(w, http.StatusServiceUnavailable, "not stored; retry with the same message ids")
+		writeError(w, http.StatusServiceUnavailable, "store_unavailable", "not stored; retry with the same message ids")
 	default:
 		writeJSON(w, http.StatusOK, ack)
 	}
+}
+
+// signatureCode is the error code of a handoff.Verify error: a clock out
+// of step calls for another fix than a wrong secret.
+func signatureCode(err error) string {
+	switch {
+	case errors.Is(err, handoff.ErrMissingHeaders):
+		return "missing_signature"
+	case errors.Is(err, handoff.ErrBadTimestamp):
+		return "bad_timestamp"
+	case errors.Is(err, handoff.ErrStale):
+		return "stale_timestamp"
+	}
+	return "bad_signature"
 }
 
 // jsonProblem describes a JSON decoding error without quoting the input.
@@ -248,20 +332,53 @@ func jsonProblem(err error) string {
 		return fmt.Sprintf("syntax error at byte %d", e.Offset)
 	}
 	if e, ok := errors.AsType[*json.UnmarshalTypeError](err); ok {
+		if e.Field == "" {
+			return "the body must be a JSON object, not " + e.Value
+		}
 		return fmt.Sprintf("field %q must be %s, not %s", e.Field, e.Type, e.Value)
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return "unexpected end of JSON"
 	}
 	return "malformed JSON"
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
+	setJSONHeaders(w)
 	w.WriteHeader(status)
 	json.NewEncoder(w).Encode(v)
 }
 
-// writeError answers {"error": msg}.
-func writeError(w http.ResponseWriter, status int, msg string) {
-	writeJSON(w, status, map[string]string{"error": msg})
+func setJSONHeaders(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+}
+
+// Error is the body of every failed request, as the edge answers too:
+// {"error": {"code": "...", "message": "..."}}.
+//
+// Code is stable snake_case for programs: not_found, method_not_allowed,
+// body_too_large, unreadable_body, malformed_json, missing_signature,
+// bad_timestamp, stale_timestamp, bad_signature, invalid_handoff,
+// unauthenticated, unsupported_media_type, unknown_field, missing_field,
+// wrong_password, rate_limited, invalid_parameter, invalid_request,
+// conversation_not_found, conversation_resolved, store_unavailable.
+// Message is for people: what was wrong and what to do.
+type Error struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// writeError answers {"error": {"code": code, "message": msg}}. The body is
+// application/json, never HTML, so "<" and ">" stay as written: a message
+// like "send Authorization: Bearer <agent token>" reads as it should.
+func writeError(w http.ResponseWriter, status int, code, msg string) {
+	setJSONHeaders(w)
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(struct {
+		Error Error `json:"error"`
+	}{Error{code, msg}})
 }

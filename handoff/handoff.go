@@ -38,6 +38,25 @@ type Message struct {
 	TS int64 `json:"ts"`
 }
 
+// The reasons a Handoff gives: those of the engine's Reply (package lotse's
+// OutOfScope, HandoffIntent and PersonalData; a test there keeps the two
+// equal). They are repeated here so that the backend checks them without
+// linking the engine.
+const (
+	ReasonOutOfScope    = "out_of_scope"
+	ReasonHandoffIntent = "handoff_intent"
+	ReasonPersonalData  = "personal_data"
+)
+
+// ValidReason reports whether reason is one of the reasons above.
+func ValidReason(reason string) bool {
+	switch reason {
+	case ReasonOutOfScope, ReasonHandoffIntent, ReasonPersonalData:
+		return true
+	}
+	return false
+}
+
 // Handoff is what the edge forwards: a conversation the bot gives to a human,
 // or a further visitor message in a conversation already handed off.
 type Handoff struct {

@@ -18,7 +18,8 @@ async function api(method, path, body) {
   const res = await fetch('/console/api/' + path, opt);
   const data = await res.json().catch(() => ({}));
   if (res.status === 401 && path !== 'login') showLogin();
-  if (!res.ok) throw new Error(data.error || res.statusText);
+  // Errors are {"error": {"code": "...", "message": "..."}}.
+  if (!res.ok) throw new Error((data.error && data.error.message) || res.statusText);
   return data;
 }
 

@@ -1,0 +1,117 @@
+package backend
+
+import (
+	"net"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// Sign-in throttling: after maxFailures failed sign-ins within
+// failureWindow a client is refused (429) until the oldest of them leaves
+// the window. At ten guesses a minute the agent token (at least 8
+// characters) cannot be guessed online.
+const (
+	maxFailures   = 10
+	failureWindow = time.Minute
+	// maxFailureClients bounds the memory: 10,000 clients of about 300
+	// bytes each.
+	maxFailureClients = 10_000
+)
+
+// overflowClient is the one entry that all clients share once the map is
+// full of clients that failed recently: a flood of addresses then
+// throttles itself as one client, and cannot push an attacker's record out.
+const overflowClient = "overflow"
+
+// failures records recent failed sign-ins per client, in memory.
+type failures struct {
+	mu  sync.Mutex
+	m   map[string][]time.Time // client -> failure times, oldest first, at most maxFailures
+	max int                    // bound on len(m), which overflowClient may exceed by one
+	now func() time.Time
+}
+
+func newFailures(maxClients int, now func() time.Time) *failures {
+	return &failures{m: map[string][]time.Time{}, max: maxClients, now: now}
+}
+
+// recent drops client's failures older than the window and returns the
+// rest. The caller holds f.mu.
+func (f *failures) recent(client string, now time.Time) []time.Time {
+	ts := f.m[client]
+	i := 0
+	for i < len(ts) && now.Sub(ts[i]) >= failureWindow {
+		i++
+	}
+	if i == len(ts) {
+		delete(f.m, client)
+		return nil
+	}
+	ts = ts[i:]
+	f.m[client] = ts
+	return ts
+}
+
+// key is the map key of client: the client itself, or overflowClient if
+// the map is full even after dropping clients with no recent failure.
+// The caller holds f.mu.
+func (f *failures) key(client string, now time.Time) string {
+	if _, ok := f.m[client]; ok || len(f.m) < f.max {
+		return client
+	}
+	for c := range f.m {
+		f.recent(c, now)
+	}
+	if len(f.m) < f.max {
+		return client
+	}
+	return overflowClient
+}
+
+// blocked reports whether client must wait, and how long.
+func (f *failures) blocked(client string) (time.Duration, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	now := f.now()
+	if _, ok := f.m[client]; !ok && len(f.m) >= f.max {
+		client = overflowClient
+	}
+	ts := f.recent(client, now)
+	if len(ts) < maxFailures {
+		return 0, false
+	}
+	return ts[0].Add(failureWindow).Sub(now), true
+}
+
+// add records a failed sign-in of client.
+func (f *failures) add(client string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	now := f.now()
+	client = f.key(client, now)
+	ts := append(f.recent(client, now), now)
+	if len(ts) > maxFailures {
+		ts = ts[len(ts)-maxFailures:]
+	}
+	f.m[client] = ts
+}
+
+// forget clears client's record after a successful sign-in.
+func (f *failures) forget(client string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	delete(f.m, client)
+}
+
+// clientOf identifies the client of r by its IP address, without the
+// port. Behind a reverse proxy all clients share the proxy's address, and
+// so one throttle; X-Forwarded-For is not trusted because any client can
+// set it.
+func clientOf(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
