@@ -122,12 +122,35 @@ func closest(word string, known []string) string {
 	if bestDist < 2 {
 		bestDist = 2
 	}
+	w := strings.ToLower(word)
 	for _, k := range known {
-		if d := editDistance(strings.ToLower(word), k); d <= bestDist && (best == "" || d < bestDist) {
+		if d := editDistance(w, k); d <= bestDist && (best == "" || d < bestDist) {
 			best, bestDist = k, d
 		}
 	}
+	if best == "" {
+		best = abbreviated(w, known)
+	}
 	return best
+}
+
+// abbreviated returns the one known key that word shortens ("langs",
+// "lang" for languages; "oos" is too short to tell), or "".
+func abbreviated(word string, known []string) string {
+	stem := strings.TrimSuffix(word, "s")
+	if len(stem) < 4 {
+		return ""
+	}
+	found := ""
+	for _, k := range known {
+		if strings.HasPrefix(k, stem) {
+			if found != "" {
+				return ""
+			}
+			found = k
+		}
+	}
+	return found
 }
 
 // editDistance is the Levenshtein distance between a and b, by bytes: keys
