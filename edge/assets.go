@@ -1,6 +1,7 @@
 package edge
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"io/fs"
@@ -25,10 +26,64 @@ type assets struct {
 	fsys   fs.FS
 	mu     sync.Mutex
 	hashes map[string]string // name -> hex SHA-256 of the content
+	gz     map[string]gzCopy // name -> compressed copy
 }
 
+// gzCopy is an asset's content and its gzip-compressed copy, nil if that
+// is not worth serving.
+type gzCopy struct{ plain, gz []byte }
+
 func newAssets(fsys fs.FS) *assets {
-	return &assets{fsys: fsys, hashes: map[string]string{}}
+	return &assets{fsys: fsys, hashes: map[string]string{}, gz: map[string]gzCopy{}}
+}
+
+// gzipped returns the compressed copy of data, the content of the asset
+// name, compressing it on first use; nil means serve data as it is. The
+// copy is kept with the content it was made from and made anew when the
+// file changed (lotse serve reads widget/ as it is edited).
+func (a *assets) gzipped(name string, data []byte) []byte {
+	a.mu.Lock()
+	c, ok := a.gz[name]
+	a.mu.Unlock()
+	if ok && bytes.Equal(c.plain, data) {
+		return c.gz
+	}
+	c = gzCopy{plain: data, gz: compress(data)} // outside the lock: it takes a while
+	a.mu.Lock()
+	a.gz[name] = c
+	a.mu.Unlock()
+	return c.gz
+}
+
+// compressible reports whether a file type is worth gzip-compressing:
+// text and WebAssembly (about a third of its size); the model is tried
+// too, as compress keeps only copies that are clearly smaller.
+func compressible(name string) bool {
+	switch path.Ext(name) {
+	case ".wasm", ".js", ".mjs", ".html", ".css", ".json", ".svg", ".txt", ".lotse":
+		return true
+	}
+	return false
+}
+
+// acceptsGzip reports whether the Accept-Encoding header allows gzip:
+// listed (or "*") without q=0.
+func acceptsGzip(header string) bool {
+	for _, part := range strings.Split(header, ",") {
+		coding, params, _ := strings.Cut(part, ";")
+		coding = strings.ToLower(strings.TrimSpace(coding))
+		if coding != "gzip" && coding != "x-gzip" && coding != "*" {
+			continue
+		}
+		q, ok := strings.CutPrefix(strings.ReplaceAll(strings.ToLower(params), " ", ""), "q=")
+		if !ok {
+			return true
+		}
+		if v, err := strconv.ParseFloat(q, 64); err == nil && v > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // read returns a file's content and hash; files are read once per
@@ -87,13 +142,23 @@ func (h *Handler) handleAsset(w http.ResponseWriter, r *http.Request) {
 	hd.Set("Content-Type", contentType(name))
 	hd.Set("Cross-Origin-Resource-Policy", "cross-origin")
 	hd.Set("X-Content-Type-Options", "nosniff")
-	hd.Set("ETag", `"`+sum[:32]+`"`)
+	etag := `"` + sum[:32] + `"`
+	if compressible(name) {
+		// Caches must keep the gzip and the plain copy apart, each with
+		// its own ETag, so a revalidation names the copy it holds.
+		hd.Add("Vary", "Accept-Encoding")
+		if z := h.assets.gzipped(name, data); z != nil && acceptsGzip(r.Header.Get("Accept-Encoding")) {
+			data, etag = z, `"`+sum[:32]+`-gzip"`
+			hd.Set("Content-Encoding", "gzip")
+		}
+	}
+	hd.Set("ETag", etag)
 	if want != "" || hashedName(name) {
 		hd.Set("Cache-Control", cacheVersioned)
 	} else {
 		hd.Set("Cache-Control", cacheUnversioned)
 	}
-	if inm := r.Header.Get("If-None-Match"); inm != "" && strings.Contains(inm, sum[:32]) {
+	if inm := r.Header.Get("If-None-Match"); inm != "" && (strings.Contains(inm, etag) || strings.TrimSpace(inm) == "*") {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}

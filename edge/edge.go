@@ -80,8 +80,10 @@ type Config struct {
 	// DefaultRetry.
 	Retry Retry
 
-	// Logger receives one line per request; message text appears only
-	// redacted by package pii. Nil means slog.Default().
+	// Logger receives one line per request, without message text (the
+	// personal-data detector can miss some); at slog.LevelDebug a second
+	// line carries the text redacted by package pii. Nil means
+	// slog.Default().
 	Logger *slog.Logger
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time

@@ -2,6 +2,7 @@ package edge_test
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/lotse-chat/lotse"
@@ -263,7 +265,9 @@ func TestCORS(t *testing.T) {
 		acao                 string
 	}{
 		{"allowed request", "POST", allowed, false, 200, allowed},
-		{"other origin request", "POST", "https://evil.example", false, 200, ""},
+		{"other origin request", "POST", "https://evil.example", false, 403, ""},
+		{"own origin request", "POST", "http://example.com", false, 200, ""},
+		{"other origin GET", "GET", "https://evil.example", false, 405, ""},
 		{"allowed preflight", "OPTIONS", allowed, true, 204, allowed},
 		{"other origin preflight", "OPTIONS", "https://evil.example", true, 403, ""},
 	}
@@ -284,6 +288,53 @@ func TestCORS(t *testing.T) {
 				t.Errorf("preflight allows methods %q", w.Header().Get("Access-Control-Allow-Methods"))
 			}
 		})
+	}
+}
+
+// TestCrossOriginWrites checks that a page on another website cannot make
+// its visitors' browsers post to the edge: a "simple" cross-origin request
+// (text/plain, no preflight) runs in the browser, and only the edge can
+// refuse it.
+func TestCrossOriginWrites(t *testing.T) {
+	f := newFixture(t, nil, nil)
+	tests := []struct {
+		name, target, origin string
+		header               []string
+		status               int
+	}{
+		{"chat from another site", "/v1/chat", "https://evil.example", nil, 403},
+		{"handoff from another site", "/v1/handoff", "https://evil.example", nil, 403},
+		{"opaque origin", "/v1/chat", "null", nil, 403},
+		{"look-alike host", "/v1/chat", "http://example.com.evil.example", nil, 403},
+		{"own host, other scheme", "/v1/chat", "https://example.com", nil, 403},
+		{"allowed origin", "/v1/chat", allowed, nil, 200},
+		{"own origin", "/v1/chat", "http://example.com", nil, 200},
+		{"own origin, host in capitals", "/v1/chat", "http://EXAMPLE.com", nil, 200},
+		{"own origin behind a TLS proxy", "/v1/chat", "https://example.com", []string{"X-Forwarded-Proto", "https"}, 200},
+		{"own origin over TLS", "https://example.com/v1/chat", "https://example.com", nil, 200},
+		{"no origin (curl, servers)", "/v1/chat", "", nil, 200},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			body := chatBody("c-origin", fmt.Sprint("m", i), "hallo")
+			if strings.HasSuffix(tt.target, "/v1/handoff") {
+				body = handoffBody("c-origin", fmt.Sprint("m", i), "ich will einen menschen")
+			}
+			h := append([]string{"Content-Type", "text/plain;charset=UTF-8"}, tt.header...)
+			if tt.origin != "" {
+				h = append(h, "Origin", tt.origin)
+			}
+			w := f.do("POST", tt.target, body, h...)
+			if w.Code != tt.status {
+				t.Fatalf("status %d %s, want %d", w.Code, w.Body, tt.status)
+			}
+			if e := decode[errorBody](t, w); tt.status == 403 && e.Error.Code != "origin_not_allowed" {
+				t.Errorf("error %+v, want origin_not_allowed", e.Error)
+			}
+		})
+	}
+	if n := f.inbox.Load(); n != 0 {
+		t.Errorf("a refused handoff reached the backend %d times", n)
 	}
 }
 
@@ -342,6 +393,47 @@ func TestHandoffDelivered(t *testing.T) {
 	ms, _ := f.backend.Store().Messages(context.Background(), "conv-1", 0, 10)
 	if len(ms) != 2 {
 		t.Errorf("backend holds %d messages, want 2", len(ms))
+	}
+}
+
+// TestHandoffRetryWithoutTS checks that a retry matches the first request
+// as the client sent it: the widget leaves ts out, and the edge filling it
+// with the current time must not turn the retry into a conflict.
+func TestHandoffRetryWithoutTS(t *testing.T) {
+	var f *fixture
+	f = newFixture(t, func(c *edge.Config) { c.Now = func() time.Time { return f.clock.Now() } }, nil)
+	f.clock.Advance(time.Since(f.clock.Now())) // the backend checks signature times against its own clock
+	body := `{"conversation_id":"conv-ts","message_id":"m1","messages":[{"id":"v1","role":"visitor","text":"ich will einen menschen"}]}`
+	first := f.do("POST", "/v1/handoff", body)
+	if first.Code != 200 {
+		t.Fatalf("handoff: %d %s", first.Code, first.Body)
+	}
+	tests := []struct {
+		name, body string
+		status     int
+	}{
+		{"identical", body, 200},
+		{"reformatted", "{\n  \"message_id\": \"m1\", \"conversation_id\": \"conv-ts\",\n  \"messages\": [{\"id\": \"v1\", \"role\": \"visitor\", \"text\": \"ich will einen menschen\"}]}", 200},
+		{"other text", strings.Replace(body, "menschen", "mensch", 1), 409},
+		{"other ts", strings.Replace(body, `"visitor",`, `"visitor","ts":5,`, 1), 409},
+	}
+	for _, tt := range tests {
+		f.clock.Advance(1500 * time.Millisecond) // a retry comes later: ts would differ
+		w := f.do("POST", "/v1/handoff", tt.body)
+		if w.Code != tt.status {
+			t.Errorf("%s retry: %d %s, want %d", tt.name, w.Code, w.Body, tt.status)
+			continue
+		}
+		if tt.status == 200 && (w.Body.String() != first.Body.String() || w.Header().Get("Idempotent-Replayed") != "true") {
+			t.Errorf("%s retry: %s Idempotent-Replayed %q, want the first answer %s replayed", tt.name,
+				w.Body, w.Header().Get("Idempotent-Replayed"), first.Body)
+		}
+		if e := decode[errorBody](t, w); tt.status == 409 && e.Error.Code != "idempotency_conflict" {
+			t.Errorf("%s retry: error %+v, want idempotency_conflict", tt.name, e.Error)
+		}
+	}
+	if n := f.inbox.Load(); n != 1 {
+		t.Errorf("the backend got %d posts, want 1", n)
 	}
 }
 
@@ -537,22 +629,258 @@ func TestAssets(t *testing.T) {
 	}
 }
 
-func TestLogsRedactPersonalData(t *testing.T) {
+// TestAssetsGzip checks that compressible assets go out gzip-compressed to
+// clients that accept it, as a separate cacheable variant.
+func TestAssetsGzip(t *testing.T) {
 	f := newFixture(t, nil, nil)
-	email := "max.mustermann@example.com"
-	f.do("POST", "/v1/chat", chatBody("c1", "m1", "Meine IBAN ist "+iban+" bitte prüfen"))
-	f.do("POST", "/v1/chat", chatBody("c1", "m1", "Meine IBAN ist "+iban+" bitte prüfen"))   // replay
-	f.do("POST", "/v1/chat", `{"conversation_id":"c1","message_id":"m2","text":"IBAN `+iban) // malformed JSON
-	f.do("POST", "/v1/handoff", handoffBody("c1", "m3", "schreib mir an "+email))
-	logs := f.logs.String()
-	for _, secret := range []string{iban, email, "mustermann"} {
-		if strings.Contains(logs, secret) {
-			t.Errorf("logs contain %q:\n%s", secret, logs)
+	plain, err := os.ReadFile("testdata/assets/big.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	identity := f.do("GET", "/big.js", "")
+	zipped := f.do("GET", "/big.js", "", "Accept-Encoding", "gzip, deflate, br")
+	gzTag, plainTag := zipped.Header().Get("ETag"), identity.Header().Get("ETag")
+	if gzTag == plainTag || gzTag == "" {
+		t.Errorf("gzip ETag %q, plain ETag %q: want two different tags", gzTag, plainTag)
+	}
+	versioned := f.edge.AssetPath("big.js")
+	tests := []struct {
+		name, method, path, accept, inm string
+		status                          int
+		gzip                            bool
+	}{
+		{"gzip accepted", "GET", "/big.js", "gzip, deflate, br", "", 200, true},
+		{"gzip with weight", "GET", "/big.js", "br;q=1.0, gzip;q=0.5", "", 200, true},
+		{"any coding", "GET", "/big.js", "*", "", 200, true},
+		{"no Accept-Encoding", "GET", "/big.js", "", "", 200, false},
+		{"gzip refused", "GET", "/big.js", "gzip;q=0, identity", "", 200, false},
+		{"br only", "GET", "/big.js", "br", "", 200, false},
+		{"versioned", "GET", versioned, "gzip", "", 200, true},
+		{"HEAD", "HEAD", "/big.js", "gzip", "", 200, true},
+		{"incompressible model", "GET", "/random.lotse", "gzip", "", 200, false},
+		{"revalidate gzip copy", "GET", "/big.js", "gzip", gzTag, 304, true},
+		{"revalidate plain copy", "GET", "/big.js", "", plainTag, 304, false},
+		{"plain tag for gzip request", "GET", "/big.js", "gzip", plainTag, 200, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var h []string
+			if tt.accept != "" {
+				h = append(h, "Accept-Encoding", tt.accept)
+			}
+			if tt.inm != "" {
+				h = append(h, "If-None-Match", tt.inm)
+			}
+			w := f.do(tt.method, tt.path, "", h...)
+			hd := w.Header()
+			if w.Code != tt.status || (hd.Get("Content-Encoding") == "gzip") != tt.gzip {
+				t.Fatalf("%d Content-Encoding %q, want %d gzip %v", w.Code, hd.Get("Content-Encoding"), tt.status, tt.gzip)
+			}
+			if !strings.Contains(strings.Join(hd.Values("Vary"), ","), "Accept-Encoding") && tt.path != "/random.lotse" {
+				t.Errorf("Vary %q lacks Accept-Encoding", hd.Values("Vary"))
+			}
+			if want := map[bool]string{true: gzTag, false: plainTag}[tt.gzip]; tt.path != "/random.lotse" && hd.Get("ETag") != want {
+				t.Errorf("ETag %q, want %q", hd.Get("ETag"), want)
+			}
+			if tt.path == versioned && hd.Get("Cache-Control") != "public, max-age=31536000, immutable" {
+				t.Errorf("versioned gzip copy has Cache-Control %q", hd.Get("Cache-Control"))
+			}
+			if w.Code != 200 || tt.method == "HEAD" {
+				if w.Body.Len() != 0 {
+					t.Errorf("%d bytes of body, want none", w.Body.Len())
+				}
+				return
+			}
+			body := w.Body.Bytes()
+			if hd.Get("Content-Length") != fmt.Sprint(len(body)) {
+				t.Errorf("Content-Length %s, body %d bytes", hd.Get("Content-Length"), len(body))
+			}
+			if tt.gzip {
+				if len(body) >= len(plain)/2 {
+					t.Errorf("gzip copy is %d bytes of %d", len(body), len(plain))
+				}
+				zr, err := gzip.NewReader(bytes.NewReader(body))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if body, err = io.ReadAll(zr); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if tt.path != "/random.lotse" && !bytes.Equal(body, plain) {
+				t.Errorf("body (decompressed) differs from big.js")
+			}
+		})
+	}
+}
+
+// TestAssetsGzipChangedFile checks that an edited asset is not served from
+// a stale compressed copy.
+func TestAssetsGzipChangedFile(t *testing.T) {
+	files := fstest.MapFS{"app.js": {Data: []byte(strings.Repeat("console.log('one');\n", 100))}}
+	f := newFixture(t, func(c *edge.Config) { c.Assets = files }, nil)
+	for _, text := range []string{"one", "two"} {
+		want := strings.Repeat("console.log('"+text+"');\n", 100)
+		files["app.js"].Data = []byte(want)
+		w := f.do("GET", "/app.js", "", "Accept-Encoding", "gzip")
+		zr, err := gzip.NewReader(w.Body)
+		if err != nil {
+			t.Fatalf("%s: %d %q is not gzip: %v", text, w.Code, w.Header().Get("Content-Encoding"), err)
+		}
+		if got, _ := io.ReadAll(zr); string(got) != want {
+			t.Errorf("after the file became %q..., served %.20q...", want[:20], got)
 		}
 	}
-	for _, want := range []string{"Meine IBAN ist [IBAN] bitte prüfen", "schreib mir an [EMAIL]", `"status":400`} {
-		if !strings.Contains(logs, want) {
-			t.Errorf("logs lack %q:\n%s", want, logs)
+}
+
+// TestLogsKeepTextOut checks the privacy rule for logs: message text never
+// appears in the INFO log, not even redacted, because the detector misses
+// personal data written in unusual forms; at debug level it appears
+// redacted only.
+func TestLogsKeepTextOut(t *testing.T) {
+	email := "max.mustermann@example.com"
+	// Forms the detector missed when this test was written (the first
+	// three) or used to miss: an INFO line must hold none, found or not.
+	missed := []string{"DE89/3704/0044/0532/0130/00", "max at example dot org", "C01X00T47",
+		"DE89-3704-0044-0532-0130-00", "max(at)example.org"}
+	requests := func(f *fixture) {
+		f.do("POST", "/v1/chat", chatBody("c1", "m1", "Meine IBAN ist "+iban+" bitte prüfen"))
+		f.do("POST", "/v1/chat", chatBody("c1", "m1", "Meine IBAN ist "+iban+" bitte prüfen"))   // replay
+		f.do("POST", "/v1/chat", `{"conversation_id":"c1","message_id":"m2","text":"IBAN `+iban) // malformed JSON
+		f.do("POST", "/v1/chat", chatBody("c1", "m4", "my IBAN is "+missed[0]))
+		f.do("POST", "/v1/chat", chatBody("c1", "m5", "mail me at "+missed[1]+" please"))
+		f.do("POST", "/v1/chat", chatBody("c1", "m7", "my passport number is "+missed[2]))
+		f.do("POST", "/v1/chat", chatBody("c1", "m8", "IBAN "+missed[3]+", e-mail "+missed[4]))
+		f.do("POST", "/v1/handoff", handoffBody("c1", "m3", "schreib mir an "+email))
+		f.do("POST", "/v1/handoff", handoffBody("c1", "m6", "ich brauche einen menschen, "+missed[1]))
+	}
+	tests := []struct {
+		level        slog.Level
+		want, absent []string
+	}{
+		{slog.LevelInfo,
+			[]string{`"status":400`, `"text_runes":41`, `"pii":["iban"]`, `"pii":["email"]`, `"intent":`, `"lang":`},
+			append([]string{iban, email, "mustermann", "IBAN ist", "schreib mir", "[IBAN]", "[EMAIL]", `"text"`}, missed...)},
+		{slog.LevelDebug,
+			[]string{"Meine IBAN ist [IBAN] bitte prüfen", "schreib mir an [EMAIL]"},
+			[]string{iban, email, "mustermann"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.level.String(), func(t *testing.T) {
+			var buf bytes.Buffer
+			f := newFixture(t, func(c *edge.Config) {
+				c.Logger = slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: tt.level}))
+			}, nil)
+			requests(f)
+			logs := buf.String()
+			for _, s := range tt.absent {
+				if strings.Contains(logs, s) {
+					t.Errorf("logs contain %q:\n%s", s, logs)
+				}
+			}
+			for _, s := range tt.want {
+				if !strings.Contains(logs, s) {
+					t.Errorf("logs lack %q:\n%s", s, logs)
+				}
+			}
+		})
+	}
+}
+
+// TestBodyErrors checks that a body the edge cannot use is refused with a
+// status and a message in the client's terms: JSON shapes, not Go types.
+func TestBodyErrors(t *testing.T) {
+	f := newFixture(t, nil, nil)
+	visitor := `{"id":"v1","role":"visitor","text":"hallo"}`
+	tests := []struct {
+		name, path, ctype, body string
+		status                  int
+		code, msg               string
+	}{
+		{"messages not an array", "/v1/handoff", "", `{"conversation_id":"c1","message_id":"m1","messages":"hi"}`,
+			400, "malformed_json", "messages must be an array of objects {id, role, text, ts}, not a string"},
+		{"message not an object", "/v1/handoff", "", `{"conversation_id":"c1","message_id":"m1","messages":["hi"]}`,
+			400, "malformed_json", "messages must be an object {id, role, text, ts}, not a string"},
+		{"ts not an integer", "/v1/handoff", "", `{"conversation_id":"c1","message_id":"m1","messages":[{"id":"v1","role":"visitor","text":"x","ts":1.5}]}`,
+			400, "malformed_json", "messages[].ts must be an integer, not a number"},
+		{"chat body an array", "/v1/chat", "", `[]`,
+			400, "malformed_json", "the body must be a JSON object {conversation_id, message_id, text, lang}, not an array"},
+		{"chat text a number", "/v1/chat", "", `{"text": 5}`,
+			400, "malformed_json", "text must be a string, not a number"},
+		{"handoff body a string", "/v1/handoff", "", `"hi"`,
+			400, "malformed_json", "the body must be a JSON object"},
+		{"whitespace-only handoff text", "/v1/handoff", "", `{"conversation_id":"c1","message_id":"m1","messages":[` + visitor + `,{"id":"v2","role":"visitor","text":" \n\t "}]}`,
+			400, "invalid_request", "messages[1].text is empty"},
+		{"XML", "/v1/chat", "application/xml", `<chat/>`,
+			415, "unsupported_media_type", "send application/json"},
+		{"form", "/v1/handoff", "application/x-www-form-urlencoded", `a=b`,
+			415, "unsupported_media_type", "send application/json"},
+		{"invalid content type", "/v1/chat", "json", chatBody("c1", "m1", "hallo"),
+			415, "unsupported_media_type", "send application/json"},
+		{"JSON", "/v1/chat", "application/json; charset=utf-8", chatBody("c1", "m2", "hallo"), 200, "", ""},
+		{"text/plain", "/v1/chat", "text/plain;charset=UTF-8", chatBody("c1", "m3", "hallo"), 200, "", ""},
+		{"no content type", "/v1/chat", "", chatBody("c1", "m4", "hallo"), 200, "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var h []string
+			if tt.ctype != "" {
+				h = []string{"Content-Type", tt.ctype}
+			}
+			w := f.do("POST", tt.path, tt.body, h...)
+			if w.Code != tt.status {
+				t.Fatalf("status %d %s, want %d", w.Code, w.Body, tt.status)
+			}
+			if tt.status == 200 {
+				return
+			}
+			e := decode[errorBody](t, w).Error
+			if e.Code != tt.code || !strings.Contains(e.Message, tt.msg) {
+				t.Errorf("error %+v, want code %s with message containing %q", e, tt.code, tt.msg)
+			}
+			for _, goName := range []string{"handoff.", "edge.", "be []", "int64", "be string"} {
+				if strings.Contains(e.Message, goName) {
+					t.Errorf("message %q names a Go type (%q)", e.Message, goName)
+				}
+			}
+		})
+	}
+	if n := f.inbox.Load(); n != 0 {
+		t.Errorf("refused handoffs reached the backend %d times", n)
+	}
+}
+
+// timeoutReader is a request body whose sender stalled: reading it fails
+// as a read deadline does.
+type timeoutReader struct{}
+
+func (timeoutReader) Read([]byte) (int, error) { return 0, os.ErrDeadlineExceeded }
+
+// errReader is a request body that breaks in another way.
+type errReader struct{}
+
+func (errReader) Read([]byte) (int, error) { return 0, io.ErrClosedPipe }
+
+func TestBodyReadErrors(t *testing.T) {
+	f := newFixture(t, nil, nil)
+	tests := []struct {
+		name   string
+		body   io.Reader
+		status int
+		code   string
+	}{
+		{"stalled body", timeoutReader{}, 408, "body_timeout"},
+		{"broken body", errReader{}, 400, "unreadable_body"},
+	}
+	for _, tt := range tests {
+		for _, path := range []string{"/v1/chat", "/v1/handoff"} {
+			r := httptest.NewRequest("POST", path, tt.body)
+			r.ContentLength = 100
+			w := httptest.NewRecorder()
+			f.edge.ServeHTTP(w, r)
+			if e := decode[errorBody](t, w); w.Code != tt.status || e.Error.Code != tt.code {
+				t.Errorf("%s to %s: %d %s, want %d %s", tt.name, path, w.Code, w.Body, tt.status, tt.code)
+			}
 		}
 	}
 }

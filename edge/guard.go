@@ -10,7 +10,11 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"net/url"
+	"os"
+	"reflect"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -29,6 +33,15 @@ func (h *Handler) cors(w http.ResponseWriter, r *http.Request) bool {
 		hd.Set("Access-Control-Expose-Headers", "Retry-After")
 	}
 	if !preflight {
+		if origin != "" && !allowed && !safeMethod(r.Method) && !sameOrigin(r, origin) {
+			// A browser sends Origin on every cross-origin POST, and a
+			// "simple" one (text/plain, a form) runs without a preflight:
+			// refuse it here, or any website could make its visitors'
+			// browsers chat and hand off in their name.
+			writeError(w, http.StatusForbidden, "origin_not_allowed",
+				fmt.Sprintf("origin %q may not call this edge; add it to the allowed origins", origin))
+			return false
+		}
 		if r.Method == http.MethodOptions {
 			w.Header().Set("Allow", "GET, HEAD, POST, OPTIONS")
 			w.WriteHeader(http.StatusNoContent)
@@ -49,6 +62,34 @@ func (h *Handler) cors(w http.ResponseWriter, r *http.Request) bool {
 	hd.Set("Access-Control-Max-Age", "86400")
 	w.WriteHeader(http.StatusNoContent)
 	return false
+}
+
+// safeMethod reports whether a method only reads, so a cross-origin
+// request with it changes nothing and CORS on the response is enough.
+func safeMethod(m string) bool {
+	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
+}
+
+// sameOrigin reports whether origin is the edge's own, the scheme and
+// host the request was sent to: the demo page and widget of lotse serve
+// come from the edge itself. The scheme is the connection's, the absolute
+// request URL's (the Worker's), or a TLS-terminating proxy's
+// X-Forwarded-Proto, a header a web page cannot set without a preflight.
+func sameOrigin(r *http.Request, origin string) bool {
+	u, err := url.Parse(origin)
+	if err != nil || u.Host == "" || r.Host == "" {
+		return false
+	}
+	scheme := "http"
+	switch {
+	case r.TLS != nil:
+		scheme = "https"
+	case r.URL.Scheme != "":
+		scheme = r.URL.Scheme
+	case r.Header.Get("X-Forwarded-Proto") != "":
+		scheme, _, _ = strings.Cut(r.Header.Get("X-Forwarded-Proto"), ",")
+	}
+	return strings.EqualFold(u.Scheme, strings.TrimSpace(scheme)) && strings.EqualFold(u.Host, r.Host)
 }
 
 // clientKey is the default Config.ClientKey: Cloudflare's client address,
@@ -154,6 +195,9 @@ func (e *errBody) Error() string { return e.message }
 // bodies, invalid UTF-8 and malformed JSON with errors that name the
 // problem.
 func decodeBody(w http.ResponseWriter, r *http.Request, v any) *errBody {
+	if e := checkContentType(r.Header.Get("Content-Type")); e != nil {
+		return e
+	}
 	if r.ContentLength > MaxBody {
 		return &errBody{http.StatusRequestEntityTooLarge, "body_too_large",
 			fmt.Sprintf("body is %d bytes; the limit is %d", r.ContentLength, MaxBody)}
@@ -163,6 +207,12 @@ func decodeBody(w http.ResponseWriter, r *http.Request, v any) *errBody {
 		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
 			return &errBody{http.StatusRequestEntityTooLarge, "body_too_large",
 				fmt.Sprintf("body is larger than the limit of %d bytes", MaxBody)}
+		}
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			// The client stopped sending (a Content-Length longer than the
+			// body, a stalled connection): 408 tells the widget to retry.
+			return &errBody{http.StatusRequestTimeout, "body_timeout",
+				"the request body did not arrive in time; send it again"}
 		}
 		return &errBody{http.StatusBadRequest, "unreadable_body", "cannot read the request body: " + err.Error()}
 	}
@@ -174,6 +224,24 @@ func decodeBody(w http.ResponseWriter, r *http.Request, v any) *errBody {
 		return &errBody{http.StatusBadRequest, "malformed_json", "body is not the expected JSON object: " + jsonProblem(err)}
 	}
 	return nil
+}
+
+// checkContentType refuses bodies declared as something other than JSON.
+// text/plain is accepted as JSON too: it is what a page sends to avoid a
+// CORS preflight (navigator.sendBeacon with a string, fetch without
+// headers). No Content-Type at all is accepted, as curl -d '{...}' sends
+// a form type only when told.
+func checkContentType(ct string) *errBody {
+	if ct == "" {
+		return nil
+	}
+	mt, _, _ := strings.Cut(ct, ";")
+	mt = strings.ToLower(strings.TrimSpace(mt))
+	if mt == "application/json" || mt == "text/plain" || strings.HasSuffix(mt, "+json") && strings.HasPrefix(mt, "application/") {
+		return nil
+	}
+	return &errBody{http.StatusUnsupportedMediaType, "unsupported_media_type",
+		fmt.Sprintf("Content-Type %q is not JSON; send application/json", ct)}
 }
 
 func badUTF8(b []byte) int {
@@ -194,12 +262,75 @@ func jsonProblem(err error) string {
 		return fmt.Sprintf("syntax error at byte %d", e.Offset)
 	}
 	if e, ok := errors.AsType[*json.UnmarshalTypeError](err); ok {
-		return fmt.Sprintf("field %q must be %s, not %s", e.Field, e.Type, e.Value)
+		return typeProblem(e)
 	}
 	if errors.Is(err, io.ErrUnexpectedEOF) {
 		return "unexpected end of JSON"
 	}
 	return "malformed JSON"
+}
+
+// typeProblem says which field has the wrong JSON type and what shape it
+// should have, in JSON's terms rather than Go's (the client never sees the
+// Go types). It names the JSON type found but not the value, which may be
+// personal data.
+func typeProblem(e *json.UnmarshalTypeError) string {
+	got, _, _ := strings.Cut(e.Value, " ") // "number 1.5": the kind only
+	if e.Field == "" {
+		return fmt.Sprintf("the body must be a JSON object %s, not %s %s", strings.TrimPrefix(jsonShape(e.Type), "an object "), article(got), got)
+	}
+	// "messages.id" is the id of an element of messages.
+	field := strings.ReplaceAll(e.Field, ".", "[].")
+	return fmt.Sprintf("%s must be %s, not %s %s", field, jsonShape(e.Type), article(got), got)
+}
+
+// jsonShape describes the JSON value a Go type decodes from, e.g. "an
+// array of objects {id, role, text, ts}".
+func jsonShape(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "a boolean"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "an integer"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Slice, reflect.Array:
+		elem := jsonShape(t.Elem())
+		if noun, fields, ok := strings.Cut(elem, " {"); ok { // "an object {id, ...}"
+			return "an array of " + plural(noun) + " {" + fields
+		}
+		return "an array of " + plural(elem)
+	case reflect.Struct:
+		var keys []string
+		for i := range t.NumField() {
+			f := t.Field(i)
+			if name, _, _ := strings.Cut(f.Tag.Get("json"), ","); name != "" && name != "-" && f.IsExported() {
+				keys = append(keys, name)
+			}
+		}
+		return "an object {" + strings.Join(keys, ", ") + "}"
+	case reflect.Map:
+		return "an object"
+	case reflect.Pointer:
+		return jsonShape(t.Elem())
+	}
+	return "a JSON value"
+}
+
+// plural turns "a string" into "strings", "an integer" into "integers".
+func plural(shape string) string {
+	_, noun, _ := strings.Cut(shape, " ")
+	return noun + "s"
+}
+
+func article(word string) string {
+	if word != "" && strings.ContainsRune("aeiou", rune(word[0])) {
+		return "an"
+	}
+	return "a"
 }
 
 // writeJSON writes v as the JSON response.

@@ -12,7 +12,9 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/lotse-chat/lotse"
 	"github.com/lotse-chat/lotse/handoff"
@@ -63,6 +65,19 @@ func (h *Handler) handleHandoff(w http.ResponseWriter, r *http.Request) {
 		writeError(w, e.status, e.code, e.message)
 		return
 	}
+	// The digest is of the request as the client sent it, before the edge
+	// adds anything (missing timestamps are filled with the current time):
+	// a byte-identical retry must match, a different body must not.
+	digest, err := requestDigest(req)
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, "internal", "cannot encode the handoff")
+		return
+	}
+	key := "handoff\x00" + req.ConversationID + "\x00" + req.MessageID
+	if res, ok := h.seen.get(key); ok {
+		h.replay(w, res, digest)
+		return
+	}
 	ho, msg := h.buildHandoff(req)
 	if msg != "" {
 		writeError(w, http.StatusBadRequest, "invalid_request", msg)
@@ -73,15 +88,7 @@ func (h *Handler) handleHandoff(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusInternalServerError, "internal", "cannot encode the handoff")
 		return
 	}
-	key := "handoff\x00" + req.ConversationID + "\x00" + req.MessageID
-	digest := sha256.Sum256(body)
-	if res, ok := h.seen.get(key); ok {
-		h.replay(w, res, digest)
-		return
-	}
-	note(w, slog.String("conversation", handoff.LogID(ho.ConversationID)), slog.String("reason", ho.Reason),
-		slog.String("intent", ho.Intent), slog.Int("messages", len(ho.Messages)),
-		slog.String("text", redactedLast(ho.Messages)))
+	h.noteHandoff(r.Context(), w, ho)
 	ack, fail := h.deliver(r.Context(), w, webhookID(req.ConversationID, req.MessageID), ho.ConversationID, body)
 	if fail != nil {
 		if fail.retryable {
@@ -122,8 +129,8 @@ func (h *Handler) buildHandoff(req HandoffRequest) (handoff.Handoff, string) {
 			return handoff.Handoff{}, fmt.Sprintf("messages[%d].id must be 1 to 128 letters, digits or ._:-", i)
 		case m.Role != handoff.RoleVisitor && m.Role != handoff.RoleBot:
 			return handoff.Handoff{}, fmt.Sprintf("messages[%d].role is %q; want visitor or bot", i, m.Role)
-		case m.Text == "":
-			return handoff.Handoff{}, fmt.Sprintf("messages[%d].text is empty", i)
+		case strings.TrimSpace(m.Text) == "":
+			return handoff.Handoff{}, fmt.Sprintf("messages[%d].text is empty; send the message's text", i)
 		case bytes.IndexByte([]byte(m.Text), 0) >= 0:
 			return handoff.Handoff{}, fmt.Sprintf("messages[%d].text contains a NUL character", i)
 		}
@@ -157,11 +164,34 @@ func (h *Handler) buildHandoff(req HandoffRequest) (handoff.Handoff, string) {
 	return ho, ""
 }
 
-// redactedLast is the last visitor message as logs may show it.
-func redactedLast(ms []handoff.Message) string {
+// requestDigest identifies a handoff request's content for the
+// idempotency check. It encodes the decoded request, so a retry that only
+// differs in whitespace or key order still matches.
+func requestDigest(req HandoffRequest) ([sha256.Size]byte, error) {
+	b, err := json.Marshal(req)
+	if err != nil {
+		return [sha256.Size]byte{}, err
+	}
+	return sha256.Sum256(b), nil
+}
+
+// noteHandoff logs what operating the edge needs to know about a handoff.
+// The last visitor message's text goes only to a separate debug line, and
+// only redacted: the detector can miss personal data, and INFO logs are
+// kept and shipped.
+func (h *Handler) noteHandoff(ctx context.Context, w http.ResponseWriter, ho handoff.Handoff) {
+	last := lastVisitor(ho.Messages)
+	note(w, slog.String("conversation", handoff.LogID(ho.ConversationID)), slog.String("reason", ho.Reason),
+		slog.String("intent", ho.Intent), slog.String("lang", ho.Lang), slog.Int("messages", len(ho.Messages)),
+		slog.Int("text_runes", utf8.RuneCountInString(last)), slog.Any("pii", piiKinds(ho.PII)))
+	h.debugText(ctx, ho.ConversationID, last, ho.PII)
+}
+
+// lastVisitor is the text of the last visitor message.
+func lastVisitor(ms []handoff.Message) string {
 	for i := len(ms) - 1; i >= 0; i-- {
 		if ms[i].Role == handoff.RoleVisitor {
-			return pii.Redact(ms[i].Text, pii.Detect(ms[i].Text))
+			return ms[i].Text
 		}
 	}
 	return ""
@@ -277,16 +307,18 @@ func (h *Handler) postOnce(ctx context.Context, id string, body []byte) (handoff
 }
 
 // backendMessage extracts a short error message from the backend's JSON
-// error body ({"error": "..."}); the backend never quotes message text.
+// error body ({"error": {"code": "...", "message": "..."}}); the backend
+// never quotes message text.
 func backendMessage(data []byte) string {
 	var e struct {
-		Error string `json:"error"`
+		Error struct{ Code, Message string } `json:"error"`
 	}
-	if json.Unmarshal(data, &e) != nil || e.Error == "" {
+	if json.Unmarshal(data, &e) != nil || e.Error.Message == "" {
 		return ""
 	}
-	if len(e.Error) > 200 {
-		e.Error = e.Error[:200]
+	msg := e.Error.Code + ": " + e.Error.Message
+	if len(msg) > 200 {
+		msg = msg[:200]
 	}
-	return " (" + e.Error + ")"
+	return " (" + msg + ")"
 }
