@@ -430,13 +430,16 @@ func (r *run) checkPersonalData() error {
 	r.logMu.Lock()
 	logs := r.workerLg.String()
 	r.logMu.Unlock()
+	logged := false // the handoff's request line, with what was found and no text
 	for i, line := range strings.Split(logs, "\n") {
-		if strings.Contains(line, iban) || ibanRE.MatchString(line) {
-			return fmt.Errorf("Worker log line %d holds the IBAN: %q", i+1, line)
+		if strings.Contains(line, iban) || ibanRE.MatchString(line) || strings.Contains(line, "Meine IBAN") {
+			return fmt.Errorf("Worker log line %d holds the message text: %q", i+1, line)
 		}
+		logged = logged || strings.Contains(line, `"path":"/v1/handoff"`) &&
+			strings.Contains(line, `"reason":"personal_data"`) && strings.Contains(line, `"pii":["iban"]`)
 	}
-	if !strings.Contains(logs, "Meine IBAN ist [IBAN]") {
-		return fmt.Errorf("the Worker's request log with the redacted text is missing; are logs captured?\n%s", logs)
+	if !logged {
+		return fmt.Errorf("the Worker's request log of the personal-data handoff is missing; are logs captured?\n%s", logs)
 	}
 	return nil
 }
@@ -484,6 +487,11 @@ func (r *run) checkCORS() error {
 	}
 	if resp.Header.Get("Access-Control-Allow-Origin") != "" {
 		return errors.New("a request from a foreign origin got Access-Control-Allow-Origin")
+	}
+	// Without a preflight (text/plain) the browser would send it anyway:
+	// the edge must refuse the write itself.
+	if resp.StatusCode != http.StatusForbidden || e.Error.Code != "origin_not_allowed" {
+		return fmt.Errorf("a POST from a foreign origin got %d %+v, want 403 origin_not_allowed", resp.StatusCode, e)
 	}
 	return nil
 }
