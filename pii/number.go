@@ -599,8 +599,10 @@ func ibanAt(t string, i int) (int, bool) {
 	return j, true
 }
 
-// isIBANSep reports whether c may split the groups of an IBAN.
-func isIBANSep(c byte) bool { return c == ' ' || c == '-' || c == '.' }
+// isIBANSep reports whether c may split the groups of an IBAN. The
+// checksum keeps slashes safe: a path or a date does not pass mod 97 with
+// a country code in front.
+func isIBANSep(c byte) bool { return c == ' ' || c == '-' || c == '.' || c == '/' }
 
 // isAlnum reports whether c is an ASCII letter or digit.
 func isAlnum(c byte) bool { return isDigit(c) || isAlpha(c) }

@@ -36,6 +36,8 @@ var kindCases = map[string][]detectCase{
 		// print them; the span covers the separators so Redact hides them.
 		{"IBAN: DE89-3704-0044-0532-0130-00, danke", []want{{IBAN, "DE89-3704-0044-0532-0130-00"}}},
 		{"DE89.3704.0044.0532.0130.00", []want{{IBAN, "DE89.3704.0044.0532.0130.00"}}},
+		{"iban DE89/3704/0044/0532/0130/00", []want{{IBAN, "DE89/3704/0044/0532/0130/00"}}},
+		{"see de/2024/05/12/news", nil},
 		{"iban de89.3704.0044.0532.0130.00.", []want{{IBAN, "de89.3704.0044.0532.0130.00"}}},
 		{"AT61-1904-3002-3457-3201", []want{{IBAN, "AT61-1904-3002-3457-3201"}}},
 		{"DE89-3704-0044-0532-0130-01", nil},    // check digits wrong
