@@ -83,8 +83,8 @@ func runAsk(args []string, stdout, stderr io.Writer) error {
 		}
 		n++
 		text := strings.TrimSpace(sc.Text())
-		if text == "" {
-			continue
+		if text == "" && interactive {
+			continue // a person pressed Enter; a pipe gets a reply a line, to stay aligned
 		}
 		r, err := e.Reply(text)
 		if err != nil {

@@ -48,15 +48,21 @@ func TestAsk(t *testing.T) {
 			t.Fatalf("exit %d: %s", code, stderr)
 		}
 		lines := strings.Split(strings.TrimSpace(stdout), "\n")
-		if len(lines) != 3 { // the blank line gets no reply
-			t.Fatalf("%d lines, want 3:\n%s", len(lines), stdout)
+		if len(lines) != 4 { // a reply a line, the blank one's too: output lines match input lines
+			t.Fatalf("%d lines, want 4:\n%s", len(lines), stdout)
 		}
-		var iban replyJSON
-		if err := json.Unmarshal([]byte(lines[1]), &iban); err != nil {
+		var blank, iban replyJSON
+		if err := json.Unmarshal([]byte(lines[1]), &blank); err != nil {
+			t.Fatal(err)
+		}
+		if blank.Action != "handoff" || blank.Reason == nil || *blank.Reason != "out_of_scope" {
+			t.Errorf("blank line: %s", lines[1])
+		}
+		if err := json.Unmarshal([]byte(lines[2]), &iban); err != nil {
 			t.Fatal(err)
 		}
 		if iban.Action != "handoff" || iban.Reason == nil || *iban.Reason != "personal_data" || len(iban.PII) == 0 {
-			t.Errorf("IBAN message: %s", lines[1])
+			t.Errorf("IBAN message: %s", lines[2])
 		}
 	})
 
