@@ -94,6 +94,9 @@ type Report struct {
 	// and out_of_scope), their translations, the intent names used as
 	// examples and the background out-of-scope examples.
 	Examples int `json:"examples"`
+	// Names counts the intent names among Examples: an intent with few
+	// examples learns its name as one more (RATIONALE.md).
+	Names int `json:"names"`
 	// Background counts the background out-of-scope examples: requests
 	// written for other assistants that none of the bot's intents claims.
 	// Bots with out_of_scope examples and English get them, unless their
@@ -166,10 +169,21 @@ func Train(b *bot.Bot, opts Options) ([]byte, *Report, error) {
 	quantize(m, w, ds)
 	data := modelfile.Encode(m)
 	return data, &Report{
-		Intents: len(b.Intents), Examples: len(ds.y), Background: len(bg), Duration: time.Since(start),
+		Intents: len(b.Intents), Examples: len(ds.y), Names: names(ss), Background: len(bg), Duration: time.Since(start),
 		Threshold: cal.threshold, CVAccuracy: cal.accuracy, CVOOSRecall: cal.oosRecall,
 		ECE: cal.ece, ModelBytes: len(data), Solver: sv.name,
 	}, nil
+}
+
+// names counts the intent names among the samples.
+func names(ss []sample) int {
+	n := 0
+	for _, s := range ss {
+		if s.group == alwaysTrained {
+			n++
+		}
+	}
+	return n
 }
 
 func solverParams(o Options) linear.Params {

@@ -157,13 +157,21 @@ func listNames(names []string, n int) string {
 // percent formats a share as a percentage ("2%").
 func percent(share float64) string { return strconv.FormatFloat(100*share, 'g', -1, 64) + "%" }
 
-// examplesText counts the texts trained on, naming the background
-// out-of-scope examples among them, which the author did not write.
+// examplesText counts the texts trained on, naming those among them the
+// author did not write as examples: intent names and background
+// out-of-scope examples.
 func examplesText(rep *train.Report) string {
-	if rep.Background == 0 {
+	var of []string
+	if rep.Names > 0 {
+		of = append(of, fmt.Sprintf("%d intent names", rep.Names))
+	}
+	if rep.Background > 0 {
+		of = append(of, fmt.Sprintf("%d background out-of-scope", rep.Background))
+	}
+	if len(of) == 0 {
 		return fmt.Sprintf("%d examples", rep.Examples)
 	}
-	return fmt.Sprintf("%d examples (%d of them background out-of-scope)", rep.Examples, rep.Background)
+	return fmt.Sprintf("%d examples (of them %s)", rep.Examples, strings.Join(of, ", "))
 }
 
 // thresholdText tells where the out-of-scope threshold lies. A threshold

@@ -143,7 +143,9 @@ func TestExamplesText(t *testing.T) {
 		want string
 	}{
 		{train.Report{Examples: 540}, "540 examples"},
-		{train.Report{Examples: 16106, Background: 1006}, "16106 examples (1006 of them background out-of-scope)"},
+		{train.Report{Examples: 16106, Background: 1006}, "16106 examples (of them 1006 background out-of-scope)"},
+		{train.Report{Examples: 60, Names: 6}, "60 examples (of them 6 intent names)"},
+		{train.Report{Examples: 1200, Names: 6, Background: 70}, "1200 examples (of them 6 intent names, 70 background out-of-scope)"},
 	} {
 		if got := examplesText(&tc.rep); got != tc.want {
 			t.Errorf("examplesText(%+v) = %q, want %q", tc.rep, got, tc.want)
