@@ -129,8 +129,12 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 func warnings(b *bot.Bot, rep *train.Report) []string {
 	var ws []string
 	if rep.Threshold == 0 && len(b.OutOfScope) == 0 {
-		ws = append(ws, "the bot hands no message off as out of scope: it answers everything with its nearest intent. "+
-			"Add out_of_scope examples (messages it must not answer) or train with a larger --reject-budget")
+		fix := "Add out_of_scope examples (messages it must not answer) or train with a larger --reject-budget"
+		if b.Source == bot.SourceCSV {
+			fix = "A FAQ CSV has no place for out_of_scope examples (messages it must not answer): " +
+				"write the bot as a bot.yaml (DESIGN.md) with some, and two or three phrasings a question"
+		}
+		ws = append(ws, "the bot hands no message off as out of scope: it answers everything with its nearest intent. "+fix)
 	}
 	var silent []string
 	for _, in := range b.Intents {
