@@ -66,10 +66,11 @@ var backgroundTexts = sync.OnceValue(func() []string {
 })
 
 // usesBackground tells whether a bot gets background out-of-scope
-// examples: it must have out_of_scope examples of its own (the class they
-// join) and serve English, the background's language.
+// examples: it must serve English, the background's language. A bot with
+// no out_of_scope examples of its own gets an out-of-scope class of them
+// alone; without one it answered every message with some intent.
 func usesBackground(b *bot.Bot) bool {
-	return len(b.OutOfScope) > 0 && slices.Contains(b.Languages, wordvec.Lang)
+	return slices.Contains(b.Languages, wordvec.Lang)
 }
 
 // background returns up to len(ss)/backgroundShare background texts as

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/lotse-chat/lotse/bot"
+	"github.com/lotse-chat/lotse/internal/modelfile"
 	"github.com/lotse-chat/lotse/internal/tokenize"
 	"github.com/lotse-chat/lotse/internal/wordvec/english"
 )
@@ -129,17 +130,31 @@ func TestTrainBackground(t *testing.T) {
 		grabby.OutOfScope = append(grabby.OutOfScope, in.Examples[:5]...)
 		in.Examples = in.Examples[5:]
 	}
+	// Without out_of_scope examples of its own, the bot's out-of-scope
+	// class is the background's; a bot not in English gets none.
+	bare := topicBot(60, topics...)
+	bare.OutOfScope = nil
+	german := topicBot(60, topics...)
+	german.OutOfScope, german.Languages = nil, []string{"de"}
 	for _, tc := range []struct {
 		name           string
 		bot            *bot.Bot
 		wantBackground bool
-	}{{"topics", b, true}, {"grabby out-of-scope class", grabby, false}} {
+	}{{"topics", b, true}, {"grabby out-of-scope class", grabby, false},
+		{"no out_of_scope examples", bare, true}, {"not English", german, false}} {
 		data, rep, err := Train(tc.bot, Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if got := rep.Background > 0; got != tc.wantBackground {
 			t.Errorf("%s: %d background examples (threshold %.3f), want some: %v", tc.name, rep.Background, rep.Threshold, tc.wantBackground)
+		}
+		m, err := modelfile.Decode(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := m.OOSClass; got != (tc.wantBackground || len(tc.bot.OutOfScope) > 0) {
+			t.Errorf("%s: out-of-scope class %v", tc.name, got)
 		}
 		if again, _, _ := Train(tc.bot, Options{}); !bytes.Equal(again, data) {
 			t.Errorf("%s: two trainings gave different models", tc.name)

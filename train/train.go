@@ -99,8 +99,9 @@ type Report struct {
 	Names int `json:"names"`
 	// Background counts the background out-of-scope examples: requests
 	// written for other assistants that none of the bot's intents claims.
-	// Bots with out_of_scope examples and English get them, unless their
-	// out-of-scope class would then take the whole rejection budget.
+	// Bots in English get them: as their out-of-scope class when they have
+	// no out_of_scope examples, else added to it unless it would then take
+	// the whole rejection budget.
 	Background int           `json:"background"`
 	Duration   time.Duration `json:"duration_ns"`
 	// Threshold is the chosen out-of-scope confidence threshold.
@@ -148,13 +149,15 @@ func Train(b *bot.Bot, opts Options) ([]byte, *Report, error) {
 	if usesBackground(b) {
 		bg = background(ss, b, tok, vec, opts)
 	}
-	oosClass := len(b.OutOfScope) > 0
+	oosClass := len(b.OutOfScope) > 0 || len(bg) > 0
 	ds := newDataset(slices.Concat(ss, bg), len(b.Intents), oosClass, tok, features.Default, vec)
 	sv, cal := chooseSolver(ds, opts)
-	if len(bg) > 0 && cal.threshold == 0 {
+	if len(bg) > 0 && cal.threshold == 0 && len(b.OutOfScope) > 0 {
 		// The out-of-scope class took the whole rejection budget: the
 		// background would cost more answers than the budget allows
-		// (the demo bot: 4 points of in-scope accuracy).
+		// (the demo bot: 4 points of in-scope accuracy). Without the
+		// author's examples the class is the background's alone, and
+		// taking it away would leave the bot answering everything.
 		bg = nil
 		ds = newDataset(ss, len(b.Intents), oosClass, tok, features.Default, vec)
 		sv, cal = chooseSolver(ds, opts)

@@ -32,12 +32,13 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		"than "+strconv.Itoa(int(1/train.DefaultRejectBudget))+" at "+budget+"), there is no confidence threshold.\n"+
 		"A larger budget hands off more out-of-scope messages and more in-scope\n"+
 		"ones; \"lotse test --curve\" shows the trade-off on a test file.\n\n"+
-		"A bot in English with out_of_scope examples also learns from background\n"+
-		"out-of-scope examples: requests written for other assistants (CLINC150 and\n"+
-		"HWU64) that none of its intents claims, one for every 15 of its own examples.\n"+
-		"They are left out again when its out-of-scope class would then take the\n"+
-		"whole budget. The summary counts them; the out-of-scope recall it reports\n"+
-		"is measured on the bot's own out_of_scope examples.\n\n"+
+		"A bot in English also learns from background out-of-scope examples:\n"+
+		"requests written for other assistants (CLINC150 and HWU64) that none of\n"+
+		"its intents claims, one for every 15 of its own examples. A bot without\n"+
+		"out_of_scope examples gets an out-of-scope class of them alone; in a bot\n"+
+		"with some they are left out again when its out-of-scope class would then\n"+
+		"take the whole budget. The summary counts them; the out-of-scope recall it\n"+
+		"reports is measured on the bot's own out_of_scope examples.\n\n"+
 		"-o must be a new file or an existing model file: an existing file that is\n"+
 		"not a Lotse model (the bot file, a test file) is never overwritten.\n\n"+
 		"On a terminal, each step is shown on stderr as it starts (a bot of ten\n"+
@@ -128,7 +129,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 // (Rasa files carry none) answers with its name only.
 func warnings(b *bot.Bot, rep *train.Report) []string {
 	var ws []string
-	if rep.Threshold == 0 && len(b.OutOfScope) == 0 {
+	if rep.Threshold == 0 && len(b.OutOfScope) == 0 && rep.Background == 0 {
 		fix := "Add out_of_scope examples (messages it must not answer) or train with a larger --reject-budget"
 		if b.Source == bot.SourceCSV {
 			fix = "A FAQ CSV has no place for out_of_scope examples (messages it must not answer): " +
