@@ -142,6 +142,9 @@ var loadErrors = []struct {
 	{"syntax_error.yaml", []string{
 		":8: YAML syntax error: did not find expected key; check the indentation and quoting on this line and the one above; quote text that contains \": \" or \" #\"",
 	}},
+	{"syntax_open_quote.yaml", []string{
+		":7: YAML syntax error: did not find expected key; the quoted text that starts on this line is not closed on it; end it with \"",
+	}},
 	{"syntax_quote.yaml", []string{
 		":5: YAML syntax error: found unexpected end of stream; check the indentation and quoting on this line and the one above; quote text that contains \": \" or \" #\"",
 	}},

@@ -74,6 +74,11 @@ func syntaxError(p *problems, data []byte, err error) {
 		line = l
 	}
 	hint := "check the indentation and quoting on this line and the one above; quote text that contains \": \" or \" #\""
+	if q := openQuote(data, line); q > 0 && q < line {
+		// The text runs on to the next quote, lines below, where the
+		// parser gives up: the author's mistake is here.
+		line, hint = q, fmt.Sprintf("the quoted text that starts on this line is not closed on it; end it with %c", quoteAt(data, q))
+	}
 	switch {
 	case strings.Contains(msg, "tab character") || startsWithTab(data, line):
 		hint = "indent with spaces; YAML does not allow tabs for indentation"
@@ -118,6 +123,55 @@ func startsWithTab(data []byte, line int) bool {
 	}
 	indent := bytes.TrimLeft(lines[line-1], " ")
 	return len(indent) > 0 && indent[0] == '\t'
+}
+
+// openQuote returns the last line, at or before line, whose value starts
+// with a quote that the line does not close ("en: \"Delivery takes 2 days",
+// "- 'hello"), or 0. Such text runs on, lines further, to the next quote,
+// and yaml.v3 reports the line where it then trips.
+func openQuote(data []byte, line int) int {
+	lines := bytes.Split(data, []byte("\n"))
+	for n := min(line, len(lines)); n >= 1; n-- {
+		if quoteAt(data, n) != 0 {
+			return n
+		}
+	}
+	return 0
+}
+
+// quoteAt returns the quote character that opens an unclosed value on
+// line n, or 0.
+func quoteAt(data []byte, n int) byte {
+	lines := bytes.Split(data, []byte("\n"))
+	if n < 1 || n > len(lines) {
+		return 0
+	}
+	l := lines[n-1]
+	i := bytes.IndexAny(l, `"'`)
+	if i < 0 {
+		return 0
+	}
+	// A value starts after "key:", "-", "[", "{" or ",": elsewhere a quote
+	// is part of plain text ("don't").
+	before := bytes.TrimRight(l[:i], " ")
+	if len(before) > 0 && !bytes.ContainsAny(before[len(before)-1:], ":-[{,") {
+		return 0
+	}
+	q, open := l[i], true
+	for j := i + 1; j < len(l); j++ {
+		switch {
+		case q == '"' && l[j] == '\\':
+			j++ // an escape
+		case l[j] == q && q == '\'' && j+1 < len(l) && l[j+1] == '\'':
+			j++ // '' is a quote inside single quotes
+		case l[j] == q:
+			open = !open
+		}
+	}
+	if !open {
+		return 0
+	}
+	return q
 }
 
 // lineOf returns the 1-based line of the first occurrence of s in data, or 0.
