@@ -229,8 +229,8 @@ func decodeBody(w http.ResponseWriter, r *http.Request, v any) *errBody {
 // checkContentType refuses bodies declared as something other than JSON.
 // text/plain is accepted as JSON too: it is what a page sends to avoid a
 // CORS preflight (navigator.sendBeacon with a string, fetch without
-// headers). No Content-Type at all is accepted, as curl -d '{...}' sends
-// a form type only when told.
+// headers). No Content-Type at all is accepted. curl -d sends a form type
+// and gets the 415, whose message says to send application/json.
 func checkContentType(ct string) *errBody {
 	if ct == "" {
 		return nil

@@ -13,7 +13,9 @@ import (
 )
 
 func runBackend(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("backend", "[--addr HOST:PORT] [--db FILE | --postgres DSN] --secret WHSEC [--agent-token T]", stdout, stderr)
+	fs := newFlags("backend", "[--addr HOST:PORT] [--db FILE | --postgres DSN] [--secret WHSEC] [--agent-token T]\n\n"+
+		"The secret and the agent token are best given in the environment (LOTSE_WEBHOOK_SECRET,\n"+
+		"LOTSE_AGENT_TOKEN): flags show in ps.", stdout, stderr)
 	addr := fs.String("addr", "127.0.0.1:8081", "listen address")
 	db := fs.String("db", "lotse.db", "SQLite database file (created if missing)")
 	pg := fs.String("postgres", os.Getenv("LOTSE_POSTGRES_DSN"), "PostgreSQL DSN; used instead of --db when set (env LOTSE_POSTGRES_DSN)")

@@ -7,7 +7,7 @@
 //	lotse serve                      edge, backend, console and demo in one process
 //	lotse backend                    the central handoff backend alone
 //	lotse report unanswered          out-of-scope questions, grouped and redacted
-//	lotse version                    the engine version and the Go version
+//	lotse version                    the engine version, the model format and the Go version
 //
 // Run "lotse COMMAND --help" for a command's flags.
 package main
@@ -41,7 +41,7 @@ var commands = []command{
 	{"serve", "run edge, backend, console and demo page in one process", runServe},
 	{"backend", "run the central handoff backend", runBackend},
 	{"report", "bot-author reports (unanswered questions)", runReport},
-	{"version", "print the engine version and the Go version", runVersion},
+	{"version", "print the engine version, the model format and the Go version", runVersion},
 }
 
 func main() {

@@ -25,12 +25,12 @@ import (
 const modelAsset = "model.lotse"
 
 func runServe(args []string, stdout, stderr io.Writer) error {
-	flags := newFlags("serve", "[--addr HOST:PORT] [--bot BOT] [--db FILE | --postgres DSN] [--agent-token T]", stdout, stderr)
+	flags := newFlags("serve", "[--addr HOST:PORT] [--bot BOT] [--db FILE | --postgres DSN] [--agent-token T] [--assets DIR] [--widget DIR] [--log-level LEVEL]", stdout, stderr)
 	addr := flags.String("addr", "127.0.0.1:8080", "listen address")
 	botPath := flags.String("bot", "testdata/bots/demo", "bot file or directory, trained at start-up")
 	db := flags.String("db", "lotse.db", "SQLite database file (created if missing)")
 	pg := flags.String("postgres", os.Getenv("LOTSE_POSTGRES_DSN"), "PostgreSQL DSN; used instead of --db when set (env LOTSE_POSTGRES_DSN)")
-	token := flags.String("agent-token", os.Getenv("LOTSE_AGENT_TOKEN"), "agents' console password and API bearer token (env LOTSE_AGENT_TOKEN); generated and printed when unset")
+	token := flags.String("agent-token", os.Getenv("LOTSE_AGENT_TOKEN"), "agents' console password and API bearer token, at least 8 characters (env LOTSE_AGENT_TOKEN); generated and printed when unset")
 	assets := flags.String("assets", "build", "directory with the browser engine (engine.wasm, wasm_exec.js from make wasm)")
 	widgetDir := flags.String("widget", "widget", "directory with widget.js and the demo page")
 	logLevel := flags.String("log-level", "info", "log level: debug, info, warn or error")
@@ -46,8 +46,10 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	shown := "from --agent-token or LOTSE_AGENT_TOKEN" // a token the operator chose stays out of the output
 	if *token == "" {
 		*token = hex.EncodeToString(randomBytes(16))
+		shown = *token
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -63,7 +65,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer closeAll()
-	printServeURLs(stdout, origin, *token, *db, *pg != "")
+	printServeURLs(stdout, origin, shown, *db, *pg != "")
 	return serveUntilSignal(ln, h, log)
 }
 

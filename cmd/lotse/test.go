@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 
+	"github.com/lotse-chat/lotse"
 	"github.com/lotse-chat/lotse/internal/eval"
 	"github.com/lotse-chat/lotse/internal/modelfile"
 )
@@ -39,7 +41,7 @@ func runTest(args []string, stdout, stderr io.Writer) error {
 	case *data == "":
 		return usageError(fs, "no test file given; pass --data TEST.jsonl")
 	}
-	res, err := testModel(*model, *data, *engineName, *curve)
+	res, err := testModel(*model, *data, *engineName, *curve, stderr)
 	if err != nil {
 		return err
 	}
@@ -63,8 +65,9 @@ func runTest(args []string, stdout, stderr io.Writer) error {
 }
 
 // testModel runs the test file through the model file on the named engine,
-// and measures the threshold's trade-off curve when curve is set.
-func testModel(modelPath, dataPath, engineName string, curve bool) (*eval.Result, error) {
+// and measures the threshold's trade-off curve when curve is set. Warnings
+// about the test file go to warn.
+func testModel(modelPath, dataPath, engineName string, curve bool, warn io.Writer) (*eval.Result, error) {
 	model, err := readModel(modelPath)
 	if err != nil {
 		return nil, err
@@ -78,12 +81,34 @@ func testModel(modelPath, dataPath, engineName string, curve bool) (*eval.Result
 		return nil, err
 	}
 	defer closer.Close()
+	if unknown := unknownIntents(cases, e.Info()); len(unknown) > 0 {
+		fmt.Fprintf(warn, "lotse test: warning: %s expects %s, which %s has no intent of (misspelt?); those lines count as wrong answers\n",
+			dataPath, listNames(unknown, 5), modelPath)
+	}
 	res, err := eval.Run(e, cases)
 	if err != nil || !curve {
 		return res, err
 	}
 	res.Curve, err = sweep(engineName, model, cases)
 	return res, err
+}
+
+// unknownIntents lists, once each, the intents the cases expect that the
+// model does not have: a misspelt name in a test file would otherwise
+// only count as a wrong answer.
+func unknownIntents(cases []eval.Case, info lotse.Info) []string {
+	known := map[string]bool{"": true, eval.OutOfScope: true}
+	for _, in := range info.Intents {
+		known[in.Name] = true
+	}
+	var out []string
+	for _, c := range cases {
+		if !known[c.Expect] {
+			known[c.Expect] = true
+			out = append(out, strconv.Quote(c.Expect))
+		}
+	}
+	return out
 }
 
 // sweep measures the trade-off curve: the model with its threshold at 0

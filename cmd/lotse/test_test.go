@@ -142,3 +142,20 @@ func TestTestEngineSelection(t *testing.T) {
 		t.Errorf("exit %d: %s", code, stderr)
 	}
 }
+
+func TestUnknownIntents(t *testing.T) {
+	info := lotse.Info{Intents: []lotse.IntentInfo{{Name: "greeting"}, {Name: "refund_status"}}}
+	cases := []eval.Case{
+		{Text: "hi", Expect: "greeting"},
+		{Text: "weather?", Expect: eval.OutOfScope},
+		{Text: "my IBAN ...", Expect: ""}, // a personal-data line
+		{Text: "where is my money", Expect: "refund_stauts"},
+		{Text: "refund?", Expect: "refund_stauts"},
+		{Text: "hello", Expect: "Greeting"},
+	}
+	got := unknownIntents(cases, info)
+	want := []string{`"refund_stauts"`, `"Greeting"`}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("unknownIntents = %v, want %v", got, want)
+	}
+}

@@ -133,7 +133,7 @@ func warnings(b *bot.Bot, rep *train.Report) []string {
 		fix := "Add out_of_scope examples (messages it must not answer) or train with a larger --reject-budget"
 		if b.Source == bot.SourceCSV {
 			fix = "A FAQ CSV has no place for out_of_scope examples (messages it must not answer): " +
-				"write the bot as a bot.yaml (DESIGN.md) with some, and two or three phrasings a question"
+				"write the bot as a bot.yaml (README.md, \"For bot authors\") with some, and two or three phrasings a question"
 		}
 		ws = append(ws, "the bot hands no message off as out of scope: it answers everything with its nearest intent. "+fix)
 	}
@@ -145,7 +145,7 @@ func warnings(b *bot.Bot, rep *train.Report) []string {
 	}
 	if len(silent) > 0 {
 		ws = append(ws, fmt.Sprintf("%d of %d intents have no answer (%s): replies to them carry the intent name only. "+
-			"Write the answers in a bot.yaml (DESIGN.md), or mark the intents handoff: true",
+			"Write the answers in a bot.yaml (README.md, \"For bot authors\"), or mark the intents handoff: true",
 			len(silent), len(b.Intents), listNames(silent, 3)))
 	}
 	return ws
