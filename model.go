@@ -80,7 +80,9 @@ func (m *Model) Info() Info { return m.info }
 //     best intent is still reported, for the agent);
 //  2. the out-of-scope class wins, or the best intent's confidence is below
 //     the model's threshold: handoff, reason out_of_scope;
-//  3. the best intent is marked handoff: handoff, reason handoff_intent;
+//  3. the best intent is marked handoff: handoff, reason handoff_intent,
+//     with the intent's answer when the author wrote one (what to do until
+//     a person takes over: "lock your card in the app");
 //  4. otherwise: answer, in the message's language.
 func (m *Model) Reply(text string) Reply {
 	lang := m.language(text)
@@ -109,6 +111,7 @@ func (m *Model) Reply(text string) Reply {
 		r.Alternatives = m.alternatives(s, -1)
 	case f.Intents[top].Handoff:
 		r.Action, r.Reason = Handoff, HandoffIntent
+		r.Answer = f.Intents[top].Answers[m.langIndex(r.Lang)]
 	default:
 		r.Action, r.Answer = Answer, f.Intents[top].Answers[m.langIndex(r.Lang)]
 	}

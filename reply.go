@@ -50,7 +50,11 @@ type Reply struct {
 	Confidence float64
 	// Lang is the detected language of the message, one of the bot's.
 	Lang string
-	// Answer is the answer text in Lang; empty on a handoff.
+	// Answer is the answer text in Lang. A handoff has none, but for
+	// reason handoff_intent it carries the intent's answer when the bot
+	// has one: what the visitor should know or do until a person takes
+	// over (DESIGN.md had none on every handoff; the demo bot's fraud
+	// intent then never told the visitor to lock the card).
 	Answer string
 	// Reason is empty on an answer.
 	Reason       Reason
