@@ -17,10 +17,13 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/lotse-chat/lotse/backend/report"
 	"github.com/lotse-chat/lotse/backend/store"
 	"github.com/lotse-chat/lotse/handoff"
+	"github.com/lotse-chat/lotse/pii"
 )
 
 //go:embed console
@@ -300,7 +303,15 @@ type QueueItem struct {
 	store.Conversation
 	// Waiting is the seconds since the conversation was handed off.
 	Waiting int64 `json:"waiting_seconds"`
+	// Preview is the start of the visitor's last message, at most
+	// previewRunes runes, with its personal data redacted: enough for an
+	// agent to triage the queue, which may be seen over a shoulder. The
+	// transcript has the full text.
+	Preview string `json:"preview"`
 }
+
+// previewRunes bounds a QueueItem's Preview.
+const previewRunes = 80
 
 func (s *Server) handleList(w http.ResponseWriter, r *http.Request, agent string) {
 	state := store.State(r.URL.Query().Get("state"))
@@ -316,12 +327,89 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request, agent string
 		s.storeError(w, err)
 		return
 	}
+	ids := make([]string, len(cs))
+	for i, c := range cs {
+		ids[i] = c.ID
+	}
+	last, err := s.store.LastVisitorTexts(r.Context(), ids)
+	if err != nil {
+		s.storeError(w, err)
+		return
+	}
 	now := s.cfg.Now().UnixMilli()
 	items := make([]QueueItem, len(cs))
 	for i, c := range cs {
-		items[i] = QueueItem{Conversation: c, Waiting: max(0, now-c.PendingSince) / 1000}
+		items[i] = QueueItem{Conversation: c, Waiting: max(0, now-c.PendingSince) / 1000, Preview: preview(last[c.ID])}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"conversations": items})
+}
+
+// preview redacts text's personal data and shortens it to previewRunes
+// runes on one line. Redaction comes first: cutting first could split an
+// IBAN so that the detector no longer sees it and the rest stays visible.
+func preview(text string) string {
+	text = strings.Join(strings.Fields(pii.Redact(text, pii.Detect(text))), " ")
+	if utf8.RuneCountInString(text) <= previewRunes {
+		return text
+	}
+	cut, n := 0, 0
+	for i := range text {
+		if n == previewRunes-1 { // leave room for the ellipsis
+			cut = i
+			break
+		}
+		n++
+	}
+	// Prefer ending at a word; do not cut inside a "[KIND]" placeholder.
+	if sp := strings.LastIndexByte(text[:cut], ' '); sp > cut/2 {
+		cut = sp
+	}
+	if open := strings.LastIndexByte(text[:cut], '['); open > strings.LastIndexByte(text[:cut], ']') {
+		cut = open
+	}
+	return strings.TrimRight(text[:cut], " ") + "…"
+}
+
+// ConsoleMessage is a transcript message as the console shows it.
+type ConsoleMessage struct {
+	Event
+	// PII marks the personal data pii.Detect finds in a visitor message,
+	// so that the console can highlight it. Start and End count UTF-16 code
+	// units (JavaScript string indices), not bytes.
+	PII []TextSpan `json:"pii,omitempty"`
+}
+
+// TextSpan is a pii.Span with offsets in UTF-16 code units.
+type TextSpan struct {
+	Kind  pii.Kind `json:"kind"`
+	Start int      `json:"start"`
+	End   int      `json:"end"`
+}
+
+// consoleMessages adds to each visitor message the personal data found in
+// it. The bot's and agents' messages are the business's own words.
+func consoleMessages(ms []store.Message) []ConsoleMessage {
+	out := make([]ConsoleMessage, len(ms))
+	for i, e := range events(ms) {
+		out[i].Event = e
+		if e.Role != handoff.RoleVisitor {
+			continue
+		}
+		for _, sp := range pii.Detect(e.Text) {
+			out[i].PII = append(out[i].PII, TextSpan{Kind: sp.Kind, Start: utf16Len(e.Text[:sp.Start]), End: utf16Len(e.Text[:sp.End])})
+		}
+	}
+	return out
+}
+
+// utf16Len returns the length of s in UTF-16 code units, as JavaScript's
+// String.length counts it.
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		n += utf16.RuneLen(r)
+	}
+	return n
 }
 
 func (s *Server) handleTranscript(w http.ResponseWriter, r *http.Request, agent string) {
@@ -337,7 +425,7 @@ func (s *Server) handleTranscript(w http.ResponseWriter, r *http.Request, agent 
 		s.storeError(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"conversation": c, "messages": events(ms)})
+	writeJSON(w, http.StatusOK, map[string]any{"conversation": c, "messages": consoleMessages(ms)})
 }
 
 func (s *Server) handleReply(w http.ResponseWriter, r *http.Request, agent string) {

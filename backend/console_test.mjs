@@ -1,6 +1,9 @@
-// Runs console/console.js in a bare VM context with a fake fetch and checks
-// that API errors ({"error": {"code", "message"}}) reach the page as their
-// message. Run: node --test backend/console_test.mjs
+// Runs console/console.js in a bare VM context with a fake fetch and a
+// small fake DOM, and checks what the page builds: API errors reach the
+// page as their message; reasons and intents read as words; personal data
+// is marked; the bot's and agents' Markdown renders as the widget renders
+// it, with links only to http, https, mailto and tel.
+// Run: node --test backend/console_test.mjs
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -8,9 +11,51 @@ import vm from 'node:vm';
 
 const source = readFileSync(new URL('./console/console.js', import.meta.url), 'utf8');
 
+// ---- A fake DOM just large enough for console.js ----------------------------
+
+class Node {
+  constructor(tag) { this.tagName = tag; this.childNodes = []; this.attributes = {}; this.className = ''; }
+  append(...kids) {
+    for (const k of kids) {
+      if (k instanceof Node && k.tagName === '#fragment') this.childNodes.push(...k.childNodes.splice(0));
+      else this.childNodes.push(k instanceof Node ? k : new Text(String(k)));
+    }
+  }
+  appendChild(k) { this.append(k); return k; }
+  replaceChildren(...kids) { this.childNodes = []; this.append(...kids); }
+  setAttribute(k, v) { this.attributes[k] = String(v); }
+  getAttribute(k) { return this.attributes[k] ?? null; }
+  addEventListener() {}
+  scrollIntoView() {}
+  get textContent() { return this.childNodes.map((c) => c.textContent).join(''); }
+  set textContent(v) { this.childNodes = v === '' ? [] : [new Text(String(v))]; }
+}
+class Text extends Node {
+  constructor(data) { super('#text'); this.data = data; }
+  get textContent() { return this.data; }
+}
+
+// html serializes a fake node for comparison: tags with their class and
+// the attributes that matter here, text escaped as the browser would.
+function html(n) {
+  if (n.tagName === '#text') return n.data.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  const inner = n.childNodes.map(html).join('');
+  if (n.tagName === '#fragment') return inner;
+  const attrs = ['href', 'title'].filter((a) => a in n.attributes).map((a) => ` ${a}="${n.attributes[a]}"`).join('');
+  return `<${n.tagName}${n.className ? ` class="${n.className}"` : ''}${attrs}>${inner}</${n.tagName}>`;
+}
+
 function load(response) {
+  const elements = {};
   const ctx = {
-    document: { addEventListener() {}, getElementById: () => ({ hidden: false, textContent: '' }) },
+    URL,
+    document: {
+      addEventListener() {},
+      getElementById: (id) => (elements[id] ??= Object.assign(new Node('div'), { hidden: false })),
+      createElement: (tag) => new Node(tag),
+      createTextNode: (data) => new Text(data),
+      createDocumentFragment: () => new Node('#fragment'),
+    },
     fetch: async () => response,
   };
   vm.createContext(ctx);
@@ -30,4 +75,79 @@ test('api throws the error message of the JSON error body', async () => {
 test('api falls back to the status text without a JSON body', async () => {
   const ctx = load({ status: 502, ok: false, statusText: 'Bad Gateway', json: async () => { throw new Error('not JSON'); } });
   await assert.rejects(ctx.api('GET', 'me'), { message: 'Bad Gateway' });
+});
+
+test('console.js never parses strings as markup', () => {
+  assert.doesNotMatch(source, /innerHTML|outerHTML|insertAdjacentHTML|document\.write|DOMParser/);
+});
+
+test('reasons and intents read as words', () => {
+  const ctx = load();
+  const cases = [
+    [{ reason: 'out_of_scope', intent: '' }, 'Out of scope', ''],
+    [{ reason: 'handoff_intent', intent: 'report_fraud' }, 'Asked for: report fraud', ''],
+    [{ reason: 'handoff_intent', intent: '' }, 'Asked for a person', ''],
+    // The classifier's intent for a message with personal data is a guess.
+    [{ reason: 'personal_data', intent: 'thanks' }, 'Personal data', "bot's guess: thanks"],
+    [{ reason: 'personal_data', intent: '' }, 'Personal data', ''],
+    [{ reason: '', intent: '' }, 'Handed off', ''],
+  ];
+  for (const [c, reason, intent] of cases) {
+    assert.equal(ctx.reasonLabel(c), reason, JSON.stringify(c));
+    assert.equal(ctx.intentLabel(c), intent, JSON.stringify(c));
+  }
+});
+
+test('queue entries show reason, preview and waiting or resolved time', () => {
+  const ctx = load();
+  const pending = ctx.queueEntry({ id: 'c1', state: 'pending', reason: 'personal_data', intent: 'thanks', lang: 'de',
+    preview: 'Meine IBAN ist [IBAN], danke', waiting_seconds: 20, updated: 0 });
+  assert.equal(html(pending), '<button><span class="reason">Personal data</span><span class="preview">Meine IBAN ist [IBAN], danke</span>'
+    + "<span class=\"small\">bot's guess: thanks · de · waiting 20 s</span></button>");
+  const ts = new Date(2026, 10, 22, 9, 5).getTime();
+  const resolved = ctx.queueEntry({ id: 'c2', state: 'resolved', reason: 'out_of_scope', lang: 'en', preview: '', waiting_seconds: 20, updated: ts });
+  const meta = resolved.childNodes.at(-1).textContent;
+  assert.match(meta, /resolved /);
+  assert.doesNotMatch(meta, /waiting/);
+  assert.equal(resolved.childNodes.length, 2, 'no empty preview line');
+});
+
+test('personal data is marked, the text kept whole', () => {
+  const ctx = load();
+  const text = 'Grüße 👋 IBAN DE89 3704 0044 0532 0130 00 <b>x</b>';
+  const start = text.indexOf('DE89'), end = start + 'DE89 3704 0044 0532 0130 00'.length;
+  const f = ctx.highlight(text, [{ kind: 'iban', start, end }]);
+  assert.equal(f.textContent, text);
+  assert.equal(html(f), 'Grüße 👋 IBAN <mark class="pii" title="Personal data: IBAN">DE89 3704 0044 0532 0130 00</mark> &lt;b>x&lt;/b>');
+  // Spans out of range, reversed or overlapping are skipped, not thrown on.
+  const bad = ctx.highlight('abc', [{ kind: 'x', start: 2, end: 9 }, { kind: 'x', start: 1, end: 0 }, { kind: 'email', start: 0, end: 2 }, { kind: 'x', start: 1, end: 3 }]);
+  assert.equal(html(bad), '<mark class="pii" title="Personal data: email address">ab</mark>c');
+});
+
+test('transcript: visitor text stays text, bot and agent Markdown renders', () => {
+  const ctx = load();
+  const visitor = ctx.messageEntry({ seq: 1, role: 'visitor', text: 'Hi **there** [x](https://a.example)', ts: 0,
+    pii: [{ kind: 'name', start: 0, end: 2 }] });
+  assert.match(html(visitor), /<div class="text"><mark class="pii" title="Personal data: name">Hi<\/mark> \*\*there\*\* \[x\]\(https:\/\/a.example\)<\/div>/);
+  assert.match(visitor.childNodes[0].textContent, /personal data: name/);
+  const agent = ctx.messageEntry({ seq: 2, role: 'agent', text: 'I **locked** it.', ts: 0 });
+  assert.match(html(agent), /<div class="text"><p>I <strong>locked<\/strong> it.<\/p><\/div>/);
+});
+
+test('markdown renders the widget subset and only safe links', () => {
+  const ctx = load();
+  const cases = [
+    ['**bold** and *it*', '<p><strong>bold</strong> and <em>it</em></p>'],
+    ['one\ntwo\n\nthree', '<p>one<br></br>two</p><p>three</p>'],
+    ['Steps:\n- first\n- [site](https://example.com/a?b=1)', '<p>Steps:</p><ul><li>first</li><li><a href="https://example.com/a?b=1">site</a></li></ul>'],
+    ['[mail](mailto:help@example.com) [call](tel:+4930123)', '<p><a href="mailto:help@example.com">mail</a> <a href="tel:+4930123">call</a></p>'],
+    ['[bad](javascript:alert(1))', '<p>[bad](javascript:alert(1))</p>'],
+    ['[bad](javascript:alert)', '<p>bad</p>'],
+    ['[rel](/account)', '<p>rel</p>'],
+    ['[data](data:text/html,x)', '<p>data</p>'],
+    ['<img src=x onerror=alert(1)>', '<p>&lt;img src=x onerror=alert(1)></p>'],
+  ];
+  for (const [md, want] of cases) assert.equal(html(ctx.markdown(md)), want, md);
+  const a = ctx.markdown('[x](https://example.com)').childNodes[0].childNodes.find((n) => n.tagName === 'a');
+  assert.equal(a.getAttribute('rel'), 'noopener noreferrer');
 });

@@ -1,6 +1,7 @@
 // Lotse agent console. No framework. Every piece of message text goes into
-// the page through textContent, never as markup, and the page's CSP forbids
-// inline script: a visitor's "<script>" stays text.
+// the page as text nodes (textContent, createTextNode), never as markup;
+// Markdown is turned into elements built one by one; and the page's CSP
+// forbids inline script: a visitor's "<script>" stays text.
 'use strict';
 
 const $ = (id) => document.getElementById(id);
@@ -30,6 +31,117 @@ function el(tag, text, cls) {
   return e;
 }
 
+// ---- Labels ---------------------------------------------------------------
+// The API speaks in codes (out_of_scope, report_fraud); agents read words.
+
+function humanize(code) {
+  return String(code || '').replace(/[_-]+/g, ' ').trim();
+}
+
+// reasonLabel says why the bot handed a conversation off.
+function reasonLabel(c) {
+  switch (c.reason) {
+    case 'out_of_scope': return 'Out of scope';
+    case 'personal_data': return 'Personal data';
+    case 'handoff_intent': return c.intent ? 'Asked for: ' + humanize(c.intent) : 'Asked for a person';
+    default: return c.reason ? humanize(c.reason) : 'Handed off';
+  }
+}
+
+// intentLabel is the bot's intent where it adds something to the reason.
+// For personal data the classifier ran on a message it was not meant for
+// ("my IBAN is ... danke" reads as "thanks"), so it is only a guess.
+function intentLabel(c) {
+  if (!c.intent || c.reason === 'handoff_intent') return '';
+  return "bot's guess: " + humanize(c.intent);
+}
+
+function waiting(sec) {
+  if (sec < 60) return sec + ' s';
+  if (sec < 3600) return Math.floor(sec / 60) + ' min';
+  return Math.floor(sec / 3600) + ' h';
+}
+
+// when formats a Unix millisecond time: the time of day for today, else
+// date and time.
+function when(ms, now) {
+  const d = new Date(ms);
+  const today = new Date(now === undefined ? Date.now() : now).toDateString() === d.toDateString();
+  return today ? d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
+    : d.toLocaleString([], { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+// ---- Message text to DOM nodes, never parsed as markup -----------------------
+
+// link makes an anchor for http, https, mailto and tel addresses only;
+// anything else (javascript:, relative paths) stays text.
+function link(label, href) {
+  let u = null;
+  try { u = new URL(href); } catch (e) { /* relative or garbage */ }
+  if (!u || !/^(https?|mailto|tel):$/.test(u.protocol)) return document.createTextNode(label);
+  const a = el('a', label);
+  a.setAttribute('href', u.href);
+  a.setAttribute('target', '_blank');
+  a.setAttribute('rel', 'noopener noreferrer');
+  return a;
+}
+
+function inline(s, parent) {
+  const re = /\*\*(.+?)\*\*|\*([^*\s](?:[^*]*[^*\s])?)\*|\[([^\]\n]+)\]\(([^()\s]+)\)/g;
+  let last = 0;
+  for (const m of s.matchAll(re)) {
+    parent.append(s.slice(last, m.index));
+    if (m[1] != null) inline(m[1], parent.appendChild(el('strong')));
+    else if (m[2] != null) inline(m[2], parent.appendChild(el('em')));
+    else parent.append(link(m[3], m[4]));
+    last = m.index + m[0].length;
+  }
+  parent.append(s.slice(last));
+}
+
+// markdown renders the widget's Markdown subset (paragraphs, line breaks,
+// "- " lists, **bold**, *italic*, [links](https://...)) exactly as the
+// visitor sees it: keep in step with markdown() in widget/widget.js.
+function markdown(text) {
+  const f = document.createDocumentFragment();
+  for (const block of String(text).replace(/\r\n?/g, '\n').split(/\n\s*\n/)) {
+    let p = null, ul = null;
+    for (const line of block.split('\n')) {
+      const item = /^\s*- +(.*)$/.exec(line);
+      if (item) {
+        if (!ul) { ul = f.appendChild(el('ul')); p = null; }
+        inline(item[1], ul.appendChild(el('li')));
+      } else if (line.trim()) {
+        ul = null;
+        if (p) p.append(el('br')); else p = f.appendChild(el('p'));
+        inline(line, p);
+      }
+    }
+  }
+  return f;
+}
+
+const KINDS = { iban: 'IBAN', card: 'card number', email: 'email address', phone: 'phone number', dob: 'date of birth',
+  tax_id: 'tax ID', address: 'address', name: 'name' };
+
+// highlight returns text with each span of personal data in a <mark>.
+// Spans are JavaScript string offsets, ordered and not overlapping (the
+// server's pii.Detect); bad ones are skipped, never thrown on.
+function highlight(text, spans) {
+  const f = document.createDocumentFragment();
+  let last = 0;
+  for (const s of spans || []) {
+    if (!(s.start >= last && s.end > s.start && s.end <= text.length)) continue;
+    f.append(text.slice(last, s.start));
+    const m = el('mark', text.slice(s.start, s.end), 'pii');
+    m.setAttribute('title', 'Personal data: ' + (KINDS[s.kind] || humanize(s.kind)));
+    f.append(m);
+    last = s.end;
+  }
+  f.append(text.slice(last));
+  return f;
+}
+
 function showLogin() {
   $('app').hidden = true;
   $('logout').hidden = true;
@@ -45,10 +157,16 @@ function showApp(agent) {
   loadQueue();
 }
 
-function waiting(sec) {
-  if (sec < 60) return sec + ' s';
-  if (sec < 3600) return Math.floor(sec / 60) + ' min';
-  return Math.floor(sec / 3600) + ' h';
+// queueEntry is the button for one conversation in the queue.
+function queueEntry(c) {
+  const b = el('button');
+  b.append(el('span', reasonLabel(c), 'reason'));
+  if (c.preview) b.append(el('span', c.preview, 'preview'));
+  const time = c.state === 'resolved' ? 'resolved ' + when(c.updated) : 'waiting ' + waiting(c.waiting_seconds);
+  b.append(el('span', [intentLabel(c), c.lang, c.assignee && 'assigned to ' + c.assignee, time].filter(Boolean).join(' · '), 'small'));
+  b.setAttribute('aria-current', String(c.id === current));
+  b.addEventListener('click', () => openConversation(c.id));
+  return b;
 }
 
 async function loadQueue() {
@@ -58,30 +176,59 @@ async function loadQueue() {
   const list = $('list');
   list.replaceChildren();
   for (const c of data.conversations) {
-    const b = el('button');
-    b.append(el('span', c.reason || 'handoff'), el('span', [c.intent, c.lang, c.assignee].filter(Boolean).join(' · '), 'small'),
-      el('span', 'waiting ' + waiting(c.waiting_seconds), 'small'));
-    b.setAttribute('aria-current', String(c.id === current));
-    b.addEventListener('click', () => openConversation(c.id));
     const li = el('li');
-    li.append(b);
+    li.append(queueEntry(c));
     list.append(li);
   }
   if (!data.conversations.length) list.append(el('li', 'Nothing here.'));
 }
 
+// messageEntry renders one transcript message: the visitor's as plain text
+// with personal data marked, the bot's and agents' as the visitor sees
+// them.
+function messageEntry(m) {
+  const li = el('li', undefined, m.role);
+  const head = [m.role, new Date(m.ts).toLocaleTimeString()];
+  const kinds = [...new Set((m.pii || []).map((s) => KINDS[s.kind] || humanize(s.kind)))];
+  if (kinds.length) head.push('personal data: ' + kinds.join(', '));
+  li.append(el('span', head.join(' · '), 'small'));
+  const body = el('div', undefined, 'text');
+  body.append(m.role === 'visitor' ? highlight(m.text, m.pii) : markdown(m.text));
+  li.append(body);
+  return li;
+}
+
 function addMessage(m) {
   if (m.seq <= lastSeq) return;
   lastSeq = m.seq;
-  const li = el('li', undefined, m.role);
-  li.append(el('span', m.role + ' · ' + new Date(m.ts).toLocaleTimeString(), 'small'), el('span', m.text));
+  const li = messageEntry(m);
   $('transcript').append(li);
   li.scrollIntoView({ block: 'nearest' });
 }
 
 function showMeta(c) {
-  $('title').textContent = 'Conversation ' + c.id.slice(0, 8);
-  $('meta').textContent = [c.state, c.reason, c.intent, c.lang, c.assignee && 'assigned to ' + c.assignee].filter(Boolean).join(' · ');
+  $('title').textContent = 'Conversation ' + (c.id.length > 16 ? c.id.slice(0, 8) + '…' : c.id);
+  $('meta').textContent = [c.state, reasonLabel(c), intentLabel(c), c.lang, c.assignee && 'assigned to ' + c.assignee]
+    .filter(Boolean).join(' · ');
+}
+
+// catchUp fetches the messages after lastSeq through the console API, which
+// marks personal data (the live stream, shared with the widget, does not).
+// Calls run one after another so that messages are added in order.
+let catching = Promise.resolve();
+function catchUp(id, fallback) {
+  catching = catching.then(async () => {
+    if (id !== current) return;
+    try {
+      const data = await api('GET', 'conversations/' + encodeURIComponent(id) + '?after=' + lastSeq);
+      if (id !== current) return;
+      showMeta(data.conversation);
+      data.messages.forEach(addMessage);
+    } catch (e) {
+      if (fallback && id === current) addMessage(fallback);
+    }
+  });
+  return catching;
 }
 
 async function openConversation(id) {
@@ -96,7 +243,7 @@ async function openConversation(id) {
   data.messages.forEach(addMessage);
   // Live: the same stream the visitor's widget reads.
   source = new EventSource('/v1/conversations/' + encodeURIComponent(id) + '/events?after=' + lastSeq);
-  source.addEventListener('message', (e) => addMessage(JSON.parse(e.data)));
+  source.addEventListener('message', (e) => catchUp(id, JSON.parse(e.data)));
   source.addEventListener('state', () => refreshMeta());
   loadQueue();
 }

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -448,6 +450,35 @@ func (s *sqlStore) List(ctx context.Context, state State, limit int) ([]Conversa
 		cs = append(cs, c)
 	}
 	return cs, rows.Err()
+}
+
+// LastVisitorTexts implements Store.
+func (s *sqlStore) LastVisitorTexts(ctx context.Context, ids []string) (map[string]string, error) {
+	out := make(map[string]string, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := []any{handoff.RoleVisitor}
+	marks := make([]string, len(ids))
+	for i, id := range ids {
+		args = append(args, id)
+		marks[i] = "$" + strconv.Itoa(i+2)
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT m.conversation_id, m.text FROM messages m
+		WHERE m.conversation_id IN (`+strings.Join(marks, ", ")+`) AND m.role = $1
+		AND m.seq = (SELECT MAX(x.seq) FROM messages x WHERE x.conversation_id = m.conversation_id AND x.role = $1)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, text string
+		if err := rows.Scan(&id, &text); err != nil {
+			return nil, err
+		}
+		out[id] = text
+	}
+	return out, rows.Err()
 }
 
 // Questions implements Store.

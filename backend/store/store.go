@@ -97,6 +97,10 @@ type Store interface {
 	Messages(ctx context.Context, id string, after int64, limit int) ([]Message, error)
 	// List returns up to limit conversations in state, longest waiting first.
 	List(ctx context.Context, state State, limit int) ([]Conversation, error)
+	// LastVisitorTexts returns, for each of the conversations ids that has
+	// a visitor message, the text of its newest one: the queue's previews,
+	// in one query however long the queue.
+	LastVisitorTexts(ctx context.Context, ids []string) (map[string]string, error)
 	// Questions returns the text of up to limit visitor messages that caused
 	// a handoff for reason, newest first.
 	Questions(ctx context.Context, reason string, limit int) ([]string, error)

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -256,6 +258,22 @@ func TestListAndQuestions(t *testing.T) {
 		}
 		if len(mine) != 2 || mine[0] != ids[0] || mine[1] != ids[2] {
 			t.Errorf("pending = %q, want %q (oldest first)", mine, []string{ids[0], ids[2]})
+		}
+		// The newest visitor message of each, the follow-up included; an
+		// agent's reply after it does not count, nor an unknown id.
+		if _, _, err := s.Post(ctx, ids[2], "ann", msg("a1", "agent", "agent reply"), t0); err != nil {
+			t.Fatal(err)
+		}
+		last, err := s.LastVisitorTexts(ctx, append(slices.Clone(ids), conv(t, "none")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]string{ids[0]: "follow-up", ids[1]: "question 1", ids[2]: "question 2"}
+		if !maps.Equal(last, want) {
+			t.Errorf("LastVisitorTexts = %q, want %q", last, want)
+		}
+		if none, err := s.LastVisitorTexts(ctx, nil); err != nil || len(none) != 0 {
+			t.Errorf("LastVisitorTexts(nil) = %v, %v", none, err)
 		}
 	})
 }
