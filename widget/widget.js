@@ -25,6 +25,7 @@
       joined: 'A person from our service team has joined.', resolved: 'This conversation is resolved.',
       privacy: 'Your message contains personal data, so the assistant did not read it. Only our service team sees it.',
       offline: 'You are offline. Messages will be sent when the connection is back.',
+      later: 'You can close this page and come back later: your conversation is kept.',
       queued: 'Waiting to be sent', failed: 'Could not be sent', again: 'New conversation', unread: 'new message'
     },
     de: {
@@ -35,12 +36,13 @@
       joined: 'Eine Person aus unserem Serviceteam ist jetzt da.', resolved: 'Dieses Gespräch ist abgeschlossen.',
       privacy: 'Deine Nachricht enthält persönliche Daten, deshalb hat der Assistent sie nicht gelesen. Nur unser Serviceteam sieht sie.',
       offline: 'Du bist offline. Nachrichten werden gesendet, sobald die Verbindung zurück ist.',
+      later: 'Du kannst die Seite schließen und später wiederkommen: dein Gespräch bleibt erhalten.',
       queued: 'Wird gesendet, sobald möglich', failed: 'Konnte nicht gesendet werden', again: 'Neues Gespräch', unread: 'neue Nachricht'
     }
   };
   const pick = (v) => (v || '').toLowerCase().slice(0, 2);
   const lang = [ds.lang, d.documentElement.lang, navigator.language].map(pick).find((l) => STR[l]) || 'en';
-  const T = STR[lang];
+  let T = STR[lang]; // follows the language of the last reply (conv.ul), see applyLang
 
   // ---- events ----------------------------------------------------------------
   const handlers = {};
@@ -51,12 +53,16 @@
   // from then on the conversation (id, messages, last seq, outbox) persists.
   const uuid = () => (crypto.randomUUID ? crypto.randomUUID()
     : ([1e7] + -1e3 + -4e3 + -8e3 + -1e11).replace(/[018]/g, (c) => (c ^ crypto.getRandomValues(new Uint8Array(1))[0] & 15 >> c / 4).toString(16)));
-  const fresh = () => ({ v: 1, id: uuid(), msgs: [], seq: 0, state: 'bot', reason: null, intent: null, lang: null, outbox: [] });
+  // hist: earlier, resolved conversations of this visitor, read-only and masked.
+  const fresh = (old) => ({ v: 1, id: uuid(), msgs: [], seq: 0, state: 'bot', reason: null, intent: null, lang: null, outbox: [], ul: old && old.ul, hist: old ? old.hist.concat(old.msgs.map((m) => ({ id: m.id, role: m.role, text: m.pm || m.text, ts: m.ts, c: old.id }))).slice(-50) : [] });
   let conv = null;
   try { conv = JSON.parse(localStorage.getItem(KEY)); } catch (e) { /* storage blocked or corrupt */ }
   let consent = !!(conv && conv.v === 1 && conv.id);
   if (!consent) conv = fresh();
-  const save = () => { if (consent) try { localStorage.setItem(KEY, JSON.stringify(conv)); } catch (e) { /* full or blocked */ } };
+  conv.hist = conv.hist || [];
+  // A message with personal data is stored masked (m.pm) once delivered; only
+  // the outbox keeps the real text, which a retry after a reload must send.
+  const save = () => { if (consent) try { localStorage.setItem(KEY, JSON.stringify({ ...conv, msgs: conv.msgs.map((m) => (m.pm && !conv.outbox.includes(m.id) ? { ...m, text: m.pm } : m)) })); } catch (e) { /* full or blocked */ } };
   const byId = (id) => conv.msgs.find((m) => m.id === id);
 
   // ---- HTTP ------------------------------------------------------------------
@@ -80,11 +86,28 @@
   const ibanOK = (s) => { const r = (s.slice(4) + s.slice(0, 4)).replace(/[A-Z]/g, (c) => c.charCodeAt(0) - 55); let m = 0; for (const c of r) m = (m * 10 + +c) % 97; return m === 1; };
   function quickPII(text) {
     const found = [];
-    const scan = (re, kind, ok) => { for (const m of text.matchAll(re)) if (!ok || ok(m[0].replace(/[\s-]/g, '').toUpperCase())) found.push(kind); };
+    const scan = (re, kind, ok) => { for (const m of text.matchAll(re)) if (!ok || ok(m[0].replace(/[\s-]/g, '').toUpperCase())) found.push({ kind, start: m.index, end: m.index + m[0].length }); };
     scan(/[^\s@<>()]+@[^\s@<>()]+\.[a-z]{2,}/gi, 'email');
     scan(/\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,30}\b/gi, 'iban', ibanOK);
     scan(/\b\d(?:[ -]?\d){12,18}\b/g, 'card', luhn);
     return found;
+  }
+  // The Reply's pii spans count UTF-8 bytes; JS strings count UTF-16 units.
+  const unit = (text, byte) => { let i = 0, n = 0; for (const ch of text) { if (n >= byte) break; const c = ch.codePointAt(0); n += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4; i += ch.length; } return i; };
+  // mask replaces each span (JS indices) by its kind, as pii.Redact does: "[IBAN]".
+  function mask(text, spans) {
+    let out = '', last = 0;
+    spans.sort((a, b) => a.start - b.start).forEach((s) => {
+      const a = Math.max(s.start, last), b = Math.min(s.end, text.length);
+      if (a < b) { out += text.slice(last, a) + '[' + (s.kind ? s.kind.toUpperCase() : 'PII') + ']'; last = b; }
+    });
+    return out + text.slice(last);
+  }
+  // learn masks m with the local spans q and the reply's, and follows the reply's language.
+  function learn(m, r, q) {
+    const s = q.concat(((r && r.pii) || []).map((p) => ({ kind: p.kind, start: unit(m.text, p.start), end: unit(m.text, p.end) })));
+    if (s.length) m.pm = mask(m.text, s);
+    if (r && STR[r.lang] && r.lang !== conv.ul) { conv.ul = r.lang; applyLang(); }
   }
 
   // ---- engine in the browser ---------------------------------------------------
@@ -159,7 +182,6 @@
       while (c === conv && c.outbox.length) { // reset() starts a new conv: stop
         const m = byId(c.outbox[0]);
         if (m) {
-          setBusy(true);
           try {
             await deliver(m);
             m.st = 'ok';
@@ -189,26 +211,32 @@
 
   const wire = (m) => ({ id: m.id, role: m.role, text: m.text, ts: m.ts });
   async function deliver(m) {
-    const c = conv;
+    const c = conv, q = quickPII(m.text);
     if (m.ho) return handoff(m, true); // a first handoff being retried
-    if (conv.state !== 'bot') return handoff(m, false);
-    if (mode === 'browser' && !engine) await loadEngine();
+    const bot = conv.state === 'bot';
+    if (bot) setBusy(true); // the typing dots: only while the bot itself answers
+    if (bot && mode === 'browser' && !engine) await loadEngine();
     let r = null;
-    if (quickPII(m.text).length) r = { action: 'handoff', reason: 'personal_data' };
-    else if (engine) {
+    // The local engine also runs on messages for a person: never sent anywhere,
+    // it finds the personal data to mask in storage and the language.
+    if (engine) {
       try { r = check(engine.reply(m.text)); r.local = true; } catch (e) { engine = null; }
     }
+    if (!bot) { learn(m, r, q); return handoff(m, false); }
+    if (q.length && !(r && r.reason === 'personal_data')) r = { ...r, action: 'handoff', reason: 'personal_data', answer: null };
     if (!r) {
       const body = { conversation_id: conv.id, message_id: m.id, text: m.text, lang: STR[pick(ds.lang)] ? pick(ds.lang) : undefined };
       // A lang hint the bot does not speak is refused (400): ask again without it.
       r = await post('/v1/chat', body).catch((e) => { if (e instanceof Retry || !body.lang) throw e; delete body.lang; return post('/v1/chat', body); });
     }
-    if (!r || c !== conv) return;
+    setBusy(false);
+    if (c !== conv) return;
+    learn(m, r, q);
+    if (!r) return;
     emit('reply', { id: m.id, local: !!r.local, reply: r });
-    if (r.action === 'answer' && r.answer) {
-      add({ id: m.id + '.a', role: 'bot', text: r.answer, ts: Date.now(), st: 'ok' });
-      return;
-    }
+    // A handoff_intent reply may carry what to do until a person takes over.
+    if (r.answer && (r.action === 'answer' || r.reason === 'handoff_intent') && !byId(m.id + '.a')) add({ id: m.id + '.a', role: 'bot', text: r.answer, ts: Date.now(), st: 'ok' });
+    if (r.action === 'answer' && r.answer) return;
     // Decided now and persisted, so a retry after a reload sends the same body.
     m.ho = 1;
     conv.reason = r.reason || 'out_of_scope'; conv.intent = r.intent || null; conv.lang = r.lang || null;
@@ -221,11 +249,12 @@
   // or delivers a further message of a conversation handed off. The body is
   // a function of stored state only: retries are byte-identical.
   async function handoff(m, first) {
-    let msgs = (first ? conv.msgs.slice(0, conv.msgs.indexOf(m) + 1) : [m]).filter((x) => x.role !== 'agent' && x.text).slice(-200).map(wire);
+    const a = first && byId(m.id + '.a'); // the bot's answer to m goes along: the agent sees what the visitor was told
+    let msgs = (first ? conv.msgs.slice(0, conv.msgs.indexOf(a || m) + 1) : [m]).filter((x) => x.role !== 'agent' && x.text).slice(-200).map(wire);
     const body = () => ({ conversation_id: conv.id, message_id: m.id, reason: conv.reason || undefined,
       intent: conv.intent || undefined, lang: conv.lang || undefined, messages: msgs });
     // The edge refuses bodies over 8 KB: the oldest lines of a long transcript give way.
-    while (msgs.length > 1 && new TextEncoder().encode(JSON.stringify(body())).length > 7900) msgs = msgs.slice(1);
+    while (msgs.length > (a ? 2 : 1) && new TextEncoder().encode(JSON.stringify(body())).length > 7900) msgs = msgs.slice(1);
     await post('/v1/handoff', body());
     listen();
   }
@@ -268,7 +297,11 @@
     if (!e || typeof e.seq !== 'number' || e.seq <= conv.seq) return;
     conv.seq = e.seq;
     const m = byId(e.id);
-    if (m) { if (m.st !== 'ok') { m.st = 'ok'; update(m); } } else add({ id: e.id, role: e.role, text: e.text, ts: e.ts, st: 'ok' });
+    if (m) { if (m.st !== 'ok') { m.st = 'ok'; update(m); } } else {
+      const n = { id: e.id, role: e.role, text: e.text, ts: e.ts, st: 'ok' };
+      if (e.role === 'visitor') learn(n, null, quickPII(n.text));
+      add(n);
+    }
     save();
   }
   function setState(s) {
@@ -378,6 +411,7 @@ form{display:flex;gap:8px;padding:10px;border-top:1px solid #d9dce1;background:#
 textarea{flex:1;resize:none;min-height:42px;max-height:120px;padding:10px 12px;border:1px solid #80868b;border-radius:10px;background:#fff;line-height:1.35}
 .send{width:44px;height:42px;border:0;border-radius:10px;background:var(--a);color:var(--on);cursor:pointer;display:flex;align-items:center;justify-content:center;padding:0}
 .send svg{width:20px;height:20px;fill:currentColor}
+.sep{display:flex;align-items:center;gap:8px;margin:4px 0;font-size:12px;color:#3c4043}.sep::before,.sep::after{content:"";flex:1;border-top:1px solid #b0b4ba}
 .again{margin:6px auto 0;display:block;border:1px solid #5f6368;background:#fff;border-radius:8px;padding:6px 12px;cursor:pointer}
 @media (max-width:480px){.panel{inset:0;width:100%;max-width:none;height:100%;max-height:none;border-radius:0}.open .launch{display:none}}`;
 
@@ -395,23 +429,25 @@ textarea{flex:1;resize:none;min-height:42px;max-height:120px;padding:10px 12px;b
     const sheet = new CSSStyleSheet(); sheet.replaceSync(CSS); root.adoptedStyleSheets = [sheet]; // not subject to style-src
   } else root.appendChild(el('style', {}, CSS));
 
+  // Texts are set by applyLang, in the language of the last reply.
   const badge = el('span', { class: 'badge', hidden: '' });
-  const launcher = el('button', { type: 'button', class: 'launch', 'aria-label': T.open, 'aria-expanded': 'false', 'aria-controls': 'lotse-panel' },
+  const launcher = el('button', { type: 'button', class: 'launch', 'aria-expanded': 'false', 'aria-controls': 'lotse-panel' },
     svg('M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H8l-5 4V5a2 2 0 0 1 1-2zm3 6v2h10V9zm0-3v2h10V6zm0 6v2h7v-2z'), badge);
-  const log = el('div', { class: 'log', role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions', 'aria-label': T.log, tabindex: '0' });
-  const typing = el('div', { class: 'typing', hidden: '' }, el('span', { class: 'sr' }, T.typing), el('i'), el('i'), el('i'));
+  const log = el('div', { class: 'log', role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions', tabindex: '0' });
+  const typing = el('div', { class: 'typing', hidden: '' }, el('span', { class: 'sr' }), el('i'), el('i'), el('i'));
   const status = el('p', { class: 'note', role: 'status', hidden: '' });
-  const privacy = el('p', { class: 'note', hidden: '' }, T.privacy);
-  const offline = el('p', { class: 'note', hidden: '' }, T.offline);
-  const input = el('textarea', { id: 'lotse-input', rows: '1', maxlength: '1000', autocomplete: 'off', placeholder: T.input });
-  const again = el('button', { type: 'button', class: 'again', hidden: '' }, T.again);
-  const form = el('form', { on: { submit: (e) => { e.preventDefault(); submit(); } } },
-    el('label', { class: 'sr', for: 'lotse-input' }, T.input), input,
-    el('button', { type: 'submit', class: 'send', 'aria-label': T.send }, svg('M3 20.5V14l9-2-9-2V3.5L22 12z')));
-  const closeBtn = el('button', { type: 'button', class: 'icon', 'aria-label': T.close },
+  const privacy = el('p', { class: 'note', hidden: '' });
+  const offline = el('p', { class: 'note', hidden: '' });
+  const input = el('textarea', { id: 'lotse-input', rows: '1', maxlength: '1000', autocomplete: 'off' });
+  const again = el('button', { type: 'button', class: 'again', hidden: '' });
+  const label = el('label', { class: 'sr', for: 'lotse-input' });
+  const sendBtn = el('button', { type: 'submit', class: 'send' }, svg('M3 20.5V14l9-2-9-2V3.5L22 12z'));
+  const form = el('form', { on: { submit: (e) => { e.preventDefault(); submit(); } } }, label, input, sendBtn);
+  const closeBtn = el('button', { type: 'button', class: 'icon' },
     svg('M18.3 5.7 12 12l6.3 6.3-1.4 1.4L10.6 13.4 4.3 19.7 2.9 18.3 9.2 12 2.9 5.7l1.4-1.4 6.3 6.3 6.3-6.3z'));
+  const title = el('h2', { id: 'lotse-title' });
   const panel = el('div', { class: 'panel', id: 'lotse-panel', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'lotse-title', hidden: '' },
-    el('div', { class: 'head' }, el('h2', { id: 'lotse-title' }, ds.title || T.title), closeBtn),
+    el('div', { class: 'head' }, title, closeBtn),
     log, status, privacy, offline, form);
   const wrap = el('div', { class: 'w' }, panel, launcher);
   wrap.style.setProperty('--a', accent);
@@ -419,11 +455,12 @@ textarea{flex:1;resize:none;min-height:42px;max-height:120px;padding:10px 12px;b
   root.appendChild(wrap);
 
   const nodes = new Map(); // message id -> element
-  const who = { visitor: T.you, bot: T.bot, agent: T.agent };
+  const roles = { visitor: 'you', bot: 'bot', agent: 'agent' };
+  const who = (role) => el('span', { class: role === 'visitor' ? 'sr' : 'who', 'data-r': roles[role] || 'bot' }, T[roles[role] || 'bot'] + ':');
+  const sep = () => el('p', { class: 'sep' }, T.again);
   function render(m) {
     const body = m.role === 'visitor' ? d.createTextNode(m.text) : markdown(m.text);
-    const n = el('div', { class: 'm ' + (who[m.role] ? m.role : 'bot'), 'data-id': m.id },
-      el('span', { class: m.role === 'visitor' ? 'sr' : 'who' }, (who[m.role] || T.bot) + ':'), body);
+    const n = el('div', { class: 'm ' + (roles[m.role] ? m.role : 'bot'), 'data-id': m.id }, who(m.role), body);
     nodes.set(m.id, n);
     update(m);
     return n;
@@ -445,42 +482,76 @@ textarea{flex:1;resize:none;min-height:42px;max-height:120px;padding:10px 12px;b
     setBusy(busy);
     log.insertBefore(render(m), typing);
     log.scrollTop = log.scrollHeight;
-    if (panel.hidden && m.role !== 'visitor') { unread++; badge.textContent = String(unread); badge.hidden = false; launcher.setAttribute('aria-label', T.open + ' (' + unread + ' ' + T.unread + ')'); }
+    if (panel.hidden && m.role !== 'visitor') { unread++; badge.textContent = String(unread); badge.hidden = false; setLabel(); }
     emit('message', { id: m.id, role: m.role, text: m.text });
   }
+  const setLabel = () => launcher.setAttribute('aria-label', !panel.hidden ? T.close : unread ? T.open + ' (' + unread + ' ' + T.unread + ')' : T.open);
+  // The dots mean "someone is writing": only while the bot answers. The
+  // backend has no agent-typing event, so never while waiting for a person.
   function setBusy(b) {
-    busy = b;
-    typing.hidden = !(b || (conv.state === 'pending' && lastRole() === 'visitor'));
-    if (!typing.hidden) log.scrollTop = log.scrollHeight;
+    typing.hidden = !(busy = b);
+    if (b) log.scrollTop = log.scrollHeight;
   }
-  const lastRole = () => (conv.msgs.length ? conv.msgs[conv.msgs.length - 1].role : '');
   function renderState() {
     const s = conv.state;
     status.hidden = s === 'bot';
     status.className = 'note' + (s === 'open' ? ' ok' : '');
-    status.textContent = s === 'pending' ? T.connecting : s === 'open' ? T.joined : s === 'resolved' ? T.resolved : '';
+    status.replaceChildren(...(s === 'pending' ? [T.connecting, el('br'), T.later] : [s === 'open' ? T.joined : s === 'resolved' ? T.resolved : '']));
     privacy.hidden = !(conv.reason === 'personal_data' && s !== 'bot');
     again.hidden = s !== 'resolved';
     if (s === 'resolved') log.appendChild(again);
     setBusy(busy);
   }
+  // applyLang sets every text of the widget's own in language conv.ul
+  // (the last reply's), else the page's.
+  function applyLang() {
+    T = STR[conv.ul] || STR[lang];
+    wrap.lang = T === STR.de ? 'de' : 'en';
+    setLabel();
+    log.setAttribute('aria-label', T.log);
+    typing.firstChild.textContent = T.typing;
+    privacy.textContent = T.privacy;
+    offline.textContent = T.offline;
+    input.placeholder = label.textContent = T.input;
+    sendBtn.setAttribute('aria-label', T.send);
+    closeBtn.setAttribute('aria-label', T.close);
+    title.textContent = ds.title || T.title;
+    again.textContent = T.again;
+    root.querySelectorAll('[data-r]').forEach((n) => { n.textContent = T[n.dataset.r] + ':'; });
+    root.querySelectorAll('.sep').forEach((n) => { n.textContent = T.again; });
+    conv.msgs.forEach(update);
+    renderState();
+  }
   function restore() {
     log.textContent = '';
     nodes.clear();
-    log.append(el('div', { class: 'm bot' }, el('span', { class: 'who' }, T.bot + ':'), markdown(ds.greeting || T.hello)), typing);
+    log.append(el('div', { class: 'm bot' }, who('bot'), markdown(ds.greeting || STR[lang].hello)));
+    // Earlier conversations, each above a "new conversation" divider.
+    conv.hist.forEach((m, i) => { log.append(render(m)); if (m.c !== (conv.hist[i + 1] || {}).c) log.append(sep()); });
+    log.append(typing);
     conv.msgs.forEach((m) => log.insertBefore(render(m), typing));
+    applyLang();
+  }
+  // again starts a new conversation after a resolved one; the old messages
+  // stay visible above a divider (and in storage, masked: conv.hist).
+  function newConv() {
+    unlisten();
+    conv = fresh(conv);
+    log.insertBefore(sep(), typing);
+    save();
     renderState();
   }
 
   function submit(text) {
     text = String(text == null ? input.value : text).trim();
     if (!text) return;
-    if (conv.state === 'resolved') { conv = fresh(); restore(); }
+    if (conv.state === 'resolved') newConv();
     if (text.length > 1000) text = text.slice(0, 1000); // the edge takes 4 KB of UTF-8
     input.value = '';
     input.style.height = '';
     consent = true; // the visitor's first interaction: from now on the conversation persists
     const m = { id: uuid(), role: 'visitor', text, ts: Date.now(), st: 'ok' };
+    learn(m, null, quickPII(text));
     conv.outbox.push(m.id);
     add(m);
     pump();
@@ -493,7 +564,7 @@ textarea{flex:1;resize:none;min-height:42px;max-height:120px;padding:10px 12px;b
     consent = false;
     restore();
   }
-  again.addEventListener('click', () => { reset(); input.focus(); });
+  again.addEventListener('click', () => { newConv(); input.focus(); });
 
   // ---- keyboard: Enter sends, Shift+Enter breaks the line, Esc closes, Tab stays inside ----
   input.addEventListener('keydown', (e) => { if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); submit(); } });
@@ -514,8 +585,8 @@ textarea{flex:1;resize:none;min-height:42px;max-height:120px;padding:10px 12px;b
     panel.hidden = false;
     wrap.classList.add('open');
     launcher.setAttribute('aria-expanded', 'true');
-    launcher.setAttribute('aria-label', T.close);
     unread = 0; badge.hidden = true;
+    setLabel();
     log.scrollTop = log.scrollHeight;
     input.focus();
     if (mode !== 'edge') loadEngine(); // first open: the wasm is fetched now, not before
@@ -526,7 +597,7 @@ textarea{flex:1;resize:none;min-height:42px;max-height:120px;padding:10px 12px;b
     panel.hidden = true;
     wrap.classList.remove('open');
     launcher.setAttribute('aria-expanded', 'false');
-    launcher.setAttribute('aria-label', T.open);
+    setLabel();
     launcher.focus();
     emit('close');
   }

@@ -3,12 +3,12 @@
 // Needs build/ with engine.wasm, wasm_exec.js, widget.js and demo.lotse
 // (make wasm), or LOTSE_ASSETS=dir. Screenshots go to widget/test/artifacts/.
 
-import { describe, it, before, after } from 'node:test';
+import { describe, it, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
-import { repo, startServer, launch, openPage, W, ask, consoleAPI, screenshotDir, sleep } from './harness.mjs';
+import { repo, startServer, launch, openPage, openPage as openPageOn, W, ask, consoleAPI, screenshotDir, sleep } from './harness.mjs';
 
 const shadowCount = (page, sel) => page.evaluate((s) => document.querySelector('lotse-chat').shadowRoot.querySelectorAll(s).length, sel);
 const isWasmOrModel = (u) => /\/engine\.wasm$|\.lotse$|\/wasm_exec\.js$/.test(new URL(u).pathname);
@@ -284,6 +284,8 @@ describe('demo page on a small screen', () => {
 
   it('fills a 320 px screen without horizontal overflow', async () => {
     const page = await browser.context.newPage();
+    const missing = [];
+    page.on('response', (r) => { if (r.status() >= 400) missing.push(r.status() + ' ' + r.url()); });
     await page.goto(server.url + '/');
     await page.waitForFunction(() => window.Lotse && document.querySelector('lotse-chat'));
     await page.click(W.launcher);
@@ -302,5 +304,124 @@ describe('demo page on a small screen', () => {
     const bad = await page.evaluate(async () => (await window.axe.run({ include: [['lotse-chat']] }, { resultTypes: ['violations'] }))
       .violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id));
     assert.deepEqual(bad, []);
+    assert.deepEqual(missing, [], 'the demo page requested something missing');
+    // Headless Chromium fetches no favicon, a desktop one asks for /favicon.ico (a 404)
+    // unless the page declares an icon.
+    assert.equal(await page.evaluate(() => document.querySelector('link[rel=icon]')?.getAttribute('href')), 'data:,');
+  });
+});
+
+describe('audit fixes: handoff answers, history, masked storage, language, waiting', () => {
+  let server, browser;
+  before(async () => { server = await startServer(); browser = await launch(); });
+  after(async () => { await browser?.close(); await server?.stop(); });
+  const texts = (page, sel = '.m') => page.$$eval('lotse-chat ' + sel, (ns) => ns.map((n) => n.textContent));
+  const stored = (page) => page.evaluate(() => localStorage.getItem('lotse:demo'));
+  const settled = (page) => page.waitForFunction(() => window.Lotse.state.outbox === 0, null, { timeout: 20_000 });
+  // Each pending conversation's page holds an event stream, one of Chromium's
+  // 6 connections per host: close the pages of finished tests.
+  const opened = [];
+  const openPage = async (...args) => { const r = await openPageOn(...args); opened.push(r.page); return r; };
+  afterEach(async () => { for (const p of opened.splice(0)) await p.close(); });
+
+  for (const mode of ['edge', 'browser']) {
+    it(`shows a handoff intent's answer before handing off (mode ${mode})`, async () => {
+      const { page, requests } = await openPage(browser.context, server.url, 'test/hostile.html', { 'data-lang': 'de', 'data-mode': mode });
+      await page.click(W.launcher);
+      if (mode === 'browser') await waitEngine(page);
+      await ask(page, 'ich habe diesen kauf nicht gemacht', { expect: 'handoff' });
+      await settled(page);
+      const log = await page.$$eval('lotse-chat .m', (ns) => ns.map((n) => n.className + ' ' + n.textContent));
+      assert.match(log[log.length - 2], /^m visitor .*ich habe diesen kauf nicht gemacht/);
+      assert.match(log[log.length - 1], /^m bot Assistent:Bitte sperre zuerst deine Karte/);
+      assert.equal(await page.locator('lotse-chat .m.bot >> nth=-1').locator('strong').textContent(), 'Karte > Sperren');
+      assert.match(await page.locator(W.status).textContent(), /verbinden/);
+      assert.equal(chatRequests(requests).length, mode === 'edge' ? 1 : 0);
+      const t = await consoleAPI(server.url, `/conversations/${await page.evaluate(() => window.Lotse.state.conversation)}`);
+      assert.equal(t.conversation.reason, 'handoff_intent');
+      assert.deepEqual(t.messages.map((m) => m.role), ['visitor', 'bot'], 'the agent should see what the visitor was told');
+      assert.match(t.messages[1].text, /Karte > Sperren/);
+    });
+  }
+
+  it('shows no typing dots while waiting for a person, and says the visitor may come back', async () => {
+    const { page } = await openPage(browser.context, server.url, 'test/hostile.html', { 'data-mode': 'edge' });
+    await page.click(W.launcher);
+    await ask(page, 'what will the weather be like in Berlin tomorrow', { expect: 'handoff' });
+    await settled(page);
+    await sleep(1500);
+    assert.equal(await page.evaluate(() => window.Lotse.state.state), 'pending');
+    assert.equal(await page.locator('lotse-chat .typing').isVisible(), false, 'typing dots while no one writes');
+    assert.match(await page.locator(W.status).textContent(), /Connecting you.*close this page and come back later/);
+  });
+
+  it("follows the language of the visitor's last reply for its own texts", async () => {
+    const { page } = await openPage(browser.context, server.url, 'demo.html', { 'data-mode': 'browser' });
+    await page.click(W.launcher);
+    assert.equal(await page.locator(W.input).getAttribute('placeholder'), 'Deine Nachricht');
+    await waitEngine(page);
+    await ask(page, 'how do I return an item');
+    assert.equal(await page.locator(W.input).getAttribute('placeholder'), 'Your message');
+    assert.deepEqual([...new Set(await texts(page, '.m.bot .who'))], ['Assistant:']);
+    assert.equal(await page.locator('lotse-chat h2').textContent(), 'Customer service chat');
+    assert.equal(await page.locator(W.launcher).getAttribute('aria-label'), 'Close chat');
+    await ask(page, 'what will the weather be like in Berlin tomorrow', { expect: 'handoff' });
+    assert.match(await page.locator(W.status).textContent(), /^Connecting you.*come back later/);
+    await page.reload();
+    await page.waitForFunction(() => window.Lotse && document.querySelector('lotse-chat'));
+    assert.equal(await page.locator(W.input).getAttribute('placeholder'), 'Your message', 'language lost on reload');
+  });
+
+  it('stores and restores messages with personal data masked, sending them unchanged', async () => {
+    const { page } = await openPage(browser.context, server.url, 'test/hostile.html', { 'data-mode': 'browser' });
+    await page.click(W.launcher);
+    await waitEngine(page);
+    const iban = 'My IBAN is DE89 3704 0044 0532 0130 00, please change my direct debit';
+    const phone = 'Jürgen here, please call me back at 0171 2345678'; // the engine's byte offsets differ from JS indices here
+    await ask(page, iban, { expect: 'handoff' });
+    await settled(page);
+    await page.fill(W.input, phone);
+    await page.press(W.input, 'Enter');
+    await settled(page);
+    const t = await consoleAPI(server.url, `/conversations/${await page.evaluate(() => window.Lotse.state.conversation)}`);
+    assert.deepEqual(t.messages.map((m) => m.text), [iban, phone], 'the edge must get the text as typed');
+    assert.deepEqual(await texts(page, '.m.visitor'), ['You:' + iban, 'You:' + phone], 'live session shows what was typed');
+    const s = await stored(page);
+    assert.ok(!/DE89|2345678/.test(s), 'personal data in localStorage: ' + s);
+    assert.ok(s.includes('My IBAN is [IBAN], please change my direct debit'), s);
+    assert.ok(s.includes('Jürgen here, please call me back at [PHONE]'), s);
+    await page.reload();
+    await page.waitForFunction(() => window.Lotse && document.querySelector('lotse-chat'));
+    assert.deepEqual(await texts(page, '.m.visitor'), ['You:My IBAN is [IBAN], please change my direct debit', 'You:Jürgen here, please call me back at [PHONE]']);
+  });
+
+  it('keeps the resolved conversation visible above a divider when the visitor writes again', async () => {
+    const { page } = await openPage(browser.context, server.url, 'test/hostile.html', { 'data-mode': 'edge' });
+    await page.click(W.launcher);
+    await ask(page, 'what will the weather be like in Berlin tomorrow', { expect: 'handoff' });
+    await settled(page);
+    const id = await page.evaluate(() => window.Lotse.state.conversation);
+    await consoleAPI(server.url, `/conversations/${id}/reply`, { text: 'Sunny, I am told.' });
+    await page.waitForFunction(() => document.querySelector('lotse-chat').shadowRoot.querySelector('.m.agent'), null, { timeout: 20_000 });
+    await consoleAPI(server.url, `/conversations/${id}/resolve`, {});
+    await page.waitForFunction(() => window.Lotse.state.state === 'resolved', null, { timeout: 30_000 });
+    const shown = () => page.$$eval('lotse-chat .log > *', (ns) => ns.filter((n) => !n.hidden).map((n) => n.className + '|' + n.textContent));
+    const old = (await shown()).filter((x) => x.startsWith('m '));
+    assert.equal(old.length, 3, 'greeting, question, agent reply');
+    await page.fill(W.input, 'how do I return an item');
+    await page.press(W.input, 'Enter');
+    await page.waitForFunction(() => window.Lotse.state.messages === 2); // the question and its answer
+    const now = await shown();
+    assert.deepEqual(now.slice(0, 4), [...old, 'sep|New conversation'], 'old transcript lost');
+    assert.equal(now.length, 6);
+    assert.match(now[4], /^m visitor\|You:how do I return an item/);
+    assert.match(now[5], /^m bot\|Assistant:.*return/i);
+    assert.notEqual(await page.evaluate(() => window.Lotse.state.conversation), id);
+    const s = JSON.parse(await stored(page));
+    assert.deepEqual(s.hist.map((m) => m.role), ['visitor', 'agent']);
+    assert.equal(s.msgs.length, 2);
+    await page.reload();
+    await page.waitForFunction(() => window.Lotse && document.querySelector('lotse-chat'));
+    assert.deepEqual(await shown(), now, 'history lost on reload');
   });
 });
