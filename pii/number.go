@@ -686,7 +686,9 @@ func atSign(t string, j int) (int, bool) {
 	return j, true
 }
 
-// isLocalByte reports whether c may appear in the local part of an address.
+// isLocalByte reports whether c may appear in the local part of an address:
+// bytes of non-ASCII letters too, as in anna.müller@example.com (RFC 6531;
+// mail providers accept them, and people type their names).
 func isLocalByte(c byte) bool {
-	return isDigit(c) || isAlpha(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-'
+	return isDigit(c) || isAlpha(c) || c >= 0x80 || c == '.' || c == '_' || c == '%' || c == '+' || c == '-'
 }

@@ -75,6 +75,8 @@ var kindCases = map[string][]detectCase{
 		{"(Jane_Doe+shop@mail.example.co.uk)", []want{{Email, "Jane_Doe+shop@mail.example.co.uk"}}},
 		{"a@b.de", []want{{Email, "a@b.de"}}},
 		{"email: max(at)example.org", []want{{Email, "max(at)example.org"}}},
+		{"my email is anna.müller@example.com", []want{{Email, "anna.müller@example.com"}}},
+		{"Grüße an alle@home", nil},
 		{"schreib an Max.M [AT] web.de!", []want{{Email, "Max.M [AT] web.de"}}},
 		{"max (at) example.org", []want{{Email, "max (at) example.org"}}},
 		{"we met (at) noon", nil},
