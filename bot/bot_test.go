@@ -142,6 +142,10 @@ var loadErrors = []struct {
 	{"syntax_error.yaml", []string{
 		":8: YAML syntax error: did not find expected key; check the indentation and quoting on this line and the one above; quote text that contains \": \" or \" #\"",
 	}},
+	// A quoted answer over two lines is valid: the error is where it is.
+	{"syntax_after_multiline_quote.yaml", []string{
+		":13: YAML syntax error: did not find expected key; check the indentation and quoting on this line and the one above; quote text that contains \": \" or \" #\"",
+	}},
 	{"syntax_open_quote.yaml", []string{
 		":7: YAML syntax error: did not find expected key; the quoted text that starts on this line is not closed on it; end it with \"",
 	}},

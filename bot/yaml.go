@@ -74,10 +74,10 @@ func syntaxError(p *problems, data []byte, err error) {
 		line = l
 	}
 	hint := "check the indentation and quoting on this line and the one above; quote text that contains \": \" or \" #\""
-	if q := openQuote(data, line); q > 0 && q < line {
+	if q, quote := openQuote(data, line); q > 0 && q < line {
 		// The text runs on to the next quote, lines below, where the
 		// parser gives up: the author's mistake is here.
-		line, hint = q, fmt.Sprintf("the quoted text that starts on this line is not closed on it; end it with %c", quoteAt(data, q))
+		line, hint = q, fmt.Sprintf("the quoted text that starts on this line is not closed on it; end it with %c", quote)
 	}
 	switch {
 	case strings.Contains(msg, "tab character") || startsWithTab(data, line):
@@ -125,28 +125,30 @@ func startsWithTab(data []byte, line int) bool {
 	return len(indent) > 0 && indent[0] == '\t'
 }
 
-// openQuote returns the last line, at or before line, whose value starts
-// with a quote that the line does not close ("en: \"Delivery takes 2 days",
+// openQuote returns the line, at or before line, whose value starts with a
+// quote (returned too) that nothing closes before line ("en: \"Delivery takes 2 days",
 // "- 'hello"), or 0. Such text runs on, lines further, to the next quote,
-// and yaml.v3 reports the line where it then trips.
-func openQuote(data []byte, line int) int {
+// and yaml.v3 reports the line where it then trips. A quoted text that
+// spans lines but closes before line is valid YAML, and not the culprit.
+func openQuote(data []byte, line int) (int, byte) {
 	lines := bytes.Split(data, []byte("\n"))
-	for n := min(line, len(lines)); n >= 1; n-- {
-		if quoteAt(data, n) != 0 {
-			return n
+	line = min(line, len(lines))
+	for n := line; n >= 1; n-- {
+		if q := quoteAt(lines[n-1]); q != 0 {
+			for _, l := range lines[n:max(n, line-1)] {
+				if bytes.IndexByte(l, q) >= 0 {
+					return 0, 0 // closed on the way: a valid multi-line text
+				}
+			}
+			return n, q
 		}
 	}
-	return 0
+	return 0, 0
 }
 
 // quoteAt returns the quote character that opens an unclosed value on
-// line n, or 0.
-func quoteAt(data []byte, n int) byte {
-	lines := bytes.Split(data, []byte("\n"))
-	if n < 1 || n > len(lines) {
-		return 0
-	}
-	l := lines[n-1]
+// line l, or 0.
+func quoteAt(l []byte) byte {
 	i := bytes.IndexAny(l, `"'`)
 	if i < 0 {
 		return 0
