@@ -1,7 +1,6 @@
 package edge
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"io/fs"
@@ -11,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 )
 
 // Cache lifetimes of assets: versioned names never change, so browsers and
@@ -25,34 +25,55 @@ const (
 type assets struct {
 	fsys   fs.FS
 	mu     sync.Mutex
-	hashes map[string]string // name -> hex SHA-256 of the content
-	gz     map[string]gzCopy // name -> compressed copy
+	hashes map[string]version // name -> the content's hash
+	gz     map[string]gzCopy  // name -> compressed copy
 }
 
-// gzCopy is an asset's content and its gzip-compressed copy, nil if that
-// is not worth serving.
-type gzCopy struct{ plain, gz []byte }
+// version is the hex SHA-256 of an asset's content, with the size and
+// modification time it was computed for.
+type version struct {
+	hash string
+	size int
+	mod  time.Time
+}
+
+// gzCopy is the gzip-compressed copy of an asset's content with the hash
+// of that content; gz is nil when compressing is not worth it.
+type gzCopy struct {
+	hash string
+	gz   []byte
+}
 
 func newAssets(fsys fs.FS) *assets {
-	return &assets{fsys: fsys, hashes: map[string]string{}, gz: map[string]gzCopy{}}
+	return &assets{fsys: fsys, hashes: map[string]version{}, gz: map[string]gzCopy{}}
 }
 
 // gzipped returns the compressed copy of data, the content of the asset
-// name, compressing it on first use; nil means serve data as it is. The
-// copy is kept with the content it was made from and made anew when the
-// file changed (lotse serve reads widget/ as it is edited).
-func (a *assets) gzipped(name string, data []byte) []byte {
+// name with the given hash, compressing it on first use; nil means serve
+// data as it is. The copy is kept under the content's hash, so it is made
+// once per version and never compared byte by byte.
+func (a *assets) gzipped(name, hash string, data []byte) []byte {
 	a.mu.Lock()
 	c, ok := a.gz[name]
 	a.mu.Unlock()
-	if ok && bytes.Equal(c.plain, data) {
+	if ok && c.hash == hash {
 		return c.gz
 	}
-	c = gzCopy{plain: data, gz: compress(data)} // outside the lock: it takes a while
+	c = gzCopy{hash: hash, gz: compress(data)} // outside the lock: it takes a while
 	a.mu.Lock()
 	a.gz[name] = c
 	a.mu.Unlock()
 	return c.gz
+}
+
+// gzipFor returns the compressed copy of an asset to send to r, or nil:
+// when the client does not take gzip, the build serves none (the Worker),
+// or compressing does not pay.
+func (h *Handler) gzipFor(r *http.Request, name, hash string, data []byte) []byte {
+	if !gzipAssets || !acceptsGzip(r.Header.Get("Accept-Encoding")) {
+		return nil
+	}
+	return h.assets.gzipped(name, hash, data)
 }
 
 // compressible reports whether a file type is worth gzip-compressing:
@@ -96,15 +117,23 @@ func (a *assets) read(name string) ([]byte, string, bool) {
 	if err != nil {
 		return nil, "", false
 	}
+	// The hash is kept while the file's size and modification time stay:
+	// hashing engine.wasm on every request would cost a millisecond, and
+	// lotse serve reads widget/ as it is edited, so a changed file must get
+	// a new hash (its ETag, its versioned path, its gzip copy).
+	var mod time.Time
+	if fi, err := fs.Stat(a.fsys, name); err == nil {
+		mod = fi.ModTime()
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	h, ok := a.hashes[name]
-	if !ok {
+	v, ok := a.hashes[name]
+	if !ok || v.size != len(data) || !v.mod.Equal(mod) {
 		sum := sha256.Sum256(data)
-		h = hex.EncodeToString(sum[:])
-		a.hashes[name] = h
+		v = version{hash: hex.EncodeToString(sum[:]), size: len(data), mod: mod}
+		a.hashes[name] = v
 	}
-	return data, h, true
+	return data, v.hash, true
 }
 
 // AssetPath returns the versioned path of an asset, "/v/<hash>/<name>",
@@ -113,8 +142,9 @@ func (a *assets) read(name string) ([]byte, string, bool) {
 // by this path.
 func (h *Handler) AssetPath(name string) string {
 	h.assets.mu.Lock()
-	sum, ok := h.assets.hashes[name]
+	v, ok := h.assets.hashes[name]
 	h.assets.mu.Unlock()
+	sum := v.hash
 	if !ok {
 		_, sum, ok = h.assets.read(name)
 	}
@@ -147,7 +177,7 @@ func (h *Handler) handleAsset(w http.ResponseWriter, r *http.Request) {
 		// Caches must keep the gzip and the plain copy apart, each with
 		// its own ETag, so a revalidation names the copy it holds.
 		hd.Add("Vary", "Accept-Encoding")
-		if z := h.assets.gzipped(name, data); z != nil && acceptsGzip(r.Header.Get("Accept-Encoding")) {
+		if z := h.gzipFor(r, name, sum, data); z != nil {
 			data, etag = z, `"`+sum[:32]+`-gzip"`
 			hd.Set("Content-Encoding", "gzip")
 		}

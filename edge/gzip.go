@@ -7,6 +7,9 @@ import (
 	"compress/gzip"
 )
 
+// gzipAssets tells whether this build serves compressed copies of assets.
+const gzipAssets = true
+
 // compress returns data gzip-compressed, or nil if that does not make it
 // clearly smaller (the model is compressed already). Native hosts (lotse
 // serve) serve the result to clients that accept gzip; the Worker build
