@@ -74,10 +74,7 @@ func (f *failures) blocked(client string) (time.Duration, bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	now := f.now()
-	if _, ok := f.m[client]; !ok && len(f.m) >= f.max {
-		client = overflowClient
-	}
-	ts := f.recent(client, now)
+	ts := f.recent(f.key(client, now), now)
 	if len(ts) < maxFailures {
 		return 0, false
 	}
@@ -105,13 +102,18 @@ func (f *failures) forget(client string) {
 }
 
 // clientOf identifies the client of r by its IP address, without the
-// port. Behind a reverse proxy all clients share the proxy's address, and
-// so one throttle; X-Forwarded-For is not trusted because any client can
-// set it.
+// port; an IPv6 client by its /64 network, since one host commonly holds
+// all of it and could otherwise fill the table alone. Behind a reverse
+// proxy all clients share the proxy's address, and so one throttle;
+// X-Forwarded-For is not trusted because any client can set it.
 func clientOf(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		host = r.RemoteAddr
 	}
-	return host
+	ip := net.ParseIP(host)
+	if ip == nil || ip.To4() != nil {
+		return host
+	}
+	return ip.Mask(net.CIDRMask(64, 128)).String() + "/64"
 }

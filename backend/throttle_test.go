@@ -1,6 +1,7 @@
 package backend
 
 import (
+	"net/http/httptest"
 	"strconv"
 	"testing"
 	"time"
@@ -55,6 +56,22 @@ func TestBearerToken(t *testing.T) {
 	for _, tt := range tests {
 		if token, ok := bearerToken(tt.header); token != tt.token || ok != tt.ok {
 			t.Errorf("bearerToken(%q) = %q, %v; want %q, %v", tt.header, token, ok, tt.token, tt.ok)
+		}
+	}
+}
+
+func TestClientOf(t *testing.T) {
+	for _, tt := range []struct{ remote, want string }{
+		{"192.0.2.7:51234", "192.0.2.7"},
+		{"[2001:db8:1:2:aaaa::1]:443", "2001:db8:1:2::/64"},
+		{"[2001:db8:1:2:ffff:ffff:ffff:ffff]:443", "2001:db8:1:2::/64"}, // the same network
+		{"[::ffff:192.0.2.7]:80", "::ffff:192.0.2.7"},                   // IPv4 mapped: the address
+		{"pipe", "pipe"},
+	} {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.RemoteAddr = tt.remote
+		if got := clientOf(r); got != tt.want {
+			t.Errorf("clientOf(%q) = %q, want %q", tt.remote, got, tt.want)
 		}
 	}
 }
