@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"math"
+	"mime"
 	"net"
 	"net/http"
 	"net/url"
@@ -32,16 +33,17 @@ func (h *Handler) cors(w http.ResponseWriter, r *http.Request) bool {
 		hd.Set("Access-Control-Allow-Origin", origin)
 		hd.Set("Access-Control-Expose-Headers", "Retry-After")
 	}
+	// A preflight from a foreign origin is refused, and so is a write: a
+	// browser sends Origin on every cross-origin POST, and a "simple" one
+	// (text/plain, a form) runs without a preflight, so any website could
+	// make its visitors' browsers chat and hand off in their name.
+	foreignWrite := !preflight && origin != "" && !safeMethod(r.Method) && !sameOrigin(r, origin)
+	if !allowed && (preflight || foreignWrite) {
+		writeError(w, http.StatusForbidden, "origin_not_allowed",
+			fmt.Sprintf("origin %q may not call this edge; add it to the allowed origins", origin))
+		return false
+	}
 	if !preflight {
-		if origin != "" && !allowed && !safeMethod(r.Method) && !sameOrigin(r, origin) {
-			// A browser sends Origin on every cross-origin POST, and a
-			// "simple" one (text/plain, a form) runs without a preflight:
-			// refuse it here, or any website could make its visitors'
-			// browsers chat and hand off in their name.
-			writeError(w, http.StatusForbidden, "origin_not_allowed",
-				fmt.Sprintf("origin %q may not call this edge; add it to the allowed origins", origin))
-			return false
-		}
 		if r.Method == http.MethodOptions {
 			w.Header().Set("Allow", "GET, HEAD, POST, OPTIONS")
 			w.WriteHeader(http.StatusNoContent)
@@ -50,11 +52,6 @@ func (h *Handler) cors(w http.ResponseWriter, r *http.Request) bool {
 		// A browser enforces CORS on the response; the request itself
 		// still runs, as for any non-browser client.
 		return true
-	}
-	if !allowed {
-		writeError(w, http.StatusForbidden, "origin_not_allowed",
-			fmt.Sprintf("origin %q may not call this edge; add it to the allowed origins", origin))
-		return false
 	}
 	hd := w.Header()
 	hd.Set("Access-Control-Allow-Methods", "GET, HEAD, POST, OPTIONS")
@@ -235,9 +232,9 @@ func checkContentType(ct string) *errBody {
 	if ct == "" {
 		return nil
 	}
-	mt, _, _ := strings.Cut(ct, ";")
-	mt = strings.ToLower(strings.TrimSpace(mt))
-	if mt == "application/json" || mt == "text/plain" || strings.HasSuffix(mt, "+json") && strings.HasPrefix(mt, "application/") {
+	mt, _, err := mime.ParseMediaType(ct) // lower case, parameters apart
+	if err == nil && (mt == "application/json" || mt == "text/plain" ||
+		strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json")) {
 		return nil
 	}
 	return &errBody{http.StatusUnsupportedMediaType, "unsupported_media_type",

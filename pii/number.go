@@ -144,20 +144,11 @@ func oneOfFold(t string, i, w int, words []string) bool {
 // expiryAt matches a card's expiry date at i: month/year as "12/27" or
 // "12/2027" (the month may have one digit).
 func expiryAt(t string, i int) (int, bool) {
-	j := i
-	for j < len(t) && isDigit(t[j]) && j-i < 2 {
-		j++
-	}
-	if j == i || j+3 > len(t) || t[j] != '/' {
+	m, j := readInt(t, i, 2)
+	if j == i || m < 1 || m > 12 || j+1 >= len(t) || t[j] != '/' {
 		return 0, false
 	}
-	if m := atoi2(t[i:j]); m < 1 || m > 12 {
-		return 0, false
-	}
-	k := j + 1
-	for k < len(t) && isDigit(t[k]) && k-j <= 4 {
-		k++
-	}
+	_, k := readInt(t, j+1, 4)
 	if n := k - j - 1; (n != 2 && n != 4) || !numberEnds(t, k) {
 		return 0, false
 	}
@@ -166,23 +157,11 @@ func expiryAt(t string, i int) (int, bool) {
 
 // securityCodeAt matches three or four digits at i, a card's security code.
 func securityCodeAt(t string, i int) (int, bool) {
-	j := i
-	for j < len(t) && isDigit(t[j]) && j-i <= 4 {
-		j++
-	}
+	_, j := readInt(t, i, 5)
 	if n := j - i; n < 3 || n > 4 || !numberEnds(t, j) {
 		return 0, false
 	}
 	return j, true
-}
-
-// atoi2 converts one or two ASCII digits.
-func atoi2(s string) int {
-	n := 0
-	for k := 0; k < len(s); k++ {
-		n = n*10 + int(s[k]-'0')
-	}
-	return n
 }
 
 // cardGroupsPlausible rejects prefixes of ungrouped digit runs: a prefix

@@ -21,15 +21,8 @@ import (
 // bytes) rather than the mistake, so each command first recognises the kind
 // and says where that file belongs.
 
-// probeSize is how much of a file isModel needs: the magic bytes.
+// probeSize is how much of a file modelfile.IsModel needs: the magic bytes.
 const probeSize = 16
-
-// isModel reports whether data starts with a Lotse model file's magic bytes.
-func isModel(data []byte) bool { return modelfile.IsModel(data) }
-
-// utf8BOM is the byte order mark some Windows editors write at the start of
-// UTF-8 files.
-var utf8BOM = []byte("\uFEFF")
 
 // fileError is an error about a file, worded for the person who named it;
 // it unwraps to the system's error, so errors.Is(err, fs.ErrNotExist)
@@ -120,7 +113,7 @@ func checkBotFile(path string) error {
 		return describeFileError("bot file", path, err, "")
 	}
 	switch {
-	case len(head) > 0 && isModel(head):
+	case modelfile.IsModel(head):
 		return fmt.Errorf("%s is a Lotse model file, not a bot file; give it to lotse ask/test --model, or train from your bot.yaml", path)
 	case isTestFileName(path):
 		return fmt.Errorf("%s is a test file (JSON Lines), not a bot file; give it to lotse test --data, and train from your bot.yaml", path)
@@ -165,7 +158,7 @@ func checkOutput(out, in string) error {
 	if err != nil {
 		return describeFileError("model file", out, err, "")
 	}
-	if !isModel(head) {
+	if !modelfile.IsModel(head) {
 		return fmt.Errorf("%s exists and is not a Lotse model file (is it a bot or test file?); writing the model there would overwrite it: choose another -o, such as %s, or delete %s first if you mean to replace it", out, instead, out)
 	}
 	return nil
@@ -209,7 +202,7 @@ func readModel(path string) ([]byte, error) {
 	switch {
 	case len(data) == 0:
 		return nil, fmt.Errorf("model file %s is empty; train one with lotse train BOT -o %s", path, path)
-	case isModel(data):
+	case modelfile.IsModel(data):
 		return data, nil
 	case isTestFileName(path):
 		return nil, fmt.Errorf("%s is a test file, not a Lotse model file; give it to --data, and to --model a model made by lotse train BOT -o model.lotse", path)
@@ -221,16 +214,15 @@ func readModel(path string) ([]byte, error) {
 	return nil, fmt.Errorf("%s is not a Lotse model file: train one with lotse train %s -o model.lotse", path, train)
 }
 
-// readTestFile reads the test file path. A UTF-8 byte order mark at its
-// start is dropped, as the bot loader drops it: editors on Windows write
-// one, and JSON does not allow it.
+// readTestFile reads the test file path, refusing a model file given in
+// its place.
 func readTestFile(path string) ([]eval.Case, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, describeFileError("test file", path, err, "")
 	}
-	if isModel(data) {
+	if modelfile.IsModel(data) {
 		return nil, fmt.Errorf("%s is a Lotse model file, not a test file; give it to --model, and to --data a test file (.jsonl, one JSON object a line)", path)
 	}
-	return eval.DecodeCases(bytes.NewReader(bytes.TrimPrefix(data, utf8BOM)), path)
+	return eval.DecodeCases(bytes.NewReader(data), path)
 }

@@ -132,7 +132,7 @@ func TestTrainOverwritesModel(t *testing.T) {
 			t.Errorf("-o %s: exit %d: %s", out, code, stderr)
 			continue
 		}
-		if data, err := os.ReadFile(out); err != nil || !isModel(data) {
+		if data, err := os.ReadFile(out); err != nil || !modelfile.IsModel(data) {
 			t.Errorf("-o %s: not a model afterwards (%v)", out, err)
 		}
 	}
@@ -214,8 +214,8 @@ func TestIsModel(t *testing.T) {
 		{"bot file", []byte("name: acme\nintents: []\n"), false},
 		{"model after a BOM", append([]byte("\uFEFF"), model...), false},
 	} {
-		if got := isModel(tt.data); got != tt.want {
-			t.Errorf("%s: isModel = %v, want %v", tt.name, got, tt.want)
+		if got := modelfile.IsModel(tt.data); got != tt.want {
+			t.Errorf("%s: modelfile.IsModel = %v, want %v", tt.name, got, tt.want)
 		}
 	}
 }

@@ -79,6 +79,11 @@ func DecodeCases(r io.Reader, name string) ([]Case, error) {
 	for sc.Scan() {
 		n++
 		raw := bytes.TrimSpace(sc.Bytes())
+		if n == 1 {
+			// Editors on Windows start UTF-8 files with a byte order mark,
+			// which JSON does not allow; the bot loader drops it too.
+			raw = bytes.TrimPrefix(raw, []byte("\uFEFF"))
+		}
 		if len(raw) == 0 {
 			continue
 		}
@@ -145,7 +150,6 @@ func decodeLine(raw []byte) (Case, error) {
 	return c, nil
 }
 
-// describeJSONError turns encoding/json's errors into a short phrase.
 // jsonShapes says what each field of a test line must be, in JSON's terms
 // rather than Go's.
 var jsonShapes = map[string]string{
@@ -159,6 +163,7 @@ var jsonShapes = map[string]string{
 	"spans.end":   "a whole number (a byte offset)",
 }
 
+// describeJSONError turns encoding/json's errors into a short phrase.
 func describeJSONError(err error) string {
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {

@@ -88,3 +88,17 @@ func TestReadCasesEmptyAndMissing(t *testing.T) {
 		t.Errorf("missing file: error %v", err)
 	}
 }
+
+// TestDecodeCasesBOM checks that a test file saved with a UTF-8 byte order
+// mark reads as the same file without one.
+func TestDecodeCasesBOM(t *testing.T) {
+	text := `{"text": "hallo", "expect": "greeting"}` + "\n"
+	want, err := DecodeCases(strings.NewReader(text), "t.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := DecodeCases(strings.NewReader("\uFEFF"+text), "t.jsonl")
+	if err != nil || len(got) != 1 || got[0].Text != want[0].Text || got[0].Expect != want[0].Expect {
+		t.Errorf("with a BOM: %+v, %v; want %+v", got, err, want)
+	}
+}
