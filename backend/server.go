@@ -355,8 +355,8 @@ func setJSONHeaders(w http.ResponseWriter) {
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 }
 
-// Error is the body of every failed request, as the edge answers too:
-// {"error": {"code": "...", "message": "..."}}.
+// Error is the error of every failed request, in a handoff.ErrorBody as
+// the edge answers too: {"error": {"code": "...", "message": "..."}}.
 //
 // Code is stable snake_case for programs: not_found, method_not_allowed,
 // body_too_large, unreadable_body, malformed_json, missing_signature,
@@ -365,10 +365,7 @@ func setJSONHeaders(w http.ResponseWriter) {
 // wrong_password, rate_limited, invalid_parameter, invalid_request,
 // conversation_not_found, conversation_resolved, store_unavailable.
 // Message is for people: what was wrong and what to do.
-type Error struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
-}
+type Error = handoff.Error
 
 // writeError answers {"error": {"code": code, "message": msg}}. The body is
 // application/json, never HTML, so "<" and ">" stay as written: a message
@@ -378,7 +375,5 @@ func writeError(w http.ResponseWriter, status int, code, msg string) {
 	w.WriteHeader(status)
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
-	enc.Encode(struct {
-		Error Error `json:"error"`
-	}{Error{code, msg}})
+	enc.Encode(handoff.ErrorBody{Error: Error{Code: code, Message: msg}})
 }

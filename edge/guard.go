@@ -19,6 +19,8 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"github.com/lotse-chat/lotse/handoff"
 )
 
 // cors sets the CORS headers for allowed origins and answers preflights.
@@ -349,17 +351,13 @@ func writeRaw(w http.ResponseWriter, status int, body []byte) {
 	w.Write(body)
 }
 
-// Error is the JSON error body of every failed request.
-type Error struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
-}
+// Error is the error of every failed request, in a handoff.ErrorBody as
+// the backend answers too.
+type Error = handoff.Error
 
 func writeError(w http.ResponseWriter, status int, code, message string) {
 	note(w, errAttr(code))
-	writeJSON(w, status, struct {
-		Error Error `json:"error"`
-	}{Error{code, message}})
+	writeJSON(w, status, handoff.ErrorBody{Error: Error{Code: code, Message: message}})
 }
 
 func errAttr(code string) slog.Attr { return slog.String("error", code) }

@@ -310,9 +310,7 @@ func (h *Handler) postOnce(ctx context.Context, id string, body []byte) (handoff
 // error body ({"error": {"code": "...", "message": "..."}}); the backend
 // never quotes message text.
 func backendMessage(data []byte) string {
-	var e struct {
-		Error struct{ Code, Message string } `json:"error"`
-	}
+	var e handoff.ErrorBody
 	if json.Unmarshal(data, &e) != nil || e.Error.Message == "" {
 		return ""
 	}

@@ -57,6 +57,20 @@ func ValidReason(reason string) bool {
 	return false
 }
 
+// Error is what every Lotse server answers a refused request with, as
+// ErrorBody: a stable snake_case code and a message saying what was wrong
+// and what to do. The edge reads the backend's to log why a handoff failed.
+type Error struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// ErrorBody is the JSON body of a refused request:
+// {"error": {"code": "...", "message": "..."}}.
+type ErrorBody struct {
+	Error Error `json:"error"`
+}
+
 // Handoff is what the edge forwards: a conversation the bot gives to a human,
 // or a further visitor message in a conversation already handed off.
 type Handoff struct {
