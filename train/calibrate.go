@@ -32,6 +32,9 @@ func crossValidate(ds *dataset, o Options, withSoftmax bool) [][][]float64 {
 				trainIdx = append(trainIdx, i)
 			}
 		}
+		if len(testIdx) == 0 {
+			continue // more folds than examples: nothing to hold out
+		}
 		p := ds.problem(trainIdx...)
 		o.progress("cross-validation fold %d of %d: %s", f+1, o.Folds, models)
 		ws := []linear.Weights{svm.train(p, o)}

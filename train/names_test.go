@@ -1,6 +1,7 @@
 package train
 
 import (
+	"strings"
 	"testing"
 
 	lotse "github.com/lotse-chat/lotse"
@@ -130,5 +131,24 @@ func TestNameAnswers(t *testing.T) {
 		if got != in.Name {
 			t.Errorf("Reply(%q): best intent %q, want %q", msg, got, in.Name)
 		}
+	}
+}
+
+// TestFoldsBeyondExamples checks that folds with nothing to hold out are
+// not trained: --folds 1000 on a small bot took seconds for nothing.
+func TestFoldsBeyondExamples(t *testing.T) {
+	b := namesBot([]string{"i cannot find my card", "where is my card", "my card is gone"}, "en")
+	var folds int
+	o := Options{Folds: 1000, Progress: func(step string) {
+		if strings.HasPrefix(step, "cross-validation fold ") {
+			folds++
+		}
+	}}
+	if _, _, err := Train(b, o); err != nil {
+		t.Fatal(err)
+	}
+	examples := len(samples(b))
+	if folds == 0 || folds > 2*examples { // a fold for each held-out example at most, per pass
+		t.Errorf("%d folds trained for %d examples", folds, examples)
 	}
 }
