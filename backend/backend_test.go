@@ -456,6 +456,58 @@ func TestConsoleLogin(t *testing.T) {
 	}
 }
 
+// TestConsoleSessionSurvivesRestart signs in, restarts the backend on the
+// same database and expects the session to hold; a backend started with
+// another agent token must not honour it, and one with the old token must
+// honour it only until it expires.
+func TestConsoleSessionSurvivesRestart(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "x.db")
+	now := time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
+	start := func(token string, at time.Time) (*httptest.Server, func()) {
+		s, err := New(Config{SQLitePath: db, Secret: testSecret, AgentToken: token,
+			Logger: slog.New(slog.DiscardHandler), Now: func() time.Time { return at }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		hs := httptest.NewServer(s.Handler())
+		return hs, func() { hs.Close(); s.Close() }
+	}
+	me := func(hs *httptest.Server, ck *http.Cookie) int {
+		req, _ := http.NewRequest("GET", hs.URL+"/console/api/me", nil)
+		req.AddCookie(ck)
+		res, err := hs.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	hs, stop := start(testToken, now)
+	res, err := hs.Client().Post(hs.URL+"/console/api/login", "application/json", strings.NewReader(`{"password":"`+testToken+`","name":"Anna"}`))
+	if err != nil || res.StatusCode != 200 || len(res.Cookies()) != 1 {
+		t.Fatalf("login: %v %v", res, err)
+	}
+	res.Body.Close()
+	ck := res.Cookies()[0]
+	stop()
+	for _, tc := range []struct {
+		name  string
+		token string
+		at    time.Time
+		want  int
+	}{
+		{"restarted", testToken, now.Add(time.Hour), 200},
+		{"new agent token", "another-agent-token", now.Add(time.Hour), 401},
+		{"expired", testToken, now.Add(sessionTTL + time.Second), 401},
+	} {
+		hs, stop := start(tc.token, tc.at)
+		if got := me(hs, ck); got != tc.want {
+			t.Errorf("%s: /console/api/me with the old cookie: %d, want %d", tc.name, got, tc.want)
+		}
+		stop()
+	}
+}
+
 // TestPayloadsVerbatimAndInert sends SQL and markup through the inbox and
 // the console and expects them back byte for byte, with the console page
 // unable to run them.

@@ -1,7 +1,9 @@
 package backend
 
 import (
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/subtle"
 	"embed"
 	"encoding/hex"
@@ -15,7 +17,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -77,52 +78,20 @@ func (s *Server) consoleRoutes(m *http.ServeMux) {
 	// methods 405 with Allow, both as JSON.
 }
 
-// sessions holds signed-in agents in memory; a restart signs everyone out.
-type sessions struct {
-	mu  sync.Mutex
-	m   map[string]session
-	now func() time.Time
-}
-
-type session struct {
-	agent   string
-	expires time.Time
-}
-
-func newSessions(now func() time.Time) *sessions {
-	return &sessions{m: map[string]session{}, now: now}
-}
-
-func (ss *sessions) create(agent string) (string, time.Time) {
+// newSessionToken returns a random session token for the cookie.
+func newSessionToken() string {
 	var b [32]byte
 	rand.Read(b[:])
-	token := hex.EncodeToString(b[:])
-	exp := ss.now().Add(sessionTTL)
-	ss.mu.Lock()
-	defer ss.mu.Unlock()
-	for t, s := range ss.m { // sweep expired sessions; sign-ins are rare
-		if ss.now().After(s.expires) {
-			delete(ss.m, t)
-		}
-	}
-	ss.m[token] = session{agent: agent, expires: exp}
-	return token, exp
+	return hex.EncodeToString(b[:])
 }
 
-func (ss *sessions) get(token string) (string, bool) {
-	ss.mu.Lock()
-	defer ss.mu.Unlock()
-	s, ok := ss.m[token]
-	if !ok || ss.now().After(s.expires) {
-		return "", false
-	}
-	return s.agent, true
-}
-
-func (ss *sessions) delete(token string) {
-	ss.mu.Lock()
-	defer ss.mu.Unlock()
-	delete(ss.m, token)
+// sessionKey is what the store keeps of a session token: an HMAC under the
+// agent token. A copy of the database signs no one in, and starting the
+// backend with a new agent token ends every session, as a new password should.
+func (s *Server) sessionKey(token string) string {
+	mac := hmac.New(sha256.New, []byte(s.cfg.AgentToken))
+	mac.Write([]byte(token))
+	return hex.EncodeToString(mac.Sum(nil))
 }
 
 // tokenOK compares a presented secret with the agent token in constant time.
@@ -149,8 +118,13 @@ func (s *Server) agent(next func(w http.ResponseWriter, r *http.Request, agent s
 				s.failures.add(client)
 			}
 		} else if c, err := r.Cookie(sessionCookie); err == nil {
-			if agent, ok := s.sessions.get(c.Value); ok {
+			agent, err := s.store.SessionAgent(r.Context(), s.sessionKey(c.Value), s.cfg.Now())
+			if err == nil {
 				next(w, r, agent)
+				return
+			}
+			if !errors.Is(err, store.ErrNoSession) {
+				s.storeError(w, err)
 				return
 			}
 		}
@@ -273,7 +247,12 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	if name == "" || len(name) > maxNameLen || !utf8Printable(name) {
 		name = "agent"
 	}
-	token, exp := s.sessions.create(name)
+	token, now := newSessionToken(), s.cfg.Now()
+	exp := now.Add(sessionTTL)
+	if err := s.store.CreateSession(r.Context(), s.sessionKey(token), name, exp, now); err != nil {
+		s.storeError(w, err)
+		return
+	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/console", Expires: exp,
 		HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
 	s.log.Info("console sign-in", "agent", name)
@@ -291,7 +270,10 @@ func utf8Printable(s string) bool {
 
 func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
 	if c, err := r.Cookie(sessionCookie); err == nil {
-		s.sessions.delete(c.Value)
+		if err := s.store.DeleteSession(r.Context(), s.sessionKey(c.Value)); err != nil {
+			s.storeError(w, err) // the cookie stays: signing out again must still end the session
+			return
+		}
 	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/console", MaxAge: -1,
 		HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})

@@ -69,7 +69,6 @@ type Server struct {
 	key      []byte
 	log      *slog.Logger
 	notify   *notifier
-	sessions *sessions
 	failures *failures
 	mux      *http.ServeMux
 }
@@ -110,7 +109,7 @@ func New(cfg Config) (*Server, error) {
 		}
 	}
 	s := &Server{cfg: cfg, store: st, key: handoff.SecretKey(cfg.Secret), log: cfg.Logger,
-		notify: newNotifier(), sessions: newSessions(cfg.Now), failures: newFailures(maxFailureClients, cfg.Now)}
+		notify: newNotifier(), failures: newFailures(maxFailureClients, cfg.Now)}
 	s.routes()
 	return s, nil
 }

@@ -201,6 +201,7 @@
         backoff = 1000;
         c.outbox.shift();
         save();
+        if (!c.outbox.length && c.state === 'resolved') renderState(); // offer a new conversation
       }
     } finally {
       pumping = false;
@@ -255,7 +256,9 @@
       intent: conv.intent || undefined, lang: conv.lang || undefined, messages: msgs });
     // The edge refuses bodies over 8 KB: the oldest lines of a long transcript give way.
     while (msgs.length > (a ? 2 : 1) && new TextEncoder().encode(JSON.stringify(body())).length > 7900) msgs = msgs.slice(1);
-    await post('/v1/handoff', body());
+    const c = conv, ack = await post('/v1/handoff', body());
+    // A message that waited while the agent resolved reopens the conversation.
+    if (c === conv && conv.state === 'resolved' && ack && ack.stored > 0) setState('pending');
     listen();
   }
 
@@ -498,8 +501,9 @@ textarea{flex:1;resize:none;min-height:42px;max-height:120px;padding:10px 12px;b
     status.className = 'note' + (s === 'open' ? ' ok' : '');
     status.replaceChildren(...(s === 'pending' ? [T.connecting, el('br'), T.later] : [s === 'open' ? T.joined : s === 'resolved' ? T.resolved : '']));
     privacy.hidden = !(conv.reason === 'personal_data' && s !== 'bot');
-    again.hidden = s !== 'resolved';
-    if (s === 'resolved') log.appendChild(again);
+    // Not while a message waits to go out: it will reopen this conversation.
+    again.hidden = s !== 'resolved' || conv.outbox.length > 0;
+    if (!again.hidden) log.appendChild(again);
     setBusy(busy);
   }
   // applyLang sets every text of the widget's own in language conv.ul
@@ -545,7 +549,9 @@ textarea{flex:1;resize:none;min-height:42px;max-height:120px;padding:10px 12px;b
   function submit(text) {
     text = String(text == null ? input.value : text).trim();
     if (!text) return;
-    if (conv.state === 'resolved') newConv();
+    // A message still waiting to go out keeps the resolved conversation: it
+    // will reopen it, and this one follows it there.
+    if (conv.state === 'resolved' && !conv.outbox.length) newConv();
     if (text.length > 1000) text = text.slice(0, 1000); // the edge takes 4 KB of UTF-8
     input.value = '';
     input.style.height = '';

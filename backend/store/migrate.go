@@ -39,10 +39,18 @@ var migrations = []string{
 	// for the unanswered-questions report.
 	2: `ALTER TABLE messages ADD COLUMN handoff_reason TEXT NOT NULL DEFAULT '';
 	CREATE INDEX messages_handoff_reason ON messages (handoff_reason, ts) WHERE handoff_reason <> '';`,
+	// 3 keeps console sign-ins across restarts. Sessions are stored under
+	// a hash, never the cookie itself: a copy of the database signs no one in.
+	3: `CREATE TABLE sessions (
+		token_hash TEXT PRIMARY KEY,
+		agent      TEXT NOT NULL,
+		expires    BIGINT NOT NULL
+	);
+	CREATE INDEX sessions_expires ON sessions (expires);`,
 }
 
 // SchemaVersion is the newest schema version this package writes.
-const SchemaVersion = 2
+const SchemaVersion = 3
 
 // migrate brings db's schema to SchemaVersion, recording each applied
 // version in schema_migrations. It refuses a database newer than this code.

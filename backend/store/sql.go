@@ -499,3 +499,33 @@ func (s *sqlStore) Questions(ctx context.Context, reason string, limit int) ([]s
 	}
 	return qs, rows.Err()
 }
+
+// CreateSession implements Store.
+func (s *sqlStore) CreateSession(ctx context.Context, key, agent string, expires, now time.Time) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		// Sign-ins are rare: sweeping here keeps the table small without a timer.
+		if _, err := tx.Exec(`DELETE FROM sessions WHERE expires <= $1`, millis(now)); err != nil {
+			return err
+		}
+		_, err := tx.Exec(`INSERT INTO sessions (token_hash, agent, expires) VALUES ($1, $2, $3)`, key, agent, millis(expires))
+		return err
+	})
+}
+
+// SessionAgent implements Store.
+func (s *sqlStore) SessionAgent(ctx context.Context, key string, now time.Time) (string, error) {
+	var agent string
+	err := s.r.QueryRowContext(ctx, `SELECT agent FROM sessions WHERE token_hash = $1 AND expires > $2`, key, millis(now)).Scan(&agent)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", ErrNoSession
+	}
+	return agent, err
+}
+
+// DeleteSession implements Store.
+func (s *sqlStore) DeleteSession(ctx context.Context, key string) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.Exec(`DELETE FROM sessions WHERE token_hash = $1`, key)
+		return err
+	})
+}

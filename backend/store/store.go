@@ -69,8 +69,9 @@ type Message struct {
 
 // Errors returned by the store.
 var (
-	ErrNotFound = errors.New("store: no such conversation")
-	ErrResolved = errors.New("store: conversation is resolved")
+	ErrNotFound  = errors.New("store: no such conversation")
+	ErrResolved  = errors.New("store: conversation is resolved")
+	ErrNoSession = errors.New("store: no such session")
 )
 
 // Store is what the backend needs from a database. Methods are safe for
@@ -104,6 +105,14 @@ type Store interface {
 	// Questions returns the text of up to limit visitor messages that caused
 	// a handoff for reason, newest first.
 	Questions(ctx context.Context, reason string, limit int) ([]string, error)
+	// CreateSession stores a console session under key (a hash of its
+	// token) until expires and deletes the sessions expired at now.
+	CreateSession(ctx context.Context, key, agent string, expires, now time.Time) error
+	// SessionAgent returns the agent of session key if it has not expired
+	// at now, else ErrNoSession.
+	SessionAgent(ctx context.Context, key string, now time.Time) (string, error)
+	// DeleteSession ends session key; an unknown key is not an error.
+	DeleteSession(ctx context.Context, key string) error
 	// Close releases the database.
 	Close() error
 }

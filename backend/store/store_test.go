@@ -176,6 +176,44 @@ func TestNotFound(t *testing.T) {
 	})
 }
 
+func TestSessions(t *testing.T) {
+	stores(t, func(t *testing.T, s Store) {
+		ctx := context.Background()
+		anna, old := conv(t, "anna"), conv(t, "old")
+		if err := s.CreateSession(ctx, old, "Old", t0.Add(time.Minute), t0); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.CreateSession(ctx, anna, "Anna", t0.Add(time.Hour), t0.Add(2*time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct {
+			key   string
+			at    time.Time
+			agent string
+			err   error
+		}{
+			{anna, t0.Add(time.Minute), "Anna", nil},
+			{anna, t0.Add(time.Hour - time.Millisecond), "Anna", nil},
+			{anna, t0.Add(time.Hour), "", ErrNoSession},
+			{old, t0, "", ErrNoSession}, // swept when Anna signed in after it expired
+			{conv(t, "unknown"), t0, "", ErrNoSession},
+		} {
+			agent, err := s.SessionAgent(ctx, tc.key, tc.at)
+			if agent != tc.agent || !errors.Is(err, tc.err) {
+				t.Errorf("SessionAgent(%s, %v) = %q, %v; want %q, %v", tc.key, tc.at, agent, err, tc.agent, tc.err)
+			}
+		}
+		for range 2 { // deleting twice is not an error
+			if err := s.DeleteSession(ctx, anna); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := s.SessionAgent(ctx, anna, t0); !errors.Is(err, ErrNoSession) {
+			t.Errorf("after DeleteSession: %v, want ErrNoSession", err)
+		}
+	})
+}
+
 // TestTextVerbatim stores SQL metacharacters, markup and odd Unicode and
 // expects every byte back.
 func TestTextVerbatim(t *testing.T) {

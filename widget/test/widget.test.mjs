@@ -424,4 +424,32 @@ describe('audit fixes: handoff answers, history, masked storage, language, waiti
     await page.waitForFunction(() => window.Lotse && document.querySelector('lotse-chat'));
     assert.deepEqual(await shown(), now, 'history lost on reload');
   });
+
+  it('delivers a message that waited while the agent resolved, and reopens the conversation', async () => {
+    const { page } = await openPage(browser.context, server.url, 'test/hostile.html', { 'data-mode': 'edge' });
+    await page.click(W.launcher);
+    await ask(page, 'what will the weather be like in Hamburg tomorrow', { expect: 'handoff' });
+    await settled(page);
+    const id = await page.evaluate(() => window.Lotse.state.conversation);
+    await consoleAPI(server.url, `/conversations/${id}/reply`, { text: 'Let me look.' });
+    await page.waitForFunction(() => document.querySelector('lotse-chat').shadowRoot.querySelector('.m.agent'), null, { timeout: 20_000 });
+    // The network fails for handoffs only: the event stream still brings the resolve.
+    await page.route('**/v1/handoff', (r) => r.abort());
+    const first = 'are you still there ' + Date.now(), second = 'hello? ' + Date.now();
+    await page.evaluate((t) => window.Lotse.send(t), first);
+    await page.waitForFunction(() => window.Lotse.state.outbox === 1);
+    await consoleAPI(server.url, `/conversations/${id}/resolve`, {});
+    await page.waitForFunction(() => window.Lotse.state.state === 'resolved', null, { timeout: 30_000 });
+    assert.equal(await page.locator('lotse-chat .again').isVisible(), false, 'offers a new conversation while a message waits');
+    await page.evaluate((t) => window.Lotse.send(t), second); // written after the resolve, before the first went out
+    await page.unroute('**/v1/handoff');
+    await page.waitForFunction(() => window.Lotse.state.outbox === 0, null, { timeout: 40_000 });
+    await page.waitForFunction(() => window.Lotse.state.state === 'pending', null, { timeout: 10_000 });
+    assert.equal(await page.evaluate(() => window.Lotse.state.conversation), id);
+    const t = await consoleAPI(server.url, `/conversations/${id}`);
+    assert.equal(t.conversation.state, 'pending');
+    assert.deepEqual(t.messages.filter((m) => m.role === 'visitor').slice(-2).map((m) => m.text), [first, second]);
+    await consoleAPI(server.url, `/conversations/${id}/reply`, { text: 'Still here.' });
+    await page.waitForFunction(() => [...document.querySelector('lotse-chat').shadowRoot.querySelectorAll('.m.agent')].some((n) => /Still here/.test(n.textContent)), null, { timeout: 20_000 });
+  });
 });
