@@ -478,17 +478,20 @@ textarea{flex:1;resize:none;min-height:42px;max-height:120px;padding:10px 12px;b
     if (!s) s = n.appendChild(el('span', { class: 'st' }));
     s.textContent = text;
   }
-  let unread = 0;
+  // conv.un counts replies that came while the panel was closed; it is
+  // stored, so the badge still shows after the visitor moves to another page.
+  const showUnread = () => { badge.textContent = String(conv.un || 0); badge.hidden = !conv.un; setLabel(); };
   function add(m) {
     conv.msgs.push(m);
+    if (panel.hidden && m.role !== 'visitor') conv.un = (conv.un || 0) + 1;
     save();
     setBusy(busy);
     log.insertBefore(render(m), typing);
     log.scrollTop = log.scrollHeight;
-    if (panel.hidden && m.role !== 'visitor') { unread++; badge.textContent = String(unread); badge.hidden = false; setLabel(); }
+    showUnread();
     emit('message', { id: m.id, role: m.role, text: m.text });
   }
-  const setLabel = () => launcher.setAttribute('aria-label', !panel.hidden ? T.close : unread ? T.open + ' (' + unread + ' ' + T.unread + ')' : T.open);
+  const setLabel = () => launcher.setAttribute('aria-label', !panel.hidden ? T.close : conv.un ? T.open + ' (' + conv.un + ' ' + T.unread + ')' : T.open);
   // The dots mean "someone is writing": only while the bot answers. The
   // backend has no agent-typing event, so never while waiting for a person.
   function setBusy(b) {
@@ -535,6 +538,7 @@ textarea{flex:1;resize:none;min-height:42px;max-height:120px;padding:10px 12px;b
     log.append(typing);
     conv.msgs.forEach((m) => log.insertBefore(render(m), typing));
     applyLang();
+    showUnread();
   }
   // again starts a new conversation after a resolved one; the old messages
   // stay visible above a divider (and in storage, masked: conv.hist).
@@ -591,8 +595,8 @@ textarea{flex:1;resize:none;min-height:42px;max-height:120px;padding:10px 12px;b
     panel.hidden = false;
     wrap.classList.add('open');
     launcher.setAttribute('aria-expanded', 'true');
-    unread = 0; badge.hidden = true;
-    setLabel();
+    if (conv.un) { conv.un = 0; save(); }
+    showUnread();
     log.scrollTop = log.scrollHeight;
     input.focus();
     if (mode !== 'edge') loadEngine(); // first open: the wasm is fetched now, not before

@@ -425,6 +425,29 @@ describe('audit fixes: handoff answers, history, masked storage, language, waiti
     assert.deepEqual(await shown(), now, 'history lost on reload');
   });
 
+  it('counts agent replies that came while closed, also across a reload', async () => {
+    const { page } = await openPage(browser.context, server.url, 'test/hostile.html', { 'data-mode': 'edge' });
+    await page.click(W.launcher);
+    await ask(page, 'will it snow in Munich next week', { expect: 'handoff' });
+    await settled(page);
+    const id = await page.evaluate(() => window.Lotse.state.conversation);
+    await page.evaluate(() => window.Lotse.close());
+    await consoleAPI(server.url, `/conversations/${id}/reply`, { text: 'I will check.' });
+    await consoleAPI(server.url, `/conversations/${id}/reply`, { text: 'Snow is likely.' });
+    const badge = page.locator('lotse-chat .badge');
+    await page.waitForFunction(() => document.querySelector('lotse-chat').shadowRoot.querySelector('.badge').textContent === '2', null, { timeout: 20_000 });
+    assert.match(await page.locator(W.launcher).getAttribute('aria-label'), /2 new message/);
+    await page.reload();
+    await page.waitForFunction(() => window.Lotse && document.querySelector('lotse-chat'));
+    assert.equal(await badge.isVisible(), true, 'badge lost on reload');
+    assert.equal(await badge.textContent(), '2');
+    await page.click(W.launcher);
+    assert.equal(await badge.isVisible(), false);
+    await page.reload();
+    await page.waitForFunction(() => window.Lotse && document.querySelector('lotse-chat'));
+    assert.equal(await badge.isVisible(), false, 'read replies counted again after a reload');
+  });
+
   it('delivers a message that waited while the agent resolved, and reopens the conversation', async () => {
     const { page } = await openPage(browser.context, server.url, 'test/hostile.html', { 'data-mode': 'edge' });
     await page.click(W.launcher);
