@@ -671,3 +671,110 @@ func atSign(t string, j int) (int, bool) {
 func isLocalByte(c byte) bool {
 	return isDigit(c) || isAlpha(c) || c >= 0x80 || c == '.' || c == '_' || c == '%' || c == '+' || c == '-'
 }
+
+// spelledEmailAt matches an address written out in words to keep it from
+// harvesters, which people do in chats as well: "max at example dot org",
+// "max punkt mustermann (at) gmx punkt de". Both the at and every dot of the
+// domain may be spelled, but a spelled at needs a spelled dot after it and a
+// known top-level domain last: "I ordered at amazon.de" is no address.
+func spelledEmailAt(t string, i int) (int, bool) {
+	j, localSpelled := spelledLabels(t, i, true)
+	if j == i {
+		return 0, false
+	}
+	atSpelled := hasPrefixFold(t, j, " at ")
+	k, ok := spelledAtSign(t, j)
+	if !ok {
+		return 0, false
+	}
+	end, dotSpelled := spelledLabels(t, k, false)
+	if atSpelled && !dotSpelled || !atSpelled && !dotSpelled && !localSpelled {
+		return 0, false // nothing spelled but the at, or nothing at all (emailAt's)
+	}
+	// "bought it at otto dot de" names a shop: a spelled at needs a local
+	// part that is no plain word, or a word for mail before it.
+	if atSpelled && !localSpelled && plainWord(t[i:j]) &&
+		!cueBefore(t, i-48, i, mailCues) {
+		return 0, false
+	}
+	// The last label is the top-level domain.
+	l := end
+	for l > k && isAlpha(t[l-1]) {
+		l--
+	}
+	if l == k || l == end || !knownTLD(t[l:end]) {
+		return 0, false
+	}
+	return end, true
+}
+
+// plainWord reports whether s has letters only.
+func plainWord(s string) bool {
+	for k := 0; k < len(s); k++ {
+		if !isLetter(s[k]) {
+			return false
+		}
+	}
+	return true
+}
+
+// mailCues are words that announce an e-mail address.
+var mailCues = []string{"mail", "e-mail", "email", "adresse", "address", "mailadresse", "emailadresse",
+	"e-mail-adresse", "schreib", "schreiben", "write", "contact", "kontakt", "erreichbar", "reach"}
+
+// spelledLabels reads labels joined by dots, written or spelled ("dot",
+// "punkt", "(dot)", "[dot]"), from i. It returns the end of the last label
+// and whether a dot was spelled. Local parts allow the bytes of
+// isLocalByte, domains letters, digits and hyphens.
+func spelledLabels(t string, i int, local bool) (int, bool) {
+	end, spelled := i, false
+	for k := i; ; {
+		e := k
+		for e < len(t) && e-k < 63 && (isDigit(t[e]) || isAlpha(t[e]) || t[e] == '-' || local && isLocalByte(t[e]) && t[e] != '.') {
+			e++
+		}
+		if e == k {
+			return end, spelled
+		}
+		end = e
+		next, isSpelled := spelledDot(t, e)
+		if next < 0 {
+			return end, spelled
+		}
+		k, spelled = next, spelled || isSpelled
+	}
+}
+
+// spelledDot returns the index after a dot at j, written or spelled, and
+// whether it was spelled; -1 when there is none.
+func spelledDot(t string, j int) (int, bool) {
+	if j+1 < len(t) && t[j] == '.' && (isAlpha(t[j+1]) || isDigit(t[j+1])) {
+		return j + 1, false
+	}
+	for _, w := range [...]string{" dot ", " punkt ", " (dot) ", " [dot] ", "(dot)", "[dot]"} {
+		if hasPrefixFold(t, j, w) {
+			return j + len(w), true
+		}
+	}
+	return -1, false
+}
+
+// spelledAtSign returns the index after " at " or an at sign atSign knows.
+func spelledAtSign(t string, j int) (int, bool) {
+	if hasPrefixFold(t, j, " at ") {
+		return j + 4, true
+	}
+	return atSign(t, j)
+}
+
+// knownTLD reports whether s is a top-level domain common enough in German
+// and English chats to trust a spelled address that ends in it.
+func knownTLD(s string) bool {
+	for _, d := range [...]string{"com", "org", "net", "de", "at", "ch", "eu", "info", "io", "co", "uk", "fr",
+		"nl", "it", "es", "biz", "me", "us", "edu", "gov", "li", "lu", "be", "dk", "pl", "se", "no"} {
+		if len(s) == len(d) && hasPrefixFold(s, 0, d) {
+			return true
+		}
+	}
+	return false
+}

@@ -28,10 +28,13 @@ const (
 	Address Kind = "address"
 	TaxID   Kind = "tax_id"
 	Name    Kind = "name"
+	// IDDoc is the number of a passport, ID card, driving licence or
+	// residence permit.
+	IDDoc Kind = "id_document"
 )
 
 // Kinds lists every kind Detect reports, in a fixed order for reports.
-var Kinds = []Kind{IBAN, Card, Email, Phone, DOB, TaxID, Address, Name}
+var Kinds = []Kind{IBAN, Card, Email, Phone, DOB, TaxID, IDDoc, Address, Name}
 
 // Span is one piece of personal data: its kind and its byte offsets
 // [Start, End) into the UTF-8 text.
@@ -46,6 +49,7 @@ type Span struct {
 // boundaries when text is valid UTF-8.
 func Detect(text string) []Span {
 	var spans []Span
+	h := hintsOf(text)
 	floor := 0 // end of the last span; cues are not looked for before it
 	for i := 0; i < len(text); {
 		// Only tokens start a match. Checked here rather than in detectAt:
@@ -54,7 +58,7 @@ func Detect(text string) []Span {
 			i++
 			continue
 		}
-		if s, ok := detectAt(text, i, floor); ok {
+		if s, ok := detectAt(text, i, floor, h); ok {
 			spans = append(spans, s)
 			i, floor = s.End, s.End
 			continue
@@ -64,13 +68,40 @@ func Detect(text string) []Span {
 	return spans
 }
 
+// hints tell what a message holds at all, found in one pass, so that the
+// recognisers of addresses and document numbers are not tried at every
+// word of a message they cannot match.
+type hints struct {
+	digits int  // how many digits, counted up to 2
+	at     bool // an "@", or "at" as a word: "max at example dot org", "(at)"
+}
+
+func hintsOf(t string) hints {
+	var h hints
+	for k := 0; k < len(t) && (h.digits < 2 || !h.at); k++ {
+		switch c := t[k]; {
+		case isDigit(c):
+			h.digits++
+		case c == '@':
+			h.at = true
+		case c|0x20 == 'a' && k+1 < len(t) && t[k+1]|0x20 == 't' && (k == 0 || !isLetter(t[k-1])) &&
+			(k+2 == len(t) || !isLetter(t[k+2])):
+			h.at = true
+		}
+	}
+	return h
+}
+
 // detectAt tries every recogniser that can start at byte i, the start of
 // a token. The order matters only where two kinds could claim the same
 // text: checksummed kinds go first because they are the most certain.
-func detectAt(t string, i, floor int) (Span, bool) {
+func detectAt(t string, i, floor int, h hints) (Span, bool) {
 	c := t[i]
-	if isLocalByte(c) && (i == 0 || !isLocalByte(t[i-1])) {
+	if h.at && isLocalByte(c) && (i == 0 || !isLocalByte(t[i-1])) {
 		if e, ok := emailAt(t, i); ok {
+			return Span{Email, i, e}, true
+		}
+		if e, ok := spelledEmailAt(t, i); ok {
 			return Span{Email, i, e}, true
 		}
 	}
@@ -90,6 +121,11 @@ func detectAt(t string, i, floor int) (Span, bool) {
 		if e, ok := taxIDAt(t, i); ok {
 			return Span{TaxID, i, e}, true
 		}
+		if h.digits < 2 {
+			// a document number has two digits or more
+		} else if e, ok := idDocAt(t, i, floor); ok {
+			return Span{IDDoc, i, e}, true
+		}
 		if e, ok := phoneAt(t, i, floor); ok {
 			return Span{Phone, i, e}, true
 		}
@@ -103,6 +139,11 @@ func detectAt(t string, i, floor int) (Span, bool) {
 	case isLetter(c):
 		if e, ok := ibanAt(t, i); ok {
 			return Span{IBAN, i, e}, true
+		}
+		if h.digits < 2 {
+			// a document number has two digits or more
+		} else if e, ok := idDocAt(t, i, floor); ok {
+			return Span{IDDoc, i, e}, true
 		}
 		if s, ok := deAddressAt(t, i, floor); ok {
 			return s, true

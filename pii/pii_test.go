@@ -85,6 +85,32 @@ var kindCases = map[string][]detectCase{
 		{"max@localhost", nil},
 		{"max@web.d", nil},
 		{"email kommt nicht an", nil},
+		{"max at example dot org", nil}, // a plain word: a shop, not an address
+		{"schreib an max punkt mustermann at gmx punkt de bitte", []want{{Email, "max punkt mustermann at gmx punkt de"}}},
+		{"Jane.Doe AT mail DOT example DOT com.", []want{{Email, "Jane.Doe AT mail DOT example DOT com"}}},
+		{"max(at)example(dot)org", []want{{Email, "max(at)example(dot)org"}}},
+		{"anna [at] web [dot] de", []want{{Email, "anna [at] web [dot] de"}}},
+		{"I ordered at amazon.de last week", nil},
+		{"look at this dot here", nil},
+		{"we meet at home dot lunch", nil},
+		{"bought it at otto dot de", nil},
+		{"my email is max at example dot org", []want{{Email, "max at example dot org"}}},
+		{"max2 at example dot org", []want{{Email, "max2 at example dot org"}}},
+	},
+	"id_document": {
+		{"meine Ausweisnummer ist T22000129", []want{{IDDoc, "T22000129"}}},
+		{"Reisepass Nr. C01X00T47, gültig bis 2031", []want{{IDDoc, "C01X00T47"}}},
+		{"passport number: 912803456", []want{{IDDoc, "912803456"}}},
+		{"my driver's license is B072RRE2I55", []want{{IDDoc, "B072RRE2I55"}}},
+		{"passport no 1234567890123", nil}, // too long
+		{"Führerschein B072RRE2I5 verloren", []want{{IDDoc, "B072RRE2I5"}}},
+		{"perso verloren, nummer L01X00T4", []want{{IDDoc, "L01X00T4"}}},
+		{"Bestellung C01X00T47 wegen Reisepass", nil}, // the number precedes the cue
+		{"Reisepass bestellt, Bestellnummer AB12345678", nil},
+		{"passport photo size 35x45", nil},
+		{"ausweis app geht nicht, fehler 0x8004", nil},
+		{"id card expired in 2024", nil},
+		{"boarding pass for my passport trip AB1234", nil},
 	},
 	"phone": {
 		{"+49 151 2345678", []want{{Phone, "+49 151 2345678"}}},

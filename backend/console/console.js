@@ -122,7 +122,7 @@ function markdown(text) {
 }
 
 const KINDS = { iban: 'IBAN', card: 'card number', email: 'email address', phone: 'phone number', dob: 'date of birth',
-  tax_id: 'tax ID', address: 'address', name: 'name' };
+  tax_id: 'tax ID', id_document: 'ID document', address: 'address', name: 'name' };
 
 // highlight returns text with each span of personal data in a <mark>.
 // Spans are JavaScript string offsets, ordered and not overlapping (the

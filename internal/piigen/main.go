@@ -50,14 +50,16 @@ type fill struct {
 }
 
 var fills = map[string]fill{
-	"iban":  {"iban", genIBAN},
-	"card":  {"card", genCard},
-	"email": {"email", genEmail},
-	"phone": {"phone", genPhone},
-	"dob":   {"dob", func(r *rand.Rand) string { return genDate(r, false) }},
-	"tax":   {"tax_id", genTaxID},
-	"addr":  {"address", genAddress},
-	"name":  {"name", genName},
+	"iban":   {"iban", genIBAN},
+	"card":   {"card", genCard},
+	"email":  {"email", genEmail},
+	"phone":  {"phone", genPhone},
+	"dob":    {"dob", func(r *rand.Rand) string { return genDate(r, false) }},
+	"tax":    {"tax_id", genTaxID},
+	"addr":   {"address", genAddress},
+	"name":   {"name", genName},
+	"idno":   {"id_document", genIDDoc},
+	"semail": {"email", genSpelledEmail},
 	// look-alikes
 	"date":     {"", func(r *rand.Rand) string { return genDate(r, true) }},
 	"order":    {"", genOrder},
@@ -66,6 +68,7 @@ var fills = map[string]fill{
 	"plz":      {"", func(r *rand.Rand) string { return pick(r, citiesDE)[:5] }},
 	"num":      {"", func(r *rand.Rand) string { return strconv.Itoa(1 + r.IntN(20000)) }},
 	"custno":   {"", genCustomerNo},
+	"shop":     {"", func(r *rand.Rand) string { return pick(r, []string{"otto", "zalando", "amazon", "mediamarkt"}) }},
 	"badcard":  {"", genBadCard},
 	"badtax":   {"", genBadTaxID},
 	"time":     {"", func(r *rand.Rand) string { return pad2(8+r.IntN(10)) + ":" + pick(r, []string{"00", "15", "30", "45"}) }},
@@ -152,7 +155,7 @@ func main() {
 		times     int
 	}{
 		{ibanTemplates, 3}, {cardTemplates, 3}, {emailTemplates, 3}, {phoneTemplates, 3},
-		{dobTemplates, 3}, {taxTemplates, 3}, {addrTemplates, 3}, {nameTemplates, 3},
+		{dobTemplates, 3}, {taxTemplates, 3}, {idTemplates, 3}, {addrTemplates, 3}, {nameTemplates, 3},
 		{mixedTemplates, 2}, {lookalikeTemplates, 3},
 	} {
 		for n := 0; n < set.times; n++ {

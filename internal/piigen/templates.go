@@ -46,6 +46,8 @@ var emailTemplates = []string{
 	"please send the invoice to {email} thx",
 	"Login geht nicht ({email})",
 	"confirmation email to {email} never arrived",
+	"meine mail ist {semail}",
+	"write to {semail} please",
 }
 
 var phoneTemplates = []string{
@@ -122,6 +124,21 @@ var nameTemplates = []string{
 	"Name: {name}, Kundenkonto gesperrt",
 }
 
+// idTemplates name a passport, ID card or driving licence and its number.
+var idTemplates = []string{
+	"meine Ausweisnummer ist {idno}",
+	"Reisepass Nr. {idno}, gültig bis 2031",
+	"passport number: {idno}",
+	"Personalausweis {idno} für die Identifizierung",
+	"my passport no is {idno}",
+	"perso nummer {idno}",
+	"ID card number {idno}",
+	"Führerschein: {idno}",
+	"die Passnummer lautet {idno}",
+	"for the KYC check, passport {idno}",
+	"Ausweis-Nr. {idno} bitte hinterlegen",
+}
+
 // mixedTemplates carry more than one kind of personal data.
 var mixedTemplates = []string{
 	"Mein Name ist {name}, meine IBAN ist {iban}",
@@ -166,6 +183,10 @@ var lookalikeTemplates = []string{
 	"habe {amount} überwiesen, ref {order}",
 	"rechnungsnummer {order} betrag {amount}",
 	"order #{num} placed {date}",
+	"Bestellung {order} für eine Reisepasshülle",
+	"passport cover, order {order}",
+	"Ausweis-App zeigt Fehler {num}",
+	"bought it at {shop} dot de",
 }
 
 // lookalikeMessages are complete hand-written messages without personal

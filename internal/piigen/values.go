@@ -391,3 +391,45 @@ func genAddress(r *rand.Rand) string {
 	}
 	return a
 }
+
+// genIDDoc returns an identity document number: a German passport or ID
+// card number (9 characters of the letters the issuer uses and digits,
+// starting with a letter), a US or UK passport number (9 digits) or a German
+// driving licence number (11 characters).
+func genIDDoc(r *rand.Rand) string {
+	const de = "CFGHJKLMNPRTVWXYZ"
+	alnum := func(n int) string {
+		b := make([]byte, n)
+		for i := range b {
+			if r.IntN(3) == 0 {
+				b[i] = de[r.IntN(len(de))]
+			} else {
+				b[i] = byte('0' + r.IntN(10))
+			}
+		}
+		return string(b)
+	}
+	switch r.IntN(4) {
+	case 0, 1:
+		return string(de[r.IntN(len(de))]) + digits(r, 2) + alnum(6)
+	case 2:
+		return string(byte('1'+r.IntN(9))) + digits(r, 8)
+	default:
+		return string(byte('A'+r.IntN(26))) + digits(r, 3) + alnum(5) + digits(r, 2)
+	}
+}
+
+// genSpelledEmail returns an address with its at and dots written as
+// words, as people write it to keep it from harvesters.
+func genSpelledEmail(r *rand.Rand) string {
+	f, l := strings.ToLower(ascii(pick(r, firstNames))), strings.ToLower(ascii(pick(r, lastNames)))
+	domain, tld, _ := strings.Cut(pick(r, mailDomains), ".")
+	switch r.IntN(3) {
+	case 0:
+		return f + " at " + domain + " dot " + tld
+	case 1:
+		return f + " punkt " + l + " at " + domain + " punkt " + tld
+	default:
+		return f + "." + l + " (at) " + domain + " (dot) " + tld
+	}
+}

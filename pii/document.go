@@ -1,0 +1,51 @@
+package pii
+
+// Identity documents. A passport or ID card number has no checksum in its
+// printed form (the check digits are in the machine-readable zone only),
+// and its shape (8 to 11 letters and digits) is that of an order or
+// tracking number. So it is reported only after a word that names the
+// document: "meine Ausweisnummer ist T22000129", "passport no. C01X00T47".
+
+// idDocCues name identity documents and their numbers.
+var idDocCues = []string{"reisepass", "reisepassnummer", "reisepassnr", "passnummer", "passnr",
+	"pass-nr", "passport", "ausweis", "ausweisnummer", "ausweisnr", "ausweis-nr", "personalausweis",
+	"personalausweisnummer", "perso", "persos", "id card", "id-card", "id-karte", "identity card",
+	"id number", "id-nummer", "id no", "dokumentennummer", "document number", "führerschein",
+	"fuehrerschein", "führerscheinnummer", "driving licence", "driver's license", "drivers license",
+	"license number", "licence number", "aufenthaltstitel", "residence permit"}
+
+// idDocAt matches a document number at i: 8 to 11 ASCII letters and
+// digits, two or more of them digits, ending a word, after a cue within
+// the 40 bytes before (and after floor). Passports and ID cards have 9 or
+// 10 characters in Germany and 9 digits in the US and UK; a German driving
+// licence has 11.
+func idDocAt(t string, i, floor int) (int, bool) {
+	e, nd := i, 0
+	for e < len(t) && e-i <= 11 && (isDigit(t[e]) || isAlpha(t[e])) {
+		if isDigit(t[e]) {
+			nd++
+		}
+		e++
+	}
+	n := e - i
+	switch {
+	case n < 8 || n > 11 || nd < 2:
+		return 0, false
+	case e < len(t) && (isLetter(t[e]) || isDigit(t[e]) || t[e] == '-' || t[e] == '/'):
+		return 0, false // part of a longer token
+	}
+	from := max(i-40, floor)
+	if !cueBefore(t, from, i, idDocCues) || cueBefore(t, from, i, idDocNegativeCues) {
+		return 0, false
+	}
+	return e, true
+}
+
+// idDocNegativeCues name the numbers a document number looks like. The
+// generic words of negativeCues ("nr", "no.", "code") are left out: they
+// follow the document's name as often ("Reisepass Nr. C01X00T47").
+var idDocNegativeCues = []string{"bestellnummer", "bestellnr", "bestellung", "auftragsnummer", "auftrag",
+	"rechnungsnummer", "rechnung", "kundennummer", "kundennr", "sendungsnummer", "sendung", "tracking",
+	"order", "invoice", "customer", "artikel", "article", "item", "ticket", "paket", "parcel", "shipment",
+	"vertragsnummer", "vertrag", "contract", "seriennummer", "serial", "gutschein", "voucher", "boarding",
+	"bordkarte", "buchung", "booking"}
