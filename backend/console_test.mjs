@@ -151,3 +151,24 @@ test('markdown renders the widget subset and only safe links', () => {
   const a = ctx.markdown('[x](https://example.com)').childNodes[0].childNodes.find((n) => n.tagName === 'a');
   assert.equal(a.getAttribute('rel'), 'noopener noreferrer');
 });
+
+// The console shows bot and agent messages as the visitor saw them, so its
+// Markdown renderer is the widget's. The widget must stay one file, so the
+// code is copied, and this test keeps the copies equal.
+test('markdown and inline are the widget\'s, line for line', () => {
+  const widget = readFileSync(new URL('../widget/widget.js', import.meta.url), 'utf8');
+  // fn returns a function's lines, trimmed, up to the brace that closes it
+  // at the indentation it starts at.
+  const fn = (src, name) => {
+    const at = src.indexOf(`function ${name}(`);
+    const indent = at - src.lastIndexOf('\n', at) - 1;
+    const lines = src.slice(at).split('\n');
+    const end = lines.findIndex((l) => l === ' '.repeat(indent) + '}');
+    return lines.slice(0, end + 1).map((l) => l.trim().replace(/\bd\.create/g, 'document.create')).join('\n');
+  };
+  for (const name of ['inline', 'markdown']) {
+    const w = fn(widget, name), c = fn(source, name);
+    assert.ok(w.split('\n').length > 8, `${name} not found in widget.js`);
+    assert.equal(c, w, `${name}() in console.js differs from widget.js`);
+  }
+});

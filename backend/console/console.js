@@ -101,7 +101,8 @@ function inline(s, parent) {
 
 // markdown renders the widget's Markdown subset (paragraphs, line breaks,
 // "- " lists, **bold**, *italic*, [links](https://...)) exactly as the
-// visitor sees it: keep in step with markdown() in widget/widget.js.
+// visitor sees it: a copy of markdown() and inline() in widget/widget.js,
+// which backend/console_test.mjs keeps equal.
 function markdown(text) {
   const f = document.createDocumentFragment();
   for (const block of String(text).replace(/\r\n?/g, '\n').split(/\n\s*\n/)) {
