@@ -24,6 +24,7 @@ import (
 	"github.com/lotse-chat/lotse/backend/report"
 	"github.com/lotse-chat/lotse/backend/store"
 	"github.com/lotse-chat/lotse/handoff"
+	"github.com/lotse-chat/lotse/internal/jsonerr"
 	"github.com/lotse-chat/lotse/pii"
 )
 
@@ -186,7 +187,7 @@ func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 	}
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(body, &fields); err != nil {
-		writeError(w, http.StatusBadRequest, "malformed_json", "body is not the expected JSON object: "+jsonProblem(err))
+		writeError(w, http.StatusBadRequest, "malformed_json", "body is not the expected JSON object: "+jsonerr.Describe(err, v))
 		return false
 	}
 	known := jsonFields(v)
@@ -203,7 +204,7 @@ func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 		return false
 	}
 	if err := json.Unmarshal(body, v); err != nil {
-		writeError(w, http.StatusBadRequest, "malformed_json", "body is not the expected JSON object: "+jsonProblem(err))
+		writeError(w, http.StatusBadRequest, "malformed_json", "body is not the expected JSON object: "+jsonerr.Describe(err, v))
 		return false
 	}
 	return true

@@ -32,6 +32,7 @@ import (
 
 	"github.com/lotse-chat/lotse/backend/store"
 	"github.com/lotse-chat/lotse/handoff"
+	"github.com/lotse-chat/lotse/internal/jsonerr"
 )
 
 // Config configures a Server.
@@ -297,7 +298,7 @@ func (s *Server) handleInbox(w http.ResponseWriter, r *http.Request) {
 	}
 	var h handoff.Handoff
 	if err := json.Unmarshal(body, &h); err != nil {
-		writeError(w, http.StatusBadRequest, "malformed_json", "body is not a handoff JSON object: "+jsonProblem(err))
+		writeError(w, http.StatusBadRequest, "malformed_json", "body is not a handoff JSON object: "+jsonerr.Describe(err, &h))
 		return
 	}
 	ack, err := s.Accept(r.Context(), h)
@@ -323,23 +324,6 @@ func signatureCode(err error) string {
 		return "stale_timestamp"
 	}
 	return "bad_signature"
-}
-
-// jsonProblem describes a JSON decoding error without quoting the input.
-func jsonProblem(err error) string {
-	if e, ok := errors.AsType[*json.SyntaxError](err); ok {
-		return fmt.Sprintf("syntax error at byte %d", e.Offset)
-	}
-	if e, ok := errors.AsType[*json.UnmarshalTypeError](err); ok {
-		if e.Field == "" {
-			return "the body must be a JSON object, not " + e.Value
-		}
-		return fmt.Sprintf("field %q must be %s, not %s", e.Field, e.Type, e.Value)
-	}
-	if errors.Is(err, io.ErrUnexpectedEOF) {
-		return "unexpected end of JSON"
-	}
-	return "malformed JSON"
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -801,7 +801,7 @@ func TestBodyErrors(t *testing.T) {
 		{"messages not an array", "/v1/handoff", "", `{"conversation_id":"c1","message_id":"m1","messages":"hi"}`,
 			400, "malformed_json", "messages must be an array of objects {id, role, text, ts}, not a string"},
 		{"message not an object", "/v1/handoff", "", `{"conversation_id":"c1","message_id":"m1","messages":["hi"]}`,
-			400, "malformed_json", "messages must be an object {id, role, text, ts}, not a string"},
+			400, "malformed_json", "messages[] must be an object {id, role, text, ts}, not a string"},
 		{"ts not an integer", "/v1/handoff", "", `{"conversation_id":"c1","message_id":"m1","messages":[{"id":"v1","role":"visitor","text":"x","ts":1.5}]}`,
 			400, "malformed_json", "messages[].ts must be an integer, not a number"},
 		{"chat body an array", "/v1/chat", "", `[]`,

@@ -13,7 +13,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -21,6 +20,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/lotse-chat/lotse/handoff"
+	"github.com/lotse-chat/lotse/internal/jsonerr"
 )
 
 // cors sets the CORS headers for allowed origins and answers preflights.
@@ -220,7 +220,7 @@ func decodeBody(w http.ResponseWriter, r *http.Request, v any) *errBody {
 			fmt.Sprintf("body is not valid UTF-8 (first bad byte at offset %d)", badUTF8(body))}
 	}
 	if err := json.Unmarshal(body, v); err != nil {
-		return &errBody{http.StatusBadRequest, "malformed_json", "body is not the expected JSON object: " + jsonProblem(err)}
+		return &errBody{http.StatusBadRequest, "malformed_json", "body is not the expected JSON object: " + jsonerr.Describe(err, v)}
 	}
 	return nil
 }
@@ -252,84 +252,6 @@ func badUTF8(b []byte) int {
 		i += n
 	}
 	return -1
-}
-
-// jsonProblem describes a decoding error without quoting the input, which
-// may hold personal data.
-func jsonProblem(err error) string {
-	if e, ok := errors.AsType[*json.SyntaxError](err); ok {
-		return fmt.Sprintf("syntax error at byte %d", e.Offset)
-	}
-	if e, ok := errors.AsType[*json.UnmarshalTypeError](err); ok {
-		return typeProblem(e)
-	}
-	if errors.Is(err, io.ErrUnexpectedEOF) {
-		return "unexpected end of JSON"
-	}
-	return "malformed JSON"
-}
-
-// typeProblem says which field has the wrong JSON type and what shape it
-// should have, in JSON's terms rather than Go's (the client never sees the
-// Go types). It names the JSON type found but not the value, which may be
-// personal data.
-func typeProblem(e *json.UnmarshalTypeError) string {
-	got, _, _ := strings.Cut(e.Value, " ") // "number 1.5": the kind only
-	if e.Field == "" {
-		return fmt.Sprintf("the body must be a JSON object %s, not %s %s", strings.TrimPrefix(jsonShape(e.Type), "an object "), article(got), got)
-	}
-	// "messages.id" is the id of an element of messages.
-	field := strings.ReplaceAll(e.Field, ".", "[].")
-	return fmt.Sprintf("%s must be %s, not %s %s", field, jsonShape(e.Type), article(got), got)
-}
-
-// jsonShape describes the JSON value a Go type decodes from, e.g. "an
-// array of objects {id, role, text, ts}".
-func jsonShape(t reflect.Type) string {
-	switch t.Kind() {
-	case reflect.String:
-		return "a string"
-	case reflect.Bool:
-		return "a boolean"
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return "an integer"
-	case reflect.Float32, reflect.Float64:
-		return "a number"
-	case reflect.Slice, reflect.Array:
-		elem := jsonShape(t.Elem())
-		if noun, fields, ok := strings.Cut(elem, " {"); ok { // "an object {id, ...}"
-			return "an array of " + plural(noun) + " {" + fields
-		}
-		return "an array of " + plural(elem)
-	case reflect.Struct:
-		var keys []string
-		for i := range t.NumField() {
-			f := t.Field(i)
-			if name, _, _ := strings.Cut(f.Tag.Get("json"), ","); name != "" && name != "-" && f.IsExported() {
-				keys = append(keys, name)
-			}
-		}
-		return "an object {" + strings.Join(keys, ", ") + "}"
-	case reflect.Map:
-		return "an object"
-	case reflect.Pointer:
-		return jsonShape(t.Elem())
-	}
-	return "a JSON value"
-}
-
-// plural turns "a string" into "strings", "an integer" into "integers".
-func plural(shape string) string {
-	_, noun, _ := strings.Cut(shape, " ")
-	return noun + "s"
-}
-
-func article(word string) string {
-	if word != "" && strings.ContainsRune("aeiou", rune(word[0])) {
-		return "an"
-	}
-	return "a"
 }
 
 // writeJSON writes v as the JSON response.
