@@ -146,6 +146,9 @@ test('markdown renders the widget subset and only safe links', () => {
     ['[rel](/account)', '<p>rel</p>'],
     ['[data](data:text/html,x)', '<p>data</p>'],
     ['<img src=x onerror=alert(1)>', '<p>&lt;img src=x onerror=alert(1)></p>'],
+    ['see https://example.com/a?b=1.', '<p>see <a href="https://example.com/a?b=1">https://example.com/a?b=1</a>.</p>'],
+    ['(http://example.com/x), ok', '<p>(<a href="http://example.com/x">http://example.com/x</a>), ok</p>'],
+    ['ftp://example.com and javascript://x', '<p>ftp://example.com and javascript://x</p>'],
   ];
   for (const [md, want] of cases) assert.equal(html(ctx.markdown(md)), want, md);
   const a = ctx.markdown('[x](https://example.com)').childNodes[0].childNodes.find((n) => n.tagName === 'a');

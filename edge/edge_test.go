@@ -396,6 +396,28 @@ func TestHandoffDelivered(t *testing.T) {
 	}
 }
 
+// TestHandoffMasksCards checks that card numbers reach the backend with
+// only their last four digits, and the security code not at all, while the
+// edge still reports the card and hands the conversation off for it.
+func TestHandoffMasksCards(t *testing.T) {
+	f := newFixture(t, nil, nil)
+	body := handoffBody("conv-card", "m2", "meine karte wurde belastet",
+		"Karte 4111 1111 1111 1111, gültig bis 12/27, CVC 123, IBAN "+iban)
+	if w := f.do("POST", "/v1/handoff", body); w.Code != 200 {
+		t.Fatalf("handoff: %d %s", w.Code, w.Body)
+	}
+	ms, err := f.backend.Store().Messages(context.Background(), "conv-card", 0, 10)
+	if err != nil || len(ms) != 2 {
+		t.Fatalf("backend holds %v, %v; want 2 messages", ms, err)
+	}
+	if want := "Karte **** **** **** 1111, gültig bis **/**, CVC ***, IBAN " + iban; ms[1].Text != want {
+		t.Errorf("stored %q, want %q", ms[1].Text, want)
+	}
+	if c, _ := f.backend.Store().Conversation(context.Background(), "conv-card"); c.Reason != "personal_data" {
+		t.Errorf("reason %q, want personal_data", c.Reason)
+	}
+}
+
 // TestHandoffRetryWithoutTS checks that a retry matches the first request
 // as the client sent it: the widget leaves ts out, and the edge filling it
 // with the current time must not turn the retry into a conflict.

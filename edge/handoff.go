@@ -122,7 +122,7 @@ func (h *Handler) buildHandoff(req HandoffRequest) (handoff.Handoff, string) {
 	}
 	now := h.cfg.Now().UnixMilli()
 	msgs := make([]handoff.Message, len(req.Messages))
-	last := -1
+	last, lastSpans := -1, []pii.Span(nil)
 	for i, m := range req.Messages {
 		switch {
 		case !handoff.ValidID(m.ID):
@@ -138,7 +138,12 @@ func (h *Handler) buildHandoff(req HandoffRequest) (handoff.Handoff, string) {
 			m.TS = now
 		}
 		if m.Role == handoff.RoleVisitor {
-			last = i
+			// The spans are the edge's own finding, not the client's claim.
+			last, lastSpans = i, pii.Detect(m.Text)
+			// Card numbers never reach the backend whole: agents need no
+			// more than the last four digits, and a chat log must not keep
+			// more (PCI DSS), let alone the security code.
+			m.Text = pii.MaskCards(m.Text, lastSpans)
 		}
 		msgs[i] = m
 	}
@@ -146,9 +151,7 @@ func (h *Handler) buildHandoff(req HandoffRequest) (handoff.Handoff, string) {
 		return handoff.Handoff{}, "messages hold no visitor message; a handoff carries what the visitor asked"
 	}
 	ho := handoff.Handoff{ConversationID: req.ConversationID, Bot: h.bot, Reason: req.Reason,
-		Intent: req.Intent, Confidence: req.Confidence, Lang: req.Lang, Messages: msgs,
-		// The spans are the edge's own finding, not the client's claim.
-		PII: pii.Detect(msgs[last].Text)}
+		Intent: req.Intent, Confidence: req.Confidence, Lang: req.Lang, Messages: msgs, PII: lastSpans}
 	if ho.Reason == "" {
 		// The widget did not say why (e.g. the visitor asked for a person
 		// directly): ask the engine about the last visitor message.

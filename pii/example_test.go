@@ -21,3 +21,9 @@ func ExampleRedact() {
 	// Output:
 	// mein Name ist [NAME], ruf mich an: [PHONE]
 }
+
+func ExampleMaskCards() {
+	text := "card 4111 1111 1111 1111, exp 12/27, cvc 123"
+	fmt.Println(pii.MaskCards(text, pii.Detect(text)))
+	// Output: card **** **** **** 1111, exp **/**, cvc ***
+}

@@ -190,3 +190,37 @@ func Redact(text string, spans []Span) string {
 	b.WriteString(text[last:])
 	return b.String()
 }
+
+// MaskCards returns text with the digits of its Card spans replaced by
+// '*', except the last four of each card number: enough for a person to
+// tell cards apart, and all that PCI DSS lets a chat log keep. An expiry
+// date or security code that Detect counted to the card is masked whole.
+// Only digits change, so the result has text's length and spans still fit.
+func MaskCards(text string, spans []Span) string {
+	b := []byte(text)
+	for _, s := range spans {
+		if s.Kind != Card || s.Start < 0 || s.End > len(b) || s.Start >= s.End {
+			continue
+		}
+		number, ok := cardAt(text, s.Start)
+		if !ok || number > s.End {
+			number = s.End
+		}
+		keep := 4 // the last four digits of the number itself
+		for k := number - 1; k >= s.Start; k-- {
+			if isDigit(b[k]) && keep > 0 {
+				keep--
+				continue
+			}
+			if isDigit(b[k]) {
+				b[k] = '*'
+			}
+		}
+		for k := number; k < s.End; k++ {
+			if isDigit(b[k]) {
+				b[k] = '*'
+			}
+		}
+	}
+	return string(b)
+}

@@ -321,3 +321,27 @@ func TestDetectLong(t *testing.T) {
 		t.Errorf("Detect(long text) = %v, want one IBAN at the end", got)
 	}
 }
+
+func TestMaskCards(t *testing.T) {
+	for _, tc := range []struct{ text, want string }{
+		{"no card here, 1234 5678", "no card here, 1234 5678"},
+		{"4111-1111-1111-1111", "****-****-****-1111"},
+		{"Amex 3782 822463 10005 exp 01/29", "Amex **** ****** *0005 exp **/**"},
+		{"two: 4111111111111111 and 5500 0000 0000 0004", "two: ************1111 and **** **** **** 0004"},
+		{"card 4111 1111 1111 1111 cvv 987, call 0151 2345678", "card **** **** **** 1111 cvv ***, call 0151 2345678"},
+		{"IBAN DE89 3704 0044 0532 0130 00", "IBAN DE89 3704 0044 0532 0130 00"},
+	} {
+		spans := Detect(tc.text)
+		got := MaskCards(tc.text, spans)
+		if got != tc.want {
+			t.Errorf("MaskCards(%q) = %q, want %q", tc.text, got, tc.want)
+		}
+		if len(got) != len(tc.text) {
+			t.Errorf("MaskCards(%q) changed the length", tc.text)
+		}
+	}
+	// Spans out of range are skipped, never a panic.
+	if got := MaskCards("4111", []Span{{Card, 2, 99}, {Card, -1, 2}, {Card, 3, 1}}); got != "4111" {
+		t.Errorf("bad spans: %q", got)
+	}
+}

@@ -23,7 +23,7 @@
       hello: 'Hi! Ask me anything about payments, returns or your account.',
       typing: 'Writing a reply…', connecting: 'Connecting you to a person from our service team…',
       joined: 'A person from our service team has joined.', resolved: 'This conversation is resolved.',
-      privacy: 'Your message contains personal data, so the assistant did not read it. Only our service team sees it.',
+      privacy: 'Your message contains personal data, so our service team answers it, not the assistant. Please never send card numbers, PINs or passwords in a chat.',
       offline: 'You are offline. Messages will be sent when the connection is back.',
       later: 'You can close this page and come back later: your conversation is kept.',
       queued: 'Waiting to be sent', failed: 'Could not be sent', again: 'New conversation', unread: 'new message'
@@ -34,7 +34,7 @@
       hello: 'Hallo! Frag mich alles zu Zahlungen, Rückgaben oder deinem Konto.',
       typing: 'Antwort wird geschrieben…', connecting: 'Wir verbinden dich mit einer Person aus unserem Serviceteam…',
       joined: 'Eine Person aus unserem Serviceteam ist jetzt da.', resolved: 'Dieses Gespräch ist abgeschlossen.',
-      privacy: 'Deine Nachricht enthält persönliche Daten, deshalb hat der Assistent sie nicht gelesen. Nur unser Serviceteam sieht sie.',
+      privacy: 'Deine Nachricht enthält persönliche Daten, deshalb antwortet dir unser Serviceteam, nicht der Assistent. Bitte sende nie Kartennummern, PINs oder Passwörter in einem Chat.',
       offline: 'Du bist offline. Nachrichten werden gesendet, sobald die Verbindung zurück ist.',
       later: 'Du kannst die Seite schließen und später wiederkommen: dein Gespräch bleibt erhalten.',
       queued: 'Wird gesendet, sobald möglich', failed: 'Konnte nicht gesendet werden', again: 'Neues Gespräch', unread: 'neue Nachricht'
@@ -180,15 +180,14 @@
     const c = conv;
     try {
       while (c === conv && c.outbox.length) { // reset() starts a new conv: stop
-        const m = byId(c.outbox[0]);
+        const id = c.outbox[0], m = byId(id);
         if (m) {
           try {
             await deliver(m);
             m.st = 'ok';
           } catch (e) {
             if (e instanceof Retry) {
-              m.st = 'q';
-              update(m);
+              c.outbox.forEach((id) => { const q = byId(id); if (q && q.st !== 'q') { q.st = 'q'; update(q); } });
               const wait = Math.max(e.ms, backoff);
               backoff = Math.min(backoff * 2, 30000);
               if (navigator.onLine !== false) retryTimer = setTimeout(pump, wait);
@@ -199,7 +198,9 @@
           update(m);
         }
         backoff = 1000;
-        c.outbox.shift();
+        // By id: another tab may have delivered and dropped it meanwhile (merge).
+        c.outbox = c.outbox.filter((x) => x !== id);
+        c.done = (c.done || []).concat(id).slice(-200); // tells the other tabs it went out
         save();
         if (!c.outbox.length && c.state === 'resolved') renderState(); // offer a new conversation
       }
@@ -236,7 +237,7 @@
     if (!r) return;
     emit('reply', { id: m.id, local: !!r.local, reply: r });
     // A handoff_intent reply may carry what to do until a person takes over.
-    if (r.answer && (r.action === 'answer' || r.reason === 'handoff_intent') && !byId(m.id + '.a')) add({ id: m.id + '.a', role: 'bot', text: r.answer, ts: Date.now(), st: 'ok' });
+    if (r.answer && (r.action === 'answer' || r.reason === 'handoff_intent') && !byId(m.id + '.a')) add({ id: m.id + '.a', role: 'bot', text: r.answer, ts: Date.now(), st: 'ok' }, m);
     if (r.action === 'answer' && r.answer) return;
     // Decided now and persisted, so a retry after a reload sends the same body.
     m.ho = 1;
@@ -333,13 +334,14 @@
     return el('a', { href: u.href, target: '_blank', rel: 'noopener noreferrer' }, label);
   }
   function inline(s, parent) {
-    const re = /\*\*(.+?)\*\*|\*([^*\s](?:[^*]*[^*\s])?)\*|\[([^\]\n]+)\]\(([^()\s]+)\)/g;
+    const re = /\*\*(.+?)\*\*|\*([^*\s](?:[^*]*[^*\s])?)\*|\[([^\]\n]+)\]\(([^()\s]+)\)|(https?:\/\/[^\s<>()]*[^\s<>().,;:!?'"])/g;
     let last = 0;
     for (const m of s.matchAll(re)) {
       parent.append(s.slice(last, m.index));
       if (m[1] != null) inline(m[1], parent.appendChild(el('strong')));
       else if (m[2] != null) inline(m[2], parent.appendChild(el('em')));
-      else parent.append(link(m[3], m[4]));
+      else if (m[3] != null) parent.append(link(m[3], m[4]));
+      else parent.append(link(m[5], m[5])); // a bare address, as agents paste them
       last = m.index + m[0].length;
     }
     parent.append(s.slice(last));
@@ -395,7 +397,7 @@ button,textarea{font:inherit;color:inherit;margin:0}
 .icon svg{width:22px;height:22px;fill:currentColor}
 .log{flex:1;overflow-y:auto;padding:14px;display:flex;flex-direction:column;gap:8px;background:#f6f7f9}
 .m{max-width:86%;padding:9px 12px;border-radius:14px;overflow-wrap:anywhere;white-space:normal}
-.m p{margin:0}.m p+p,.m ul{margin:6px 0 0}.m ul{padding-left:20px}
+.m p{margin:0}.m p+p,.m ul+p,.m ul{margin:6px 0 0}.m ul{padding-left:20px}
 .m.visitor{align-self:flex-end;background:var(--a);color:var(--on);white-space:pre-wrap;border-bottom-right-radius:4px}
 .m.bot,.m.agent{align-self:flex-start;background:#fff;border:1px solid #d9dce1;border-bottom-left-radius:4px}
 .m.agent{border-color:#1e6b38;border-width:1px 1px 1px 4px}
@@ -438,11 +440,13 @@ textarea{flex:1;resize:none;min-height:42px;max-height:120px;padding:10px 12px;b
     svg('M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H8l-5 4V5a2 2 0 0 1 1-2zm3 6v2h10V9zm0-3v2h10V6zm0 6v2h7v-2z'), badge);
   const log = el('div', { class: 'log', role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions', tabindex: '0' });
   const typing = el('div', { class: 'typing', hidden: '' }, el('span', { class: 'sr' }), el('i'), el('i'), el('i'));
-  const status = el('p', { class: 'note', role: 'status', hidden: '' });
-  const privacy = el('p', { class: 'note', hidden: '' });
-  const offline = el('p', { class: 'note', hidden: '' });
-  const input = el('textarea', { id: 'lotse-input', rows: '1', maxlength: '1000', autocomplete: 'off' });
+  const status = el('p', { class: 'note state', role: 'status', hidden: '' });
+  const privacy = el('p', { class: 'note', role: 'status', hidden: '' });
+  const offline = el('p', { class: 'note', role: 'alert', hidden: '' });
+  const input = el('textarea', { id: 'lotse-input', rows: '1', maxlength: '1000', autocomplete: 'off' }); // MAX
   const again = el('button', { type: 'button', class: 'again', hidden: '' });
+  const MAX = 1000; // characters a message may have: the edge takes 4 KB of UTF-8
+  const limit = el('p', { class: 'note limit', 'aria-live': 'polite', hidden: '' });
   const label = el('label', { class: 'sr', for: 'lotse-input' });
   const sendBtn = el('button', { type: 'submit', class: 'send' }, svg('M3 20.5V14l9-2-9-2V3.5L22 12z'));
   const form = el('form', { on: { submit: (e) => { e.preventDefault(); submit(); } } }, label, input, sendBtn);
@@ -451,12 +455,13 @@ textarea{flex:1;resize:none;min-height:42px;max-height:120px;padding:10px 12px;b
   const title = el('h2', { id: 'lotse-title' });
   const panel = el('div', { class: 'panel', id: 'lotse-panel', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'lotse-title', hidden: '' },
     el('div', { class: 'head' }, title, closeBtn),
-    log, status, privacy, offline, form);
+    log, status, privacy, offline, limit, form);
   const wrap = el('div', { class: 'w' }, panel, launcher);
   wrap.style.setProperty('--a', accent);
   wrap.style.setProperty('--on', onAccent);
   root.appendChild(wrap);
 
+  const greeting = el('div', {}, ds.greeting ? markdown(ds.greeting) : '');
   const nodes = new Map(); // message id -> element
   const roles = { visitor: 'you', bot: 'bot', agent: 'agent' };
   const who = (role) => el('span', { class: role === 'visitor' ? 'sr' : 'who', 'data-r': roles[role] || 'bot' }, T[roles[role] || 'bot'] + ':');
@@ -481,12 +486,20 @@ textarea{flex:1;resize:none;min-height:42px;max-height:120px;padding:10px 12px;b
   // conv.un counts replies that came while the panel was closed; it is
   // stored, so the badge still shows after the visitor moves to another page.
   const showUnread = () => { badge.textContent = String(conv.un || 0); badge.hidden = !conv.un; setLabel(); };
-  function add(m) {
-    conv.msgs.push(m);
+  // add appends m, or puts it right after the message after (an answer
+  // below its question, even when later messages were sent meanwhile).
+  function add(m, after) {
+    const i = after ? conv.msgs.indexOf(after) + 1 : 0;
+    if (i > 0 && i < conv.msgs.length) {
+      log.insertBefore(render(m), nodes.get(conv.msgs[i].id));
+      conv.msgs.splice(i, 0, m);
+    } else {
+      log.insertBefore(render(m), typing);
+      conv.msgs.push(m);
+    }
     if (panel.hidden && m.role !== 'visitor') conv.un = (conv.un || 0) + 1;
     save();
     setBusy(busy);
-    log.insertBefore(render(m), typing);
     log.scrollTop = log.scrollHeight;
     showUnread();
     emit('message', { id: m.id, role: m.role, text: m.text });
@@ -501,9 +514,10 @@ textarea{flex:1;resize:none;min-height:42px;max-height:120px;padding:10px 12px;b
   function renderState() {
     const s = conv.state;
     status.hidden = s === 'bot';
-    status.className = 'note' + (s === 'open' ? ' ok' : '');
+    status.className = 'note state' + (s === 'open' ? ' ok' : '');
     status.replaceChildren(...(s === 'pending' ? [T.connecting, el('br'), T.later] : [s === 'open' ? T.joined : s === 'resolved' ? T.resolved : '']));
     privacy.hidden = !(conv.reason === 'personal_data' && s !== 'bot');
+    log.scrollTop = log.scrollHeight; // the notes took room from the log: keep its end in view
     // Not while a message waits to go out: it will reopen this conversation.
     again.hidden = s !== 'resolved' || conv.outbox.length > 0;
     if (!again.hidden) log.appendChild(again);
@@ -524,6 +538,7 @@ textarea{flex:1;resize:none;min-height:42px;max-height:120px;padding:10px 12px;b
     closeBtn.setAttribute('aria-label', T.close);
     title.textContent = ds.title || T.title;
     again.textContent = T.again;
+    if (!ds.greeting) greeting.replaceChildren(markdown(T.hello)); // the page's own greeting stays as written
     root.querySelectorAll('[data-r]').forEach((n) => { n.textContent = T[n.dataset.r] + ':'; });
     root.querySelectorAll('.sep').forEach((n) => { n.textContent = T.again; });
     conv.msgs.forEach(update);
@@ -532,7 +547,7 @@ textarea{flex:1;resize:none;min-height:42px;max-height:120px;padding:10px 12px;b
   function restore() {
     log.textContent = '';
     nodes.clear();
-    log.append(el('div', { class: 'm bot' }, who('bot'), markdown(ds.greeting || STR[lang].hello)));
+    log.append(el('div', { class: 'm bot' }, who('bot'), greeting));
     // Earlier conversations, each above a "new conversation" divider.
     conv.hist.forEach((m, i) => { log.append(render(m)); if (m.c !== (conv.hist[i + 1] || {}).c) log.append(sep()); });
     log.append(typing);
@@ -556,8 +571,13 @@ textarea{flex:1;resize:none;min-height:42px;max-height:120px;padding:10px 12px;b
     // A message still waiting to go out keeps the resolved conversation: it
     // will reopen it, and this one follows it there.
     if (conv.state === 'resolved' && !conv.outbox.length) newConv();
-    if (text.length > 1000) text = text.slice(0, 1000); // the edge takes 4 KB of UTF-8
+    if (text.length > MAX) { // Lotse.send with a long text: several messages, split between words
+      const cut = text.lastIndexOf(' ', MAX) > MAX / 2 ? text.lastIndexOf(' ', MAX) : MAX;
+      submit(text.slice(0, cut));
+      return submit(text.slice(cut));
+    }
     input.value = '';
+    limit.hidden = true;
     input.style.height = '';
     consent = true; // the visitor's first interaction: from now on the conversation persists
     const m = { id: uuid(), role: 'visitor', text, ts: Date.now(), st: 'ok' };
@@ -578,7 +598,12 @@ textarea{flex:1;resize:none;min-height:42px;max-height:120px;padding:10px 12px;b
 
   // ---- keyboard: Enter sends, Shift+Enter breaks the line, Esc closes, Tab stays inside ----
   input.addEventListener('keydown', (e) => { if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); submit(); } });
-  input.addEventListener('input', () => { input.style.height = 'auto'; input.style.height = Math.min(input.scrollHeight + 2, 120) + 'px'; });
+  input.addEventListener('input', () => {
+    input.style.height = 'auto'; input.style.height = Math.min(input.scrollHeight + 2, 120) + 'px';
+    // Near the limit the visitor sees how much is left, not a paste cut short in silence.
+    limit.hidden = input.value.length < MAX * 0.9;
+    limit.textContent = input.value.length + ' / ' + MAX;
+  });
   panel.addEventListener('keydown', (e) => {
     if (e.key === 'Escape') { e.preventDefault(); close(); return; }
     if (e.key !== 'Tab') return;
@@ -595,9 +620,12 @@ textarea{flex:1;resize:none;min-height:42px;max-height:120px;padding:10px 12px;b
     panel.hidden = false;
     wrap.classList.add('open');
     launcher.setAttribute('aria-expanded', 'true');
+    // Replies that came while closed are read from their start.
+    const unread = conv.un ? conv.msgs.filter((x) => x.role !== 'visitor').slice(-conv.un)[0] : null;
+    const first = unread && nodes.get(unread.id);
     if (conv.un) { conv.un = 0; save(); }
     showUnread();
-    log.scrollTop = log.scrollHeight;
+    log.scrollTop = first ? first.offsetTop - log.offsetTop - 8 : log.scrollHeight;
     input.focus();
     if (mode !== 'edge') loadEngine(); // first open: the wasm is fetched now, not before
     emit('open');
@@ -608,7 +636,7 @@ textarea{flex:1;resize:none;min-height:42px;max-height:120px;padding:10px 12px;b
     wrap.classList.remove('open');
     launcher.setAttribute('aria-expanded', 'false');
     setLabel();
-    launcher.focus();
+    if (root.activeElement) launcher.focus(); // not when the page closed it while the visitor was elsewhere
     emit('close');
   }
 
@@ -619,9 +647,53 @@ textarea{flex:1;resize:none;min-height:42px;max-height:120px;padding:10px 12px;b
   addEventListener('online', onNet);
   addEventListener('offline', onNet);
 
+  // ---- several tabs: one conversation ----------------------------------------------
+  // Tabs of a site share the stored conversation. When another tab wrote it,
+  // this tab takes the other's messages into its own (by id), so that neither
+  // tab's next save drops what the other wrote.
+  addEventListener('storage', (e) => {
+    let other = null;
+    try { other = e.key === KEY && JSON.parse(e.newValue); } catch (x) { /* corrupt */ }
+    if (!other || other.v !== 1 || !Array.isArray(other.msgs) || !Array.isArray(other.outbox)) return;
+    if (other.id !== conv.id) {
+      // Another conversation: take it if this tab had none yet, or if the
+      // other tab moved on from this one (ours is in its history).
+      if (conv.msgs.length && !(other.hist || []).some((m) => m.c === conv.id)) return;
+      unlisten();
+      conv = { ...other, outbox: other.outbox.slice(), hist: other.hist || [], done: other.done || [] };
+    } else if (!merge(other)) return;
+    consent = true;
+    restore();
+    if (conv.outbox.length) pump();
+    listen();
+  });
+  // merge adds other's messages, outbox and newer state to conv, and reports
+  // whether anything changed; it saves only if other lacked something of
+  // ours, so two tabs do not write back and forth. conv.done lists the
+  // messages delivered lately, so that a message one tab delivered is not
+  // brought back into the outbox by the other's older copy.
+  function merge(other) {
+    const theirs = new Set(other.msgs.map((m) => m.id)), done = new Set((conv.done || []).concat(other.done || []));
+    const ours = conv.msgs.some((m) => !theirs.has(m.id)) || conv.outbox.some((id) => !other.outbox.includes(id)) ||
+      (conv.done || []).some((id) => !(other.done || []).includes(id));
+    let at = -1, added = 0; // each of theirs goes after the message it follows there
+    for (const m of other.msgs) {
+      const i = conv.msgs.findIndex((x) => x.id === m.id);
+      if (i >= 0) at = i; else { conv.msgs.splice(++at, 0, m); added++; }
+    }
+    // Either tab may deliver a waiting message (the edge and backend take a
+    // message id once); what either delivered leaves both outboxes.
+    conv.outbox = conv.outbox.concat(other.outbox.filter((id) => !conv.outbox.includes(id))).filter((id) => !done.has(id));
+    conv.done = [...done].slice(-200);
+    const newer = other.seq > conv.seq;
+    if (newer) Object.assign(conv, { seq: other.seq, state: other.state, reason: other.reason, intent: other.intent, lang: other.lang });
+    if (ours) save();
+    return added > 0 || newer;
+  }
+
   function mount() {
     restore();
-    (d.body || d.documentElement).appendChild(host);
+    d.documentElement.appendChild(host); // not <body>: a transform there would move position:fixed with the page
     onNet();
     conv.outbox.forEach((id) => { const m = byId(id); if (m) { m.st = 'q'; update(m); } });
     if (conv.outbox.length) pump();
@@ -636,4 +708,6 @@ textarea{flex:1;resize:none;min-height:42px;max-height:120px;padding:10px 12px;b
     on(ev, fn) { (handlers[ev] = handlers[ev] || []).push(fn); return () => { handlers[ev] = handlers[ev].filter((f) => f !== fn); }; },
     get state() { return { conversation: conv.id, state: conv.state, engine: engine ? 'browser' : 'edge', messages: conv.msgs.length, outbox: conv.outbox.length }; }
   };
+  // The tag loads async: a page script that runs first waits for this event.
+  dispatchEvent(new Event('lotse:ready'));
 })();

@@ -87,13 +87,14 @@ function link(label, href) {
 }
 
 function inline(s, parent) {
-  const re = /\*\*(.+?)\*\*|\*([^*\s](?:[^*]*[^*\s])?)\*|\[([^\]\n]+)\]\(([^()\s]+)\)/g;
+  const re = /\*\*(.+?)\*\*|\*([^*\s](?:[^*]*[^*\s])?)\*|\[([^\]\n]+)\]\(([^()\s]+)\)|(https?:\/\/[^\s<>()]*[^\s<>().,;:!?'"])/g;
   let last = 0;
   for (const m of s.matchAll(re)) {
     parent.append(s.slice(last, m.index));
     if (m[1] != null) inline(m[1], parent.appendChild(el('strong')));
     else if (m[2] != null) inline(m[2], parent.appendChild(el('em')));
-    else parent.append(link(m[3], m[4]));
+    else if (m[3] != null) parent.append(link(m[3], m[4]));
+    else parent.append(link(m[5], m[5])); // a bare address, as agents paste them
     last = m.index + m[0].length;
   }
   parent.append(s.slice(last));

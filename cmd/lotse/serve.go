@@ -25,12 +25,13 @@ import (
 const modelAsset = "model.lotse"
 
 func runServe(args []string, stdout, stderr io.Writer) error {
-	flags := newFlags("serve", "[--addr HOST:PORT] [--bot BOT] [--db FILE | --postgres DSN] [--agent-token T] [--assets DIR] [--widget DIR] [--log-level LEVEL]", stdout, stderr)
+	flags := newFlags("serve", "[--addr HOST:PORT] [--bot BOT] [--db FILE | --postgres DSN] [--agent-token T] [--allowed-origins LIST] [--assets DIR] [--widget DIR] [--log-level LEVEL]", stdout, stderr)
 	addr := flags.String("addr", "127.0.0.1:8080", "listen address")
 	botPath := flags.String("bot", "testdata/bots/demo", "bot file or directory, trained at start-up")
 	db := flags.String("db", "lotse.db", "SQLite database file (created if missing)")
 	pg := flags.String("postgres", os.Getenv("LOTSE_POSTGRES_DSN"), "PostgreSQL DSN; used instead of --db when set (env LOTSE_POSTGRES_DSN)")
 	token := flags.String("agent-token", os.Getenv("LOTSE_AGENT_TOKEN"), "agents' console password and API bearer token, at least 8 characters (env LOTSE_AGENT_TOKEN); generated and printed when unset")
+	origins := flags.String("allowed-origins", os.Getenv("LOTSE_ALLOWED_ORIGINS"), "comma-separated web origins besides this server's own whose pages may embed the widget, e.g. http://localhost:3000 (env LOTSE_ALLOWED_ORIGINS)")
 	assets := flags.String("assets", "build", "directory with the browser engine (engine.wasm, wasm_exec.js from make wasm)")
 	widgetDir := flags.String("widget", "widget", "directory with widget.js and the demo page")
 	logLevel := flags.String("log-level", "info", "log level: debug, info, warn or error")
@@ -57,7 +58,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	}
 	origin := "http://" + ln.Addr().String()
 	h, closeAll, err := newServeHandler(serveConfig{
-		origin: origin, bot: *botPath, db: *db, postgres: *pg, token: *token,
+		origin: origin, origins: edge.ParseOrigins(*origins), bot: *botPath, db: *db, postgres: *pg, token: *token,
 		assets: *assets, widget: *widgetDir, log: log,
 	}, stdout)
 	if err != nil {
@@ -71,7 +72,8 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 
 // serveConfig is what lotse serve composes.
 type serveConfig struct {
-	origin                string // where the server is reached, http://host:port
+	origin                string   // where the server is reached, http://host:port
+	origins               []string // other origins whose pages may embed the widget
 	bot, db, postgres     string
 	token, assets, widget string
 	log                   *slog.Logger
@@ -99,7 +101,7 @@ func newServeHandler(c serveConfig, stdout io.Writer) (h http.Handler, close fun
 	files := layers{extra: map[string][]byte{modelAsset: data}, dirs: []fs.FS{os.DirFS(c.widget), os.DirFS(c.assets)}}
 	edgeH, err := edge.New(edge.Config{
 		Model: model, BackendURL: c.origin + backendPrefix, Secret: secret,
-		AllowedOrigins: []string{c.origin}, Assets: files, Logger: c.log,
+		AllowedOrigins: append([]string{c.origin}, c.origins...), Assets: files, Logger: c.log,
 		// One visitor on localhost plus the browser tests: the edge's
 		// per-client limit is for the internet, not for the demo.
 		RateLimit: edge.Rate{Burst: 600, Per: time.Minute},

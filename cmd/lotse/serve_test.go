@@ -18,7 +18,7 @@ func TestServe(t *testing.T) {
 	ts := httptest.NewUnstartedServer(nil)
 	origin := "http://" + ts.Listener.Addr().String()
 	h, closeAll, err := newServeHandler(serveConfig{
-		origin: origin, bot: "../../testdata/bots/demo", db: filepath.Join(t.TempDir(), "lotse.db"),
+		origin: origin, origins: []string{"http://localhost:3000"}, bot: "../../testdata/bots/demo", db: filepath.Join(t.TempDir(), "lotse.db"),
 		token: "agent-token-1", assets: t.TempDir(), widget: "../../widget",
 		log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	}, io.Discard)
@@ -60,6 +60,20 @@ func TestServe(t *testing.T) {
 		resp.Body.Close()
 		if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), ctype) {
 			t.Errorf("GET %s = %d %s", path, resp.StatusCode, resp.Header.Get("Content-Type"))
+		}
+	}
+	// A page on an allowed origin may call the edge and fetch the model;
+	// one on another origin may not.
+	for o, want := range map[string]string{"http://localhost:3000": "http://localhost:3000", "http://localhost:4000": ""} {
+		req, _ := http.NewRequest("GET", origin+"/model.lotse", nil)
+		req.Header.Set("Origin", o)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if got := resp.Header.Get("Access-Control-Allow-Origin"); got != want {
+			t.Errorf("GET /model.lotse from %s: Access-Control-Allow-Origin %q, want %q", o, got, want)
 		}
 	}
 	// The widget directory holds its tests and README too; they are not

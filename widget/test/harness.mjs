@@ -135,7 +135,7 @@ export const W = {
   panel: 'lotse-chat .panel',
   input: 'lotse-chat textarea',
   log: 'lotse-chat .log',
-  status: 'lotse-chat .note[role=status]',
+  status: 'lotse-chat .note.state',
 };
 
 // ask types text into the open widget, presses Enter and waits for the

@@ -147,7 +147,7 @@ describe('widget on the demo bot', () => {
     await page.waitForFunction(() => window.Lotse.state.outbox === 1);
     await sleep(1500); // retries fail while offline
     assert.match(await page.locator('lotse-chat .m.visitor >> nth=-1').textContent(), /Waiting to be sent/);
-    assert.equal(await page.locator('lotse-chat .note >> nth=-1').isVisible(), true, 'offline note hidden');
+    assert.equal(await page.locator('lotse-chat .note[role=alert]').isVisible(), true, 'offline note hidden');
     await browser.context.setOffline(false);
     await page.waitForFunction(() => window.Lotse.state.outbox === 0, null, { timeout: 30_000 });
     const t = await consoleAPI(server.url, `/conversations/${convID}`);
@@ -475,4 +475,76 @@ describe('audit fixes: handoff answers, history, masked storage, language, waiti
     await consoleAPI(server.url, `/conversations/${id}/reply`, { text: 'Still here.' });
     await page.waitForFunction(() => [...document.querySelector('lotse-chat').shadowRoot.querySelectorAll('.m.agent')].some((n) => /Still here/.test(n.textContent)), null, { timeout: 20_000 });
   });
+
+  it('keeps one conversation across two tabs, losing neither tab\'s messages', async () => {
+    const a = await openPage(browser.context, server.url, 'test/hostile.html', { 'data-mode': 'edge' });
+    const b = await openPage(browser.context, server.url, 'test/hostile.html', { 'data-mode': 'edge' });
+    for (const { page } of [a, b]) await page.click(W.launcher);
+    await ask(a.page, 'how do I return an item');
+    await b.page.waitForFunction(() => window.Lotse.state.messages === 2, null, { timeout: 10_000 }); // B took A's conversation
+    assert.equal(await b.page.evaluate(() => window.Lotse.state.conversation), await a.page.evaluate(() => window.Lotse.state.conversation));
+    await ask(b.page, 'when is my payment due');
+    await ask(a.page, 'can I pay early');
+    await settled(a.page);
+    await settled(b.page);
+    for (const { page } of [a, b]) await page.waitForFunction(() => window.Lotse.state.messages === 6, null, { timeout: 10_000 });
+    const s = JSON.parse(await stored(a.page));
+    assert.deepEqual(s.msgs.filter((m) => m.role === 'visitor').map((m) => m.text), ['how do I return an item', 'when is my payment due', 'can I pay early']);
+    assert.deepEqual(s.msgs.map((m) => m.role), ['visitor', 'bot', 'visitor', 'bot', 'visitor', 'bot'], 'answers not under their questions');
+    await b.page.reload();
+    await b.page.waitForFunction(() => window.Lotse && window.Lotse.state.messages === 6);
+  });
+
+  it('stays on screen when the page moves its body, and says what it is doing to screen readers', async () => {
+    const { page } = await openPage(browser.context, server.url, 'test/hostile.html', { 'data-mode': 'edge' });
+    await page.addStyleTag({ content: 'body{transform:translateZ(0);min-height:3000px}' });
+    const box = await page.locator(W.launcher).boundingBox();
+    const vp = page.viewportSize();
+    assert.ok(box && box.y + box.height <= vp.height && box.y >= 0, `launcher at ${JSON.stringify(box)}, viewport ${JSON.stringify(vp)}`);
+    await page.click(W.launcher);
+    const panel = await page.locator(W.panel).boundingBox();
+    assert.ok(panel.y >= 0 && panel.y + panel.height <= vp.height, `panel at ${JSON.stringify(panel)}`);
+    assert.equal(await page.evaluate(() => scrollY), 0, 'opening scrolled the page');
+    assert.equal(await page.locator('lotse-chat .note[role=alert]').count(), 1, 'offline note not announced');
+    assert.equal(await page.locator('lotse-chat .note[role=status]').count(), 2, 'state and privacy notes not announced');
+  });
+
+  it('is ready for page scripts that ran before it, and splits a long Lotse.send', async () => {
+    const { page } = await openPage(browser.context, server.url, 'test/hostile.html', { 'data-mode': 'edge' });
+    await page.evaluate(() => new Promise((ok) => {
+      // A second copy of the tag: the event fires once the (first) widget is there.
+      addEventListener('lotse:ready', () => ok(), { once: true });
+      dispatchEvent(new Event('lotse:ready'));
+    }));
+    const long = Array.from({ length: 300 }, (_, i) => 'word' + i).join(' '); // 2,289 characters
+    await page.evaluate((t) => window.Lotse.send(t), long);
+    await settled(page);
+    const sent = JSON.parse(await stored(page)).msgs.filter((m) => m.role === 'visitor').map((m) => m.text);
+    assert.ok(sent.length === 3 && sent.every((t) => t.length <= 1000), `split into ${sent.map((t) => t.length)}`);
+    assert.equal(sent.join(' ').replace(/\s+/g, ' ').trim(), long, 'text lost in the split');
+  });
+
+  it('puts each answer under its question when queued messages go out together', async () => {
+    const { page } = await openPage(browser.context, server.url, 'test/hostile.html', { 'data-mode': 'edge' });
+    await page.click(W.launcher);
+    await browser.context.setOffline(true);
+    for (const q of ['how do I return an item', 'when is my payment due']) await page.evaluate((t) => window.Lotse.send(t), q);
+    await page.waitForFunction(() => window.Lotse.state.outbox === 2);
+    await sleep(1200); // a retry fails
+    assert.equal(await page.locator('lotse-chat .m.visitor', { hasText: /Waiting to be sent/ }).count(), 2, 'only the first message marked as waiting');
+    await browser.context.setOffline(false);
+    await settled(page);
+    const roles = await page.$$eval('lotse-chat .log > .m', (ns) => ns.slice(1).map((n) => n.className.replace('m ', '')));
+    assert.deepEqual(roles, ['visitor', 'bot', 'visitor', 'bot']);
+  });
+
+  it('greets in the language the widget speaks', async () => {
+    const { page } = await openPage(browser.context, server.url, 'test/hostile.html', { 'data-mode': 'edge', 'data-lang': 'en' });
+    await page.click(W.launcher);
+    const greeting = () => page.locator('lotse-chat .log > .m.bot >> nth=0').textContent();
+    assert.match(await greeting(), /Ask me anything/);
+    await ask(page, 'wann ist meine Zahlung fällig');
+    assert.match(await greeting(), /Frag mich alles/);
+  });
 });
+
