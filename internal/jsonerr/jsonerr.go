@@ -35,8 +35,17 @@ func Describe(err error, into any) string {
 // should have. It names the JSON type found but not the value.
 func typeProblem(e *json.UnmarshalTypeError, root reflect.Type) string {
 	got, _, _ := strings.Cut(e.Value, " ") // "number 1.5": the kind only
+	if got == "bool" {
+		got = "boolean"
+	}
 	if e.Field == "" {
-		return fmt.Sprintf("the body must be a JSON object %s, not %s %s", strings.TrimPrefix(jsonShape(e.Type), "an object "), article(got), got)
+		shape := jsonShape(e.Type)
+		if fields, ok := strings.CutPrefix(shape, "an object "); ok {
+			shape = "a JSON object " + fields // "{id, text}"
+		} else if shape == "an object" {
+			shape = "a JSON object"
+		}
+		return fmt.Sprintf("the body must be %s, not %s %s", shape, article(got), got)
 	}
 	return fmt.Sprintf("%s must be %s, not %s %s", fieldPath(root, e.Field, e.Type), jsonShape(e.Type), article(got), got)
 }

@@ -25,25 +25,32 @@ type request struct {
 }
 
 func TestDescribe(t *testing.T) {
-	for _, tc := range []struct{ body, want string }{
-		{`{"conversation_id": 7}`, "conversation_id must be a string, not a number"},
-		{`{"messages": "hi"}`, "messages must be an array of objects {id, text, ts}, not a string"},
-		{`{"messages": [{"id": "a", "ts": "now"}]}`, "messages[].ts must be an integer, not a string"},
-		{`{"messages": [{"ts": 1.5}]}`, "messages[].ts must be an integer, not a number"},
-		{`{"tags": [1]}`, "tags[] must be a string, not a number"},
-		{`{"tags": {}}`, "tags must be an array of strings, not an object"},
-		{`{"meta": []}`, "meta must be an object, not an array"},
-		{`{"urgent": "yes"}`, "urgent must be a boolean, not a string"},
-		{`{"score": true}`, "score must be a number, not a bool"},
-		{`{"reply": "x"}`, "reply must be an object {id, text, ts}, not a string"},
-		{`{"reply": {"text": 1}}`, "reply.text must be a string, not a number"},
-		{`{"meta": {"a": 1}}`, "meta.* must be a string, not a number"},
-		{`["a"]`, "the body must be a JSON object {conversation_id, messages, tags, meta, urgent, score, reply}, not an array"},
-		{`{"conversation_id": "a",}`, "syntax error at byte 25"},
-		{`{"conversation_id": "a"`, "the JSON ends before it is complete"},
+	for _, tc := range []struct {
+		body, want string
+		into       any // nil: a *request
+	}{
+		{`{"conversation_id": 7}`, "conversation_id must be a string, not a number", nil},
+		{`{"messages": "hi"}`, "messages must be an array of objects {id, text, ts}, not a string", nil},
+		{`{"messages": [{"id": "a", "ts": "now"}]}`, "messages[].ts must be an integer, not a string", nil},
+		{`{"messages": [{"ts": 1.5}]}`, "messages[].ts must be an integer, not a number", nil},
+		{`{"tags": [1]}`, "tags[] must be a string, not a number", nil},
+		{`{"tags": {}}`, "tags must be an array of strings, not an object", nil},
+		{`{"meta": []}`, "meta must be an object, not an array", nil},
+		{`{"urgent": "yes"}`, "urgent must be a boolean, not a string", nil},
+		{`{"score": true}`, "score must be a number, not a boolean", nil},
+		{`{"reply": "x"}`, "reply must be an object {id, text, ts}, not a string", nil},
+		{`{"reply": {"text": 1}}`, "reply.text must be a string, not a number", nil},
+		{`{"meta": {"a": 1}}`, "meta.* must be a string, not a number", nil},
+		{`["a"]`, "the body must be a JSON object {conversation_id, messages, tags, meta, urgent, score, reply}, not an array", nil},
+		{`[1]`, "the body must be a JSON object, not an array", &map[string]any{}},
+		{`{"conversation_id": "a",}`, "syntax error at byte 25", nil},
+		{`{"conversation_id": "a"`, "the JSON ends before it is complete", nil},
 	} {
-		var r request
-		if got := Describe(json.Unmarshal([]byte(tc.body), &r), &r); got != tc.want {
+		into := tc.into
+		if into == nil {
+			into = &request{}
+		}
+		if got := Describe(json.Unmarshal([]byte(tc.body), into), into); got != tc.want {
 			t.Errorf("%s: Describe = %q, want %q", tc.body, got, tc.want)
 		}
 	}
