@@ -1,5 +1,7 @@
 package pii
 
+import "strings"
+
 // Identity documents. A passport or ID card number has no checksum in its
 // printed form (the check digits are in the machine-readable zone only),
 // and its shape (8 to 11 letters and digits) is that of an order or
@@ -35,10 +37,35 @@ func idDocAt(t string, i, floor int) (int, bool) {
 		return 0, false // part of a longer token
 	}
 	from := max(i-40, floor)
-	if !cueBefore(t, from, i, idDocCues) || cueBefore(t, from, i, idDocNegativeCues) {
+	if cueBefore(t, from, i, idDocNegativeCues) {
+		return 0, false
+	}
+	// "Pass" alone names a German passport, but also a boarding or bus
+	// pass: it counts only before a number of the German document's shape.
+	if !cueBefore(t, from, i, idDocCues) && !(germanDocNumber(t[i:e]) && cueBefore(t, from, i, passCues)) {
 		return 0, false
 	}
 	return e, true
+}
+
+// passCues are the short words for a passport.
+var passCues = []string{"pass", "passes", "passport"}
+
+// germanDocNumber reports whether s has the shape of the serial number of
+// a German passport or ID card: nine characters, a letter first, drawn
+// from the digits and the 17 letters the issuer uses (no vowels, no B, D,
+// Q or S, which read like digits).
+func germanDocNumber(s string) bool {
+	const letters = "CFGHJKLMNPRTVWXYZ"
+	if len(s) != 9 || !strings.ContainsRune(letters, rune(s[0]&^0x20)) {
+		return false
+	}
+	for k := 1; k < len(s); k++ {
+		if !isDigit(s[k]) && !strings.ContainsRune(letters, rune(s[k]&^0x20)) {
+			return false
+		}
+	}
+	return true
 }
 
 // idDocNegativeCues name the numbers a document number looks like. The

@@ -111,6 +111,10 @@ var kindCases = map[string][]detectCase{
 		{"ausweis app geht nicht, fehler 0x8004", nil},
 		{"id card expired in 2024", nil},
 		{"boarding pass for my passport trip AB1234", nil},
+		{"mein Pass hat die Nummer C01X00T47", []want{{IDDoc, "C01X00T47"}}},
+		{"Pass c01x00t47", []want{{IDDoc, "c01x00t47"}}},
+		{"bus pass 123456789", nil}, // digits only: not the German shape
+		{"pass code ABCD12345", nil}, // a vowel and B and D: not the German shape
 	},
 	"phone": {
 		{"+49 151 2345678", []want{{Phone, "+49 151 2345678"}}},
