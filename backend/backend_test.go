@@ -140,6 +140,44 @@ func TestHealth(t *testing.T) {
 	if code, v := ts.do(t, req); code != 200 || v["status"] != "ok" {
 		t.Errorf("health = %d %v", code, v)
 	}
+	// A backend whose database is gone acknowledges no handoff: it is not
+	// healthy, whatever its HTTP server does.
+	ts.Store().Close()
+	req, _ = http.NewRequest("GET", ts.URL+"/v1/health", nil)
+	if code, v := ts.do(t, req); code != 503 || v["status"] != "store_unavailable" || len(v) != 1 {
+		t.Errorf("health with the store closed = %d %v, want 503 {\"status\":\"store_unavailable\"}", code, v)
+	}
+}
+
+// TestNewRefusesConfig checks that a secret the edge could not match and a
+// short agent token stop the backend at startup, with a message saying
+// how to fix them and no "backend:" prefix (lotse backend adds its name).
+func TestNewRefusesConfig(t *testing.T) {
+	tests := []struct {
+		name, secret, token string
+		want                []string
+	}{
+		{"made-up secret", "notasecret", testToken, []string{"does not start with whsec_", "head -c 32 /dev/urandom", "LOTSE_WEBHOOK_SECRET"}},
+		{"short secret", "whsec_AAEC", testToken, []string{"fewer than 24", "head -c 32 /dev/urandom"}},
+		{"no secret", "", testToken, []string{"no webhook secret", "lotse backend"}},
+		{"short agent token", testSecret, "short", []string{"shorter than 8 characters", "set LOTSE_AGENT_TOKEN"}},
+	}
+	for _, tt := range tests {
+		_, err := New(Config{SQLitePath: filepath.Join(t.TempDir(), "x.db"), Secret: tt.secret, AgentToken: tt.token})
+		if err == nil {
+			t.Errorf("%s: New succeeded", tt.name)
+			continue
+		}
+		msg := err.Error()
+		for _, w := range tt.want {
+			if !strings.Contains(msg, w) {
+				t.Errorf("%s: %q lacks %q", tt.name, msg, w)
+			}
+		}
+		if strings.HasPrefix(msg, "backend:") || (tt.secret != "" && strings.Contains(msg, tt.secret)) {
+			t.Errorf("%s: %q starts with backend: or repeats the secret", tt.name, msg)
+		}
+	}
 }
 
 func TestInboxRefuses(t *testing.T) {
@@ -155,9 +193,10 @@ func TestInboxRefuses(t *testing.T) {
 		errCode string
 		errHas  string
 	}{
-		{"wrong secret", good, "whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAA", time.Now(), true, 401, "bad_signature", "signature"},
-		{"replayed old timestamp", good, testSecret, time.Now().Add(-6 * time.Minute), true, 401, "stale_timestamp", "5 minutes"},
-		{"from the future", good, testSecret, time.Now().Add(6 * time.Minute), true, 401, "stale_timestamp", "5 minutes"},
+		{"wrong secret", good, "whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAA", time.Now(), true, 401, "bad_signature",
+			"the edge's WEBHOOK_SECRET must equal the backend's LOTSE_WEBHOOK_SECRET"},
+		{"replayed old timestamp", good, testSecret, time.Now().Add(-6 * time.Minute), true, 401, "stale_timestamp", "5 minutes away from now; check both clocks"},
+		{"from the future", good, testSecret, time.Now().Add(6 * time.Minute), true, 401, "stale_timestamp", "check both clocks"},
 		{"no signature headers", good, testSecret, time.Now(), false, 401, "missing_signature", "missing"},
 		{"oversized body", bytes.Repeat([]byte(" "), 65<<10), testSecret, time.Now(), true, 413, "body_too_large", "larger than"},
 		{"not JSON", []byte(`{"conversation_id": `), testSecret, time.Now(), true, 400, "malformed_json", "ends before it is complete"},
@@ -172,6 +211,8 @@ func TestInboxRefuses(t *testing.T) {
 		{"unknown reason", []byte(`{"conversation_id":"c2","bot":"d","reason":"zzz","messages":[{"id":"m","role":"visitor","text":"x"}]}`), testSecret, time.Now(), true, 400, "invalid_handoff", `reason "zzz"`},
 		{"no reason", []byte(`{"conversation_id":"c2","bot":"d","messages":[{"id":"m","role":"visitor","text":"x"}]}`), testSecret, time.Now(), true, 400, "invalid_handoff", "reason"},
 		{"reason in upper case", []byte(`{"conversation_id":"c2","bot":"d","reason":"OUT_OF_SCOPE","messages":[{"id":"m","role":"visitor","text":"x"}]}`), testSecret, time.Now(), true, 400, "invalid_handoff", "reason"},
+		{"long intent", []byte(`{"conversation_id":"c2","bot":"d","reason":"out_of_scope","intent":"` + strings.Repeat("i", 129) + `","messages":[{"id":"m","role":"visitor","text":"x"}]}`), testSecret, time.Now(), true, 400, "invalid_handoff", "intent is 129 bytes long; it must be at most 128"},
+		{"long lang", []byte(`{"conversation_id":"c2","bot":"d","reason":"out_of_scope","lang":"` + strings.Repeat("l", 17) + `","messages":[{"id":"m","role":"visitor","text":"x"}]}`), testSecret, time.Now(), true, 400, "invalid_handoff", "lang is 17 bytes long; it must be at most 16"},
 		{"repeated message id", []byte(`{"conversation_id":"c2","bot":"d","reason":"out_of_scope","messages":[{"id":"m","role":"visitor","text":"first"},{"id":"m","role":"visitor","text":"second"}]}`), testSecret, time.Now(), true, 400, "invalid_handoff", "messages[1].id"},
 	}
 	for _, tt := range tests {
@@ -456,6 +497,26 @@ func TestConsoleLogin(t *testing.T) {
 				t.Errorf("me after logout: %d, want 401", res.StatusCode)
 			}
 		})
+	}
+}
+
+// TestConsoleCookieSecureBehindProxy checks that a sign-in through a TLS
+// proxy (plain HTTP to the backend, X-Forwarded-Proto: https) gets a Secure
+// cookie.
+func TestConsoleCookieSecureBehindProxy(t *testing.T) {
+	ts := newTestServer(t)
+	for _, proto := range []string{"https", "http"} {
+		req, _ := http.NewRequest("POST", ts.URL+"/console/api/login", strings.NewReader(`{"password":"`+testToken+`"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Forwarded-Proto", proto)
+		res, err := ts.http.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if len(res.Cookies()) != 1 || res.Cookies()[0].Secure != (proto == "https") {
+			t.Errorf("X-Forwarded-Proto %s: cookies %v, want one, Secure=%v", proto, res.Cookies(), proto == "https")
+		}
 	}
 }
 

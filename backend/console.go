@@ -117,6 +117,10 @@ func (s *Server) agent(next func(w http.ResponseWriter, r *http.Request, agent s
 			}
 			if token != "" {
 				s.failures.add(client)
+				s.log.Warn("console bearer token refused", "remote", r.RemoteAddr)
+				writeError(w, http.StatusUnauthorized, "unauthenticated",
+					"the bearer token is wrong; send Authorization: Bearer <agent token> with the agent token the backend was started with")
+				return
 			}
 		} else if c, err := r.Cookie(sessionCookie); err == nil {
 			agent, err := s.store.SessionAgent(r.Context(), s.sessionKey(c.Value), s.cfg.Now())
@@ -255,9 +259,17 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/console", Expires: exp,
-		HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
+		HttpOnly: true, Secure: secure(r), SameSite: http.SameSiteStrictMode})
 	s.log.Info("console sign-in", "agent", name)
 	writeJSON(w, http.StatusOK, map[string]string{"agent": name})
+}
+
+// secure reports whether the console was reached over HTTPS, directly or
+// through the TLS proxy the backend is deployed behind, whose
+// X-Forwarded-Proto says so. Trusting the header costs nothing: at worst a
+// cookie marked Secure is not sent over plain HTTP.
+func secure(r *http.Request) bool {
+	return r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
 }
 
 func utf8Printable(s string) bool {
@@ -277,7 +289,7 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/console", MaxAge: -1,
-		HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
+		HttpOnly: true, Secure: secure(r), SameSite: http.SameSiteStrictMode})
 	writeJSON(w, http.StatusOK, map[string]string{"status": "signed out"})
 }
 
@@ -451,6 +463,8 @@ func (s *Server) handleReply(w http.ResponseWriter, r *http.Request, agent strin
 func (s *Server) handleAssign(w http.ResponseWriter, r *http.Request, agent string) {
 	var req struct {
 		Agent string `json:"agent"`
+		// Force takes the conversation over from another agent.
+		Force bool `json:"force"`
 	}
 	if !decode(w, r, &req) {
 		return
@@ -463,7 +477,16 @@ func (s *Server) handleAssign(w http.ResponseWriter, r *http.Request, agent stri
 		return
 	}
 	id := r.PathValue("id")
-	c, err := s.store.Assign(r.Context(), id, req.Agent, s.cfg.Now())
+	c, err := s.store.Assign(r.Context(), id, req.Agent, req.Force, s.cfg.Now())
+	if e, ok := errors.AsType[*store.AssignedError](err); ok {
+		writeError(w, http.StatusConflict, "assigned_elsewhere",
+			fmt.Sprintf("assigned to %s; send {\"force\": true} to take it over", e.Assignee))
+		return
+	}
+	if errors.Is(err, store.ErrResolved) {
+		writeError(w, http.StatusConflict, "conversation_resolved", "conversation is resolved; it cannot be assigned or answered")
+		return
+	}
 	if err != nil {
 		s.storeError(w, err)
 		return
@@ -498,7 +521,7 @@ func (s *Server) storeError(w http.ResponseWriter, err error) {
 	case errors.Is(err, store.ErrNotFound):
 		writeError(w, http.StatusNotFound, "conversation_not_found", "no such conversation")
 	case errors.Is(err, store.ErrResolved):
-		writeError(w, http.StatusConflict, "conversation_resolved", "conversation is resolved; it takes no more replies")
+		writeError(w, http.StatusConflict, "conversation_resolved", "conversation is resolved; it cannot be assigned or answered")
 	default:
 		s.log.Error("store", "err", err)
 		writeError(w, http.StatusServiceUnavailable, "store_unavailable", "store unavailable; retry")

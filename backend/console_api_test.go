@@ -2,6 +2,7 @@ package backend
 
 import (
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 	"unicode/utf16"
@@ -111,5 +112,94 @@ func TestTranscriptMarksPersonalData(t *testing.T) {
 	}
 	if _, ok := bot["pii"]; ok {
 		t.Errorf("bot message has spans %v; only visitor messages are marked", bot["pii"])
+	}
+}
+
+// TestAssignElsewhere checks that Take does not silently take a
+// conversation from another agent: it answers 409 naming the assignee
+// until the request says force.
+func TestAssignElsewhere(t *testing.T) {
+	ts := newTestServer(t)
+	ts.handoff(t, sample("c1", "hi"))
+	tests := []struct {
+		name     string
+		body     map[string]any
+		status   int
+		code     string
+		msg      string
+		assignee string
+	}{
+		{"first take", map[string]any{"agent": "Anna"}, 200, "", "", "Anna"},
+		{"same agent again", map[string]any{"agent": "Anna"}, 200, "", "", "Anna"},
+		{"another agent", map[string]any{"agent": "Ben"}, 409, "assigned_elsewhere", `assigned to Anna; send {"force": true} to take it over`, "Anna"},
+		{"another agent, force false", map[string]any{"agent": "Ben", "force": false}, 409, "assigned_elsewhere", "assigned to Anna", "Anna"},
+		{"another agent, forced", map[string]any{"agent": "Ben", "force": true}, 200, "", "", "Ben"},
+	}
+	for _, tt := range tests {
+		code, v := ts.console(t, "POST", "conversations/c1/assign", tt.body)
+		e, _ := v["error"].(map[string]any)
+		if code != tt.status || (tt.code != "" && (e["code"] != tt.code || !strings.Contains(fmt.Sprint(e["message"]), tt.msg))) {
+			t.Errorf("%s: %d %v, want %d %s %q", tt.name, code, v, tt.status, tt.code, tt.msg)
+		}
+		if c, _ := ts.Store().Conversation(t.Context(), "c1"); c.Assignee != tt.assignee {
+			t.Errorf("%s: assignee %q, want %q", tt.name, c.Assignee, tt.assignee)
+		}
+	}
+}
+
+// TestConsoleMessages checks the messages of refusals that used to
+// mislead: a resolved conversation refuses assignment too, and a wrong
+// bearer token is called wrong, not missing.
+func TestConsoleMessages(t *testing.T) {
+	ts := newTestServer(t)
+	ts.handoff(t, sample("c1", "hi"))
+	if code, _ := ts.console(t, "POST", "conversations/c1/resolve", map[string]any{}); code != 200 {
+		t.Fatalf("resolve: %d", code)
+	}
+	for _, tt := range []struct {
+		action string
+		body   map[string]any
+	}{{"assign", map[string]any{}}, {"reply", map[string]any{"text": "late"}}} {
+		code, v := ts.console(t, "POST", "conversations/c1/"+tt.action, tt.body)
+		e, _ := v["error"].(map[string]any)
+		if code != 409 || e["code"] != "conversation_resolved" || e["message"] != "conversation is resolved; it cannot be assigned or answered" {
+			t.Errorf("%s on a resolved conversation: %d %v", tt.action, code, v)
+		}
+	}
+	for _, tt := range []struct{ auth, msg string }{
+		{"Bearer not-the-token", "the bearer token is wrong"},
+		{"", "sign in first"},
+		{"Bearer ", "sign in first"},
+	} {
+		req, _ := http.NewRequest("GET", ts.URL+"/console/api/me", nil)
+		if tt.auth != "" {
+			req.Header.Set("Authorization", tt.auth)
+		}
+		code, v := ts.do(t, req)
+		e, _ := v["error"].(map[string]any)
+		if code != 401 || e["code"] != "unauthenticated" || !strings.HasPrefix(fmt.Sprint(e["message"]), tt.msg) {
+			t.Errorf("Authorization %q: %d %v, want 401 with a message starting %q", tt.auth, code, v, tt.msg)
+		}
+	}
+}
+
+// TestLogsOnlyIntentNames checks that an intent or lang that is no name
+// (a caller can send any text) stays out of the log.
+func TestLogsOnlyIntentNames(t *testing.T) {
+	ts := newTestServer(t)
+	h := sample("c1", "hi")
+	h.Intent, h.Lang = "max@example.com", "Max Muster"
+	ts.handoff(t, h)
+	h = sample("c2", "hi")
+	h.Intent, h.Lang = "report_fraud", "de"
+	ts.handoff(t, h)
+	logs := ts.logs.String()
+	for _, s := range []string{"max@example.com", "Max Muster"} {
+		if strings.Contains(logs, s) {
+			t.Errorf("log contains %q:\n%s", s, logs)
+		}
+	}
+	if !strings.Contains(logs, `"intent":"report_fraud","lang":"de"`) {
+		t.Errorf("log lacks the valid intent and lang:\n%s", logs)
 	}
 }

@@ -45,7 +45,9 @@ function html(n) {
   return `<${n.tagName}${n.className ? ` class="${n.className}"` : ''}${attrs}>${inner}</${n.tagName}>`;
 }
 
-function load(response) {
+// load runs console.js with fetch answering response, or calling it if it
+// is a function; globals adds or replaces globals (confirm, say).
+function load(response, globals = {}) {
   const elements = {};
   const ctx = {
     URL,
@@ -56,7 +58,8 @@ function load(response) {
       createTextNode: (data) => new Text(data),
       createDocumentFragment: () => new Node('#fragment'),
     },
-    fetch: async () => response,
+    fetch: typeof response === 'function' ? response : async () => response,
+    ...globals,
   };
   vm.createContext(ctx);
   vm.runInContext(source, ctx);
@@ -174,4 +177,66 @@ test('markdown and inline are the widget\'s, line for line', () => {
     assert.ok(w.split('\n').length > 8, `${name} not found in widget.js`);
     assert.equal(c, w, `${name}() in console.js differs from widget.js`);
   }
+});
+
+test('console.css lets the hidden attribute win over display rules', () => {
+  // #app is display: grid; without this rule, "hidden" would not hide it
+  // and a signed-out page would show the last transcript.
+  const css = readFileSync(new URL('./console/console.css', import.meta.url), 'utf8');
+  assert.match(css, /\[hidden\]\s*\{\s*display:\s*none\s*!important;?\s*\}/);
+});
+
+// signedIn fills the page as if a conversation were open.
+function signedIn(ctx) {
+  const $ = (id) => ctx.document.getElementById(id);
+  $('transcript').append(ctx.messageEntry({ seq: 1, role: 'visitor', text: 'IBAN DE89370400440532013000', ts: 0 }));
+  $('list').append(ctx.queueEntry({ id: 'c1', state: 'pending', reason: 'out_of_scope', preview: 'x', waiting_seconds: 1 }));
+  $('title').textContent = 'Conversation c1';
+  $('meta').textContent = 'open · assigned to Anna';
+  $('who').textContent = 'Anna';
+  $('app').hidden = false;
+  $('detail').hidden = false;
+  return $;
+}
+
+for (const [name, status, body] of [
+  ['sign-out', 200, '{"status":"signed out"}'],
+  ['a 401', 401, '{"error":{"code":"unauthenticated","message":"sign in first"}}'],
+]) {
+  test(`${name} hides the app and empties transcript and queue`, async () => {
+    const ctx = load(reply(status, body));
+    const $ = signedIn(ctx);
+    if (status === 401) await assert.rejects(ctx.api('GET', 'conversations?state=pending'));
+    else ctx.showLogin(); // what the Sign out button does after POST logout
+    for (const id of ['transcript', 'list', 'title', 'meta', 'who']) assert.equal($(id).textContent, '', `#${id} not emptied`);
+    assert.equal($('app').hidden, true);
+    assert.equal($('detail').hidden, true);
+    assert.equal($('login').hidden, false);
+  });
+}
+
+test('Take asks before taking a conversation from another agent, then forces', async () => {
+  const sent = [];
+  const answers = [
+    reply(409, '{"error":{"code":"assigned_elsewhere","message":"assigned to Anna; send {\\"force\\": true} to take it over"}}'),
+    reply(200, '{"conversation":{"id":"c1","state":"open","assignee":"Ben","reason":"out_of_scope"}}'),
+  ];
+  const asked = [];
+  let answer = true;
+  const fetch = async (url, opt) => { sent.push(opt.body); return answers[sent.length - 1] || reply(200, '{"conversations":[]}'); };
+  const ctx = load(fetch, { confirm: (q) => { asked.push(q); return answer; } });
+  const $ = signedIn(ctx);
+  vm.runInContext("current = 'c1'", ctx); // the open conversation, a script-level let
+  await ctx.take();
+  assert.deepEqual(asked, ['This conversation is assigned to Anna. Take it over?']);
+  assert.deepEqual(sent.slice(0, 2), ['{}', '{"force":true}']);
+  assert.match($('meta').textContent, /assigned to Ben/);
+  assert.equal($('error').textContent, '');
+
+  // Cancelled: no forced request, no error shown.
+  sent.length = 0; asked.length = 0; answer = false;
+  await ctx.take();
+  assert.equal(asked.length, 1);
+  assert.deepEqual(sent, ['{}']);
+  assert.equal($('error').textContent, '');
 });

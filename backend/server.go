@@ -44,8 +44,9 @@ type Config struct {
 	SQLitePath  string
 	PostgresDSN string
 
-	// Secret is the Standard Webhooks secret ("whsec_<base64>" or any
-	// string) the edge signs handoffs with. Required.
+	// Secret is the Standard Webhooks secret the edge signs handoffs
+	// with: "whsec_" and the base64 of at least 24 random bytes (see
+	// handoff.CheckSecret). Required.
 	Secret string
 	// AgentToken is the agents' password for the console and the bearer
 	// token for scripts. Required.
@@ -76,11 +77,14 @@ type Server struct {
 
 // New checks cfg, opens the store if needed and returns a Server.
 func New(cfg Config) (*Server, error) {
-	if cfg.Secret == "" {
-		return nil, errors.New("backend: no webhook secret; set the secret the edge signs handoffs with")
+	// The errors of a bad configuration name no package: lotse backend
+	// prints them after its own name, and they say what to set.
+	if err := handoff.CheckSecret(cfg.Secret); err != nil {
+		return nil, fmt.Errorf("%w; set it in LOTSE_WEBHOOK_SECRET, the same on the edge (WEBHOOK_SECRET)", err)
 	}
 	if len(cfg.AgentToken) < 8 {
-		return nil, errors.New("backend: agent token missing or shorter than 8 characters")
+		return nil, errors.New("the agent token is missing or shorter than 8 characters; set LOTSE_AGENT_TOKEN " +
+			"(e.g. to $(head -c 16 /dev/urandom | base64)), or leave it unset and lotse backend prints a generated one")
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -168,13 +172,29 @@ func (s *Server) Close() error { return s.store.Close() }
 func (s *Server) routes() {
 	m := http.NewServeMux()
 	m.HandleFunc("POST /v1/inbox", s.handleInbox)
-	m.HandleFunc("GET /v1/health", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
-	})
+	m.HandleFunc("GET /v1/health", s.handleHealth)
 	m.HandleFunc("GET /v1/conversations/{id}/events", s.handleEvents)
 	m.HandleFunc("OPTIONS /v1/conversations/{id}/events", s.handleEvents)
 	s.consoleRoutes(m)
 	s.mux = m
+}
+
+// healthTimeout bounds the store check of GET /v1/health: a load
+// balancer asking must get an answer before its own timeout.
+const healthTimeout = 2 * time.Second
+
+// handleHealth answers {"status":"ok"} if the store answers, else 503
+// {"status":"store_unavailable"}: a backend that cannot store acknowledges
+// no handoff, so a load balancer should send them elsewhere.
+func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), healthTimeout)
+	defer cancel()
+	if err := s.store.Ping(ctx); err != nil {
+		s.log.Error("health check: store unavailable", "err", err)
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "store_unavailable"})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
 // Accept validates and durably stores a handoff, then wakes the
@@ -195,7 +215,7 @@ func (s *Server) Accept(ctx context.Context, h handoff.Handoff) (handoff.Ack, er
 		s.notify.notify(h.ConversationID)
 	}
 	s.log.Info("handoff stored", "conversation", handoff.LogID(h.ConversationID), "bot", h.Bot,
-		"reason", h.Reason, "intent", h.Intent, "lang", h.Lang, "messages", len(h.Messages),
+		"reason", h.Reason, "intent", logName(h.Intent), "lang", logName(h.Lang), "messages", len(h.Messages),
 		"stored", ack.Stored, "last_seq", ack.LastSeq)
 	return ack, nil
 }
@@ -205,9 +225,10 @@ var ErrInvalid = errors.New("invalid")
 
 // Limits on what a handoff may hold.
 const (
-	maxMessages    = 200
-	maxTextLen     = 16 << 10
-	maxNameLen     = 128
+	maxMessages    = handoff.MaxMessages
+	maxTextLen     = handoff.MaxTextLen
+	maxNameLen     = handoff.MaxIntentLen // also bounds bot and agent names
+	maxLangLen     = handoff.MaxLangLen
 	conversationOK = "letters, digits and ._:-"
 )
 
@@ -246,10 +267,30 @@ func validate(h handoff.Handoff) error {
 	if err := validReason(h.Reason); err != nil {
 		return bad("%v", err)
 	}
-	if len(h.Intent) > maxNameLen || len(h.Lang) > 16 {
-		return bad("intent must be at most %d bytes and lang at most 16", maxNameLen)
+	if len(h.Intent) > maxNameLen {
+		return bad("intent is %d bytes long; it must be at most %d", len(h.Intent), maxNameLen)
+	}
+	if len(h.Lang) > maxLangLen {
+		return bad("lang is %d bytes long; it must be at most %d", len(h.Lang), maxLangLen)
 	}
 	return nil
+}
+
+// logName is what the log may show of a handoff's intent or lang: the
+// edge sends only names its model has (snake_case intents, language
+// codes), but the backend cannot check them against a model, so anything
+// else, which could be text a caller made up ("max@example.com"), shows
+// as "?".
+func logName(s string) string {
+	if len(s) > 64 {
+		return "?"
+	}
+	for _, c := range []byte(s) {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '-') {
+			return "?"
+		}
+	}
+	return s
 }
 
 // validReason accepts exactly the reasons of the engine's Reply, the ones
@@ -293,7 +334,8 @@ func (s *Server) handleInbox(w http.ResponseWriter, r *http.Request) {
 	if err := handoff.Verify(s.key, r.Header.Get(handoff.HeaderID), r.Header.Get(handoff.HeaderTimestamp),
 		r.Header.Get(handoff.HeaderSignature), body, s.cfg.Now()); err != nil {
 		s.log.Warn("handoff refused", "remote", r.RemoteAddr, "err", err)
-		writeError(w, http.StatusUnauthorized, signatureCode(err), strings.TrimPrefix(err.Error(), "handoff: "))
+		code := signatureCode(err)
+		writeError(w, http.StatusUnauthorized, code, signatureMessage(code, err))
 		return
 	}
 	var h handoff.Handoff
@@ -326,6 +368,19 @@ func signatureCode(err error) string {
 	return "bad_signature"
 }
 
+// signatureMessage says what to do about a refused signature: the two
+// usual causes are secrets that differ and clocks that do.
+func signatureMessage(code string, err error) string {
+	msg := strings.TrimPrefix(err.Error(), "handoff: ")
+	switch code {
+	case "bad_signature":
+		return msg + "; the edge's WEBHOOK_SECRET must equal the backend's LOTSE_WEBHOOK_SECRET"
+	case "stale_timestamp":
+		return msg + "; check both clocks, the edge's and the backend's (keep them synchronized, e.g. with NTP)"
+	}
+	return msg
+}
+
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	setJSONHeaders(w)
 	w.WriteHeader(status)
@@ -345,8 +400,9 @@ func setJSONHeaders(w http.ResponseWriter) {
 // body_too_large, unreadable_body, malformed_json, missing_signature,
 // bad_timestamp, stale_timestamp, bad_signature, invalid_handoff,
 // unauthenticated, unsupported_media_type, unknown_field, missing_field,
-// wrong_password, rate_limited, invalid_parameter, invalid_request,
-// conversation_not_found, conversation_resolved, store_unavailable.
+// wrong_password, rate_limited, invalid_parameter,
+// invalid_request, conversation_not_found, conversation_resolved,
+// assigned_elsewhere, store_unavailable.
 // Message is for people: what was wrong and what to do.
 type Error = handoff.Error
 

@@ -31,7 +31,7 @@ const maxText = 4 << 10
 
 func (h *Handler) handleChat(w http.ResponseWriter, r *http.Request) {
 	var req ChatRequest
-	if e := decodeBody(w, r, &req); e != nil {
+	if e := decodeBody(w, r, &req, MaxBody); e != nil {
 		writeError(w, e.status, e.code, e.message)
 		return
 	}

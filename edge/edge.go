@@ -50,8 +50,9 @@ type Config struct {
 	// "https://backend.example.com"; handoffs go to BackendURL+"/v1/inbox".
 	// Empty disables /v1/handoff and the events relay (they answer 503).
 	BackendURL string
-	// Secret is the Standard Webhooks secret ("whsec_<base64>" or any
-	// string) handoffs are signed with. Required when BackendURL is set.
+	// Secret is the Standard Webhooks secret handoffs are signed with:
+	// "whsec_" and the base64 of at least 24 random bytes (see
+	// handoff.CheckSecret), the backend's. Required when BackendURL is set.
 	Secret string
 	// Client sends the requests to the backend; nil means a plain
 	// *http.Client (handoff attempts are bounded by Retry.Timeout, event
@@ -129,14 +130,22 @@ type Retry struct {
 // wall-clock budget and a visitor's patience.
 var DefaultRetry = Retry{Attempts: 3, Backoff: 250 * time.Millisecond, Timeout: 4 * time.Second}
 
-// MaxBody is the largest request body the edge accepts, in bytes.
+// MaxBody is the largest request body the edge accepts, in bytes, except
+// for handoffs.
 const MaxBody = 8 << 10
+
+// MaxHandoffBody is the largest body of POST /v1/handoff, in bytes: a
+// handoff carries the conversation so far, and a long one must reach the
+// agent whole (the widget drops the oldest lines only beyond this).
+const MaxHandoffBody = 32 << 10
 
 // Handler is the edge API. Create it with New; it is safe for concurrent
 // use.
 type Handler struct {
 	cfg     Config
 	bot     string
+	intents map[string]bool // the model's intents and languages, which
+	langs   map[string]bool // alone a handoff may name
 	key     []byte
 	origins map[string]bool
 	anyOrig bool
@@ -158,6 +167,9 @@ func New(cfg Config) (*Handler, error) {
 		}
 		if cfg.Secret == "" {
 			return nil, errors.New("edge: BackendURL is set but Secret is empty; set the webhook secret the backend verifies")
+		}
+		if err := handoff.CheckSecret(cfg.Secret); err != nil {
+			return nil, fmt.Errorf("edge: %w; the Worker's WEBHOOK_SECRET must equal the backend's LOTSE_WEBHOOK_SECRET", err)
 		}
 		cfg.BackendURL = strings.TrimRight(cfg.BackendURL, "/")
 	}
@@ -198,8 +210,16 @@ func New(cfg Config) (*Handler, error) {
 		origins: map[string]bool{}, log: cfg.Logger,
 		limiter: newLimiter(cfg.RateLimit, 10000), seen: newReplayCache(cfg.IdempotencyEntries),
 		assets: newAssets(cfg.Assets)}
+	info := cfg.Model.Info()
 	if h.bot == "" {
-		h.bot = cfg.Model.Info().Name
+		h.bot = info.Name
+	}
+	h.intents, h.langs = map[string]bool{}, map[string]bool{}
+	for _, in := range info.Intents {
+		h.intents[in.Name] = true
+	}
+	for _, l := range info.Languages {
+		h.langs[l] = true
 	}
 	for _, o := range cfg.AllowedOrigins {
 		o = strings.TrimRight(strings.TrimSpace(o), "/")

@@ -2,6 +2,7 @@ package edge_test
 
 import (
 	"bytes"
+	"cmp"
 	"compress/gzip"
 	"context"
 	"encoding/json"
@@ -12,6 +13,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -917,6 +919,8 @@ func TestNewErrors(t *testing.T) {
 		{"no model", edge.Config{}, "Model is nil"},
 		{"bad backend URL", edge.Config{Model: model, BackendURL: "backend:8081", Secret: "s"}, "must start with http"},
 		{"no secret", edge.Config{Model: model, BackendURL: "http://127.0.0.1:1"}, "Secret is empty"},
+		{"made-up secret", edge.Config{Model: model, BackendURL: "http://127.0.0.1:1", Secret: "notasecret"}, "does not start with whsec_; make one with: echo whsec_$(head -c 32 /dev/urandom | base64)"},
+		{"short secret", edge.Config{Model: model, BackendURL: "http://127.0.0.1:1", Secret: "whsec_AAEC"}, "fewer than 24"},
 		{"bad rate", edge.Config{Model: model, RateLimit: edge.Rate{Burst: 0, Per: time.Second}}, "RateLimit"},
 	}
 	for _, tt := range tests {
@@ -943,5 +947,112 @@ func TestParseRate(t *testing.T) {
 		if (err == nil) != tt.ok || got != tt.want {
 			t.Errorf("ParseRate(%q) = %v, %v; want %v ok=%v", tt.in, got, err, tt.want, tt.ok)
 		}
+	}
+}
+
+// TestHandoffIntentAndLang checks that an intent or lang the model does
+// not have is replaced by the edge's own classification, never refused
+// and never logged or stored as sent, while the model's own pass.
+func TestHandoffIntentAndLang(t *testing.T) {
+	tests := []struct {
+		name, reason, intent, lang string
+		wantIntent, wantLang       string // "" with a made-up value sent: any of the model's
+	}{
+		{"the model's", "handoff_intent", "talk_to_human", "en", "talk_to_human", "en"},
+		{"made-up intent", "handoff_intent", "max@example.com", "de", "", "de"},
+		{"older model's intent", "handoff_intent", "ask_for_invoice", "de", "", "de"},
+		{"made-up lang", "handoff_intent", "talk_to_human", "max@example.com", "talk_to_human", ""},
+		{"too long lang", "handoff_intent", "talk_to_human", strings.Repeat("x", 40), "talk_to_human", ""},
+		{"too long intent", "handoff_intent", strings.Repeat("i", 200), "de", "", "de"},
+	}
+	langs := model.Info().Languages
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t, nil, nil)
+			conv := fmt.Sprint("conv-il-", i)
+			req := edge.HandoffRequest{ConversationID: conv, MessageID: "m1", Reason: tt.reason, Intent: tt.intent, Lang: tt.lang,
+				Messages: []handoff.Message{{ID: "v1", Role: handoff.RoleVisitor, Text: "ich will mit einem menschen sprechen"}}}
+			body, _ := json.Marshal(req)
+			if w := f.do("POST", "/v1/handoff", string(body)); w.Code != 200 {
+				t.Fatalf("handoff: %d %s; want it delivered", w.Code, w.Body)
+			}
+			c, err := f.backend.Store().Conversation(context.Background(), conv)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.wantIntent != "" && c.Intent != tt.wantIntent || tt.wantIntent == "" && c.Intent != "talk_to_human" {
+				t.Errorf("stored intent %q, want %q (the edge's classification where the sent one is unknown)", c.Intent, cmp.Or(tt.wantIntent, "talk_to_human"))
+			}
+			if tt.wantLang != "" && c.Lang != tt.wantLang || tt.wantLang == "" && !slices.Contains(langs, c.Lang) {
+				t.Errorf("stored lang %q, want %q or one of %v", c.Lang, tt.wantLang, langs)
+			}
+			logs := f.logs.String()
+			for _, sent := range []string{tt.intent, tt.lang} {
+				if sent != c.Intent && sent != c.Lang && strings.Contains(logs, sent) {
+					t.Errorf("log holds the dropped value %q:\n%s", sent, logs)
+				}
+			}
+		})
+	}
+}
+
+// TestHandoffClientMistakes checks that what the backend would refuse is
+// refused by the edge with 400: the backend's refusal would reach the
+// widget as 502 backend_rejected, which it retries for ever.
+func TestHandoffClientMistakes(t *testing.T) {
+	f := newFixture(t, nil, nil)
+	visitor := func(id, text string) handoff.Message {
+		return handoff.Message{ID: id, Role: handoff.RoleVisitor, Text: text, TS: 1}
+	}
+	tests := []struct {
+		name string
+		msgs []handoff.Message
+		msg  string
+	}{
+		{"repeated id", []handoff.Message{visitor("v1", "erste"), visitor("v2", "zweite"), visitor("v1", "dritte")},
+			"messages[2].id repeats messages[0].id; give every message its own id"},
+		{"text too long", []handoff.Message{visitor("v1", strings.Repeat("a", handoff.MaxTextLen+1))},
+			fmt.Sprintf("messages[0].text is %d bytes; the limit is %d", handoff.MaxTextLen+1, handoff.MaxTextLen)},
+	}
+	for _, tt := range tests {
+		body, _ := json.Marshal(edge.HandoffRequest{ConversationID: "conv-bad", MessageID: "m1", Reason: "out_of_scope", Messages: tt.msgs})
+		w := f.do("POST", "/v1/handoff", string(body))
+		if e := decode[errorBody](t, w); w.Code != 400 || e.Error.Code != "invalid_request" || e.Error.Message != tt.msg {
+			t.Errorf("%s: %d %s, want 400 invalid_request %q", tt.name, w.Code, w.Body, tt.msg)
+		}
+	}
+	if n := f.inbox.Load(); n != 0 {
+		t.Errorf("refused handoffs reached the backend %d times", n)
+	}
+}
+
+// TestHandoffBodyLimit checks that a long conversation reaches the agent
+// whole up to MaxHandoffBody, while other endpoints keep MaxBody.
+func TestHandoffBodyLimit(t *testing.T) {
+	f := newFixture(t, nil, nil)
+	long := func(conv string, size int) string {
+		req := edge.HandoffRequest{ConversationID: conv, MessageID: "m1", Reason: "out_of_scope"}
+		for i := 0; ; i++ {
+			req.Messages = append(req.Messages, handoff.Message{ID: fmt.Sprint("v", i), Role: handoff.RoleVisitor, Text: strings.Repeat("wort ", 200), TS: 1})
+			if b, _ := json.Marshal(req); len(b) > size {
+				req.Messages = req.Messages[:len(req.Messages)-1]
+				b, _ = json.Marshal(req)
+				return string(b)
+			}
+		}
+	}
+	ok := long("conv-long", edge.MaxHandoffBody)
+	if len(ok) <= 3*edge.MaxBody {
+		t.Fatalf("test body is %d bytes; want well over MaxBody", len(ok))
+	}
+	if w := f.do("POST", "/v1/handoff", ok); w.Code != 200 {
+		t.Errorf("handoff of %d bytes: %d %s, want 200", len(ok), w.Code, w.Body)
+	}
+	tooLong := long("conv-too-long", edge.MaxHandoffBody+2000)
+	if w := f.do("POST", "/v1/handoff", tooLong); w.Code != 413 {
+		t.Errorf("handoff of %d bytes: %d %s, want 413", len(tooLong), w.Code, w.Body)
+	}
+	if w := f.do("POST", "/v1/chat", chatBody("c1", "m1", strings.Repeat("a", edge.MaxBody))); w.Code != 413 {
+		t.Errorf("chat over MaxBody: %d, want 413", w.Code)
 	}
 }

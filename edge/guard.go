@@ -190,22 +190,22 @@ type errBody struct {
 
 func (e *errBody) Error() string { return e.message }
 
-// decodeBody reads at most MaxBody bytes of JSON into v, refusing larger
+// decodeBody reads at most limit bytes of JSON into v, refusing larger
 // bodies, invalid UTF-8 and malformed JSON with errors that name the
 // problem.
-func decodeBody(w http.ResponseWriter, r *http.Request, v any) *errBody {
+func decodeBody(w http.ResponseWriter, r *http.Request, v any, limit int64) *errBody {
 	if e := checkContentType(r.Header.Get("Content-Type")); e != nil {
 		return e
 	}
-	if r.ContentLength > MaxBody {
+	if r.ContentLength > limit {
 		return &errBody{http.StatusRequestEntityTooLarge, "body_too_large",
-			fmt.Sprintf("body is %d bytes; the limit is %d", r.ContentLength, MaxBody)}
+			fmt.Sprintf("body is %d bytes; the limit is %d", r.ContentLength, limit)}
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	if err != nil {
 		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
 			return &errBody{http.StatusRequestEntityTooLarge, "body_too_large",
-				fmt.Sprintf("body is larger than the limit of %d bytes", MaxBody)}
+				fmt.Sprintf("body is larger than the limit of %d bytes", limit)}
 		}
 		if errors.Is(err, os.ErrDeadlineExceeded) {
 			// The client stopped sending (a Content-Length longer than the

@@ -46,9 +46,9 @@ type Delivered struct {
 	LastSeq        int64  `json:"last_seq"`
 }
 
-// maxMessages bounds a handoff's transcript (the backend allows 200; the
-// body limit is the practical bound).
-const maxMessages = 200
+// maxMessages bounds a handoff's transcript, as the backend does; the
+// body limit is the practical bound.
+const maxMessages = handoff.MaxMessages
 
 // retryAfter is what the widget is told to wait when the backend did not
 // acknowledge.
@@ -61,7 +61,7 @@ func (h *Handler) handleHandoff(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var req HandoffRequest
-	if e := decodeBody(w, r, &req); e != nil {
+	if e := decodeBody(w, r, &req, MaxHandoffBody); e != nil {
 		writeError(w, e.status, e.code, e.message)
 		return
 	}
@@ -105,7 +105,9 @@ func (h *Handler) handleHandoff(w http.ResponseWriter, r *http.Request) {
 }
 
 // buildHandoff checks req and turns it into the Handoff the backend gets,
-// or returns what is wrong with it.
+// or returns what is wrong with it. It refuses whatever the backend would
+// refuse (see backend's validate): a refusal by the backend reaches the
+// widget as 502 backend_rejected, which it cannot tell from an outage.
 func (h *Handler) buildHandoff(req HandoffRequest) (handoff.Handoff, string) {
 	switch {
 	case !handoff.ValidID(req.ConversationID):
@@ -123,17 +125,25 @@ func (h *Handler) buildHandoff(req HandoffRequest) (handoff.Handoff, string) {
 	now := h.cfg.Now().UnixMilli()
 	msgs := make([]handoff.Message, len(req.Messages))
 	last, lastSpans := -1, []pii.Span(nil)
+	first := make(map[string]int, len(req.Messages)) // message ID -> its first index
 	for i, m := range req.Messages {
+		j, repeated := first[m.ID]
 		switch {
 		case !handoff.ValidID(m.ID):
 			return handoff.Handoff{}, fmt.Sprintf("messages[%d].id must be 1 to 128 letters, digits or ._:-", i)
+		case repeated:
+			// The backend stores one message per ID and refuses the rest.
+			return handoff.Handoff{}, fmt.Sprintf("messages[%d].id repeats messages[%d].id; give every message its own id", i, j)
 		case m.Role != handoff.RoleVisitor && m.Role != handoff.RoleBot:
 			return handoff.Handoff{}, fmt.Sprintf("messages[%d].role is %q; want visitor or bot", i, m.Role)
 		case strings.TrimSpace(m.Text) == "":
 			return handoff.Handoff{}, fmt.Sprintf("messages[%d].text is empty; send the message's text", i)
+		case len(m.Text) > handoff.MaxTextLen:
+			return handoff.Handoff{}, fmt.Sprintf("messages[%d].text is %d bytes; the limit is %d", i, len(m.Text), handoff.MaxTextLen)
 		case bytes.IndexByte([]byte(m.Text), 0) >= 0:
 			return handoff.Handoff{}, fmt.Sprintf("messages[%d].text contains a NUL character", i)
 		}
+		first[m.ID] = i
 		if m.TS <= 0 {
 			m.TS = now
 		}
@@ -150,15 +160,38 @@ func (h *Handler) buildHandoff(req HandoffRequest) (handoff.Handoff, string) {
 	if last < 0 {
 		return handoff.Handoff{}, "messages hold no visitor message; a handoff carries what the visitor asked"
 	}
+	// The intent and lang the widget sends are its copy of the model's
+	// Reply, but a caller can send anything, and both are logged and shown
+	// to agents: keep them only if this model has them. Anything else (a
+	// widget with a cached older model, or "max@example.com") is dropped
+	// and the edge's own classification takes its place, never refused:
+	// the visitor's message must reach a person.
+	intent, lang := req.Intent, req.Lang
+	dropIntent, dropLang := intent != "" && !h.intents[intent], lang != "" && !h.langs[lang]
+	if dropIntent {
+		intent = ""
+	}
+	if dropLang {
+		lang = ""
+	}
 	ho := handoff.Handoff{ConversationID: req.ConversationID, Bot: h.bot, Reason: req.Reason,
-		Intent: req.Intent, Confidence: req.Confidence, Lang: req.Lang, Messages: msgs, PII: lastSpans}
-	if ho.Reason == "" {
+		Intent: intent, Confidence: req.Confidence, Lang: lang, Messages: msgs, PII: lastSpans}
+	switch {
+	case ho.Reason == "":
 		// The widget did not say why (e.g. the visitor asked for a person
 		// directly): ask the engine about the last visitor message.
 		rep := h.cfg.Model.Reply(msgs[last].Text)
 		ho.Reason, ho.Intent, ho.Confidence, ho.Lang = string(rep.Reason), rep.Intent, rep.Confidence, rep.Lang
 		if rep.Action == lotse.Answer {
 			ho.Reason = string(lotse.HandoffIntent) // the visitor wants a person although the bot could answer
+		}
+	case dropIntent || dropLang:
+		rep := h.cfg.Model.Reply(msgs[last].Text)
+		if dropIntent {
+			ho.Intent, ho.Confidence = rep.Intent, rep.Confidence
+		}
+		if dropLang {
+			ho.Lang = rep.Lang
 		}
 	}
 	if len(ho.PII) > 0 {

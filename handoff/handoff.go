@@ -14,6 +14,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -127,6 +128,36 @@ func SecretKey(secret string) []byte {
 	return []byte(secret)
 }
 
+// MinSecretBytes is the least number of random bytes a secret must hold.
+const MinSecretBytes = 24
+
+// NewSecretHint says how to make a secret, for error messages.
+const NewSecretHint = "make one with: echo whsec_$(head -c 32 /dev/urandom | base64) " +
+	"(or start lotse backend without a secret: it prints a generated one)"
+
+// CheckSecret reports whether secret is a Standard Webhooks secret:
+// "whsec_" followed by the standard base64 of at least MinSecretBytes
+// bytes. Edge and backend both refuse to start with another, so that a
+// mistyped or made-up secret shows at startup rather than as signatures
+// that never match. The error never contains the secret.
+func CheckSecret(secret string) error {
+	b64, ok := strings.CutPrefix(secret, "whsec_")
+	switch {
+	case secret == "":
+		return errors.New("no webhook secret; " + NewSecretHint)
+	case !ok:
+		return errors.New("the webhook secret does not start with whsec_; " + NewSecretHint)
+	}
+	key, err := base64.StdEncoding.DecodeString(b64)
+	if err != nil {
+		return errors.New("the webhook secret is not whsec_ followed by base64; " + NewSecretHint)
+	}
+	if len(key) < MinSecretBytes {
+		return fmt.Errorf("the webhook secret holds %d bytes, fewer than %d; %s", len(key), MinSecretBytes, NewSecretHint)
+	}
+	return nil
+}
+
 // Sign returns the webhook-signature header value for a message:
 // "v1," followed by the base64 HMAC-SHA256 of "id.timestamp.body".
 func Sign(key []byte, id string, ts time.Time, body []byte) string {
@@ -183,6 +214,19 @@ func mac(key []byte, id, timestamp string, body []byte) []byte {
 
 // MaxIDLen bounds conversation and message IDs.
 const MaxIDLen = 128
+
+// Limits of a Handoff that both sides check, so that the edge refuses
+// what the backend would refuse and tells the widget it made a mistake
+// rather than that the backend failed.
+const (
+	// MaxMessages bounds a Handoff's Messages.
+	MaxMessages = 200
+	// MaxTextLen bounds a Message's Text in bytes.
+	MaxTextLen = 16 << 10
+	// MaxIntentLen and MaxLangLen bound Intent and Lang in bytes.
+	MaxIntentLen = 128
+	MaxLangLen   = 16
+)
 
 // ValidID reports whether id is a valid conversation or message ID: 1 to
 // MaxIDLen letters, digits or "._:-". Both sides check it, so an ID the edge

@@ -67,3 +67,33 @@ func TestLogIDHidesID(t *testing.T) {
 		t.Fatalf("LogID(%q) = %q: want a stable 12-hex-digit hash prefix, not the ID", id, got)
 	}
 }
+
+func TestCheckSecret(t *testing.T) {
+	tests := []struct {
+		name, secret string
+		ok           bool
+		msg          string
+	}{
+		{"32 bytes", "whsec_" + strings.Repeat("A", 44), true, ""},
+		{"24 bytes", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", true, ""},
+		{"empty", "", false, "no webhook secret"},
+		{"no prefix", "notasecret", false, "does not start with whsec_"},
+		{"not base64", "whsec_not base64!", false, "not whsec_ followed by base64"},
+		{"too short", "whsec_AAEC", false, "holds 3 bytes, fewer than 24"},
+		{"23 bytes", "whsec_" + strings.Repeat("A", 31) + "=", false, "holds 23 bytes"},
+	}
+	for _, tt := range tests {
+		err := CheckSecret(tt.secret)
+		if (err == nil) != tt.ok {
+			t.Errorf("%s: CheckSecret = %v, want ok %v", tt.name, err, tt.ok)
+			continue
+		}
+		if err == nil {
+			continue
+		}
+		if msg := err.Error(); !strings.Contains(msg, tt.msg) || !strings.Contains(msg, "head -c 32 /dev/urandom") ||
+			(tt.secret != "" && strings.Contains(msg, tt.secret)) {
+			t.Errorf("%s: message %q; want it to contain %q, say how to make a secret and not repeat the secret", tt.name, msg, tt.msg)
+		}
+	}
+}

@@ -255,8 +255,8 @@
     let msgs = (first ? conv.msgs.slice(0, conv.msgs.indexOf(a || m) + 1) : [m]).filter((x) => x.role !== 'agent' && x.text).slice(-200).map(wire);
     const body = () => ({ conversation_id: conv.id, message_id: m.id, reason: conv.reason || undefined,
       intent: conv.intent || undefined, lang: conv.lang || undefined, messages: msgs });
-    // The edge refuses bodies over 8 KB: the oldest lines of a long transcript give way.
-    while (msgs.length > (a ? 2 : 1) && new TextEncoder().encode(JSON.stringify(body())).length > 7900) msgs = msgs.slice(1);
+    // The edge refuses handoffs over 32 KB: the oldest lines of a very long transcript give way.
+    while (msgs.length > (a ? 2 : 1) && new TextEncoder().encode(JSON.stringify(body())).length > 32000) msgs = msgs.slice(1);
     const c = conv, ack = await post('/v1/handoff', body());
     // A message that waited while the agent resolved reopens the conversation.
     if (c === conv && conv.state === 'resolved' && ack && ack.stored > 0) setState('pending');

@@ -20,7 +20,11 @@ async function api(method, path, body) {
   const data = await res.json().catch(() => ({}));
   if (res.status === 401 && path !== 'login') showLogin();
   // Errors are {"error": {"code": "...", "message": "..."}}.
-  if (!res.ok) throw new Error((data.error && data.error.message) || res.statusText);
+  if (!res.ok) {
+    const err = new Error((data.error && data.error.message) || res.statusText);
+    err.code = data.error && data.error.code;
+    throw err;
+  }
   return data;
 }
 
@@ -144,11 +148,20 @@ function highlight(text, spans) {
   return f;
 }
 
+// showLogin shows the sign-in form and forgets the conversation on screen:
+// after signing out, or when the session ended (401), the page must not
+// keep a transcript with its personal data, hidden or not.
 function showLogin() {
+  if (source) source.close();
+  source = null;
+  current = null;
+  lastSeq = 0;
+  for (const id of ['transcript', 'list', 'groups', 'title', 'meta', 'error', 'who']) $(id).replaceChildren();
+  $('text').value = '';
+  $('detail').hidden = true;
   $('app').hidden = true;
   $('logout').hidden = true;
   $('login').hidden = false;
-  $('who').textContent = '';
 }
 
 function showApp(agent) {
@@ -267,6 +280,29 @@ async function act(path, body) {
   }
 }
 
+// take assigns the open conversation to the signed-in agent. If another
+// agent has it, the backend answers 409 assigned_elsewhere; take asks
+// before taking it over.
+async function take() {
+  const path = 'conversations/' + encodeURIComponent(current) + '/assign';
+  $('error').textContent = '';
+  try {
+    let data;
+    try {
+      data = await api('POST', path, {});
+    } catch (e) {
+      if (e.code !== 'assigned_elsewhere') throw e;
+      const who = /^assigned to (.*?); send/.exec(e.message);
+      if (!confirm('This conversation is assigned to ' + (who ? who[1] : 'another agent') + '. Take it over?')) return;
+      data = await api('POST', path, { force: true });
+    }
+    if (data.conversation) showMeta(data.conversation);
+    loadQueue();
+  } catch (e) {
+    $('error').textContent = e.message;
+  }
+}
+
 async function loadUnanswered() {
   const data = await api('GET', 'unanswered');
   const body = $('groups');
@@ -310,7 +346,7 @@ document.addEventListener('DOMContentLoaded', () => {
     const id = 'agent-' + crypto.randomUUID(); // retry-safe
     if (await act('reply', { id, text })) $('text').value = '';
   });
-  $('assign').addEventListener('click', () => act('assign', {}));
+  $('assign').addEventListener('click', take);
   $('resolve').addEventListener('click', () => act('resolve', {}));
   setInterval(loadQueue, 5000);
   api('GET', 'me').then((d) => showApp(d.agent), () => showLogin());

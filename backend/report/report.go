@@ -4,6 +4,7 @@ package report
 
 import (
 	"cmp"
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -149,4 +150,21 @@ func cosine(a map[string]float64, na float64, b map[string]float64, nb float64) 
 		dot += v * b[k]
 	}
 	return dot / (na * nb)
+}
+
+// Summary is the headline of an unanswered-questions report: how many
+// questions in how many groups, in correct English ("1 unanswered question
+// in 1 group", "no unanswered questions").
+func Summary(questions, groups int) string {
+	if questions == 0 {
+		return "no unanswered questions"
+	}
+	return fmt.Sprintf("%d unanswered %s in %d %s", questions, plural(questions, "question"), groups, plural(groups, "group"))
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
 }

@@ -91,3 +91,20 @@ func BenchmarkUnanswered(b *testing.B) {
 		Unanswered(in)
 	}
 }
+
+func TestSummary(t *testing.T) {
+	tests := []struct {
+		questions, groups int
+		want              string
+	}{
+		{0, 0, "no unanswered questions"},
+		{1, 1, "1 unanswered question in 1 group"},
+		{2, 1, "2 unanswered questions in 1 group"},
+		{5, 3, "5 unanswered questions in 3 groups"},
+	}
+	for _, tt := range tests {
+		if got := Summary(tt.questions, tt.groups); got != tt.want {
+			t.Errorf("Summary(%d, %d) = %q, want %q", tt.questions, tt.groups, got, tt.want)
+		}
+	}
+}

@@ -5,7 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -73,6 +76,9 @@ func OpenSQLite(path string) (Store, error) {
 	if path == "" {
 		return nil, errors.New("store: empty SQLite path; give a file name such as lotse.db")
 	}
+	if err := createPrivate(path); err != nil {
+		return nil, err
+	}
 	q := url.Values{}
 	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(10000)", "foreign_keys(1)"} {
 		q.Add("_pragma", p)
@@ -102,6 +108,23 @@ func OpenSQLite(path string) (Store, error) {
 	}
 	go s.commitLoop()
 	return s, nil
+}
+
+// createPrivate creates the database file at path readable by its owner
+// only, unless it exists: it holds visitors' messages unredacted. SQLite
+// gives the -wal and -shm files it creates next to it the same mode.
+func createPrivate(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	switch {
+	case err == nil:
+		return f.Close()
+	case errors.Is(err, fs.ErrExist):
+		return nil
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("store: cannot create SQLite database %s: directory %s does not exist; create it or choose a path in an existing directory",
+			path, filepath.Dir(path))
+	}
+	return fmt.Errorf("store: cannot create SQLite database %s: %w", path, err)
 }
 
 // OpenPostgres connects to the PostgreSQL database at dsn (a URL such as
@@ -138,6 +161,13 @@ func (s *sqlStore) Close() error {
 		err = errors.Join(err, s.r.Close())
 	}
 	return err
+}
+
+// Ping implements Store. For SQLite it reads from the file through a
+// reading connection, so that a deleted or unreadable file shows.
+func (s *sqlStore) Ping(ctx context.Context) error {
+	var n int
+	return s.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM schema_migrations").Scan(&n)
 }
 
 // write runs fn in a transaction and returns once it committed. On
@@ -308,13 +338,15 @@ func (s *sqlStore) Accept(ctx context.Context, h handoff.Handoff, now time.Time)
 			}
 		}
 		ack.LastSeq = last
-		// A retried handoff stores nothing and must not reopen a
-		// conversation an agent resolved meanwhile.
-		if c.State == StateBot || (c.State == StateResolved && ack.Stored > 0) {
+		// A retried handoff stores nothing and changes nothing: it must
+		// not reopen a conversation an agent resolved meanwhile, nor move
+		// it in the queue, which is ordered by updated.
+		switch {
+		case c.State == StateBot || (c.State == StateResolved && ack.Stored > 0):
 			_, err = tx.Exec(`UPDATE conversations SET state = 'pending', reason = $2, intent = $3, lang = $4,
 				assignee = '', pending_since = $5, updated = $5, last_seq = $6 WHERE id = $1`,
 				h.ConversationID, h.Reason, h.Intent, h.Lang, t, last)
-		} else {
+		case ack.Stored > 0:
 			_, err = tx.Exec(`UPDATE conversations SET updated = $2, last_seq = $3 WHERE id = $1`,
 				h.ConversationID, t, last)
 		}
@@ -344,13 +376,17 @@ func (s *sqlStore) Post(ctx context.Context, id, agent string, m handoff.Message
 		if err != nil {
 			return err
 		}
+		stored := false
 		if n, err := res.RowsAffected(); err != nil {
 			return err
 		} else if n == 1 {
 			c.LastSeq++
-			seq = c.LastSeq
+			seq, stored = c.LastSeq, true
 		} else if err := tx.QueryRow("SELECT seq FROM messages WHERE conversation_id = $1 AND id = $2", id, m.ID).Scan(&seq); err != nil {
 			return err
+		}
+		if !stored && c.State == StateOpen && c.Assignee != "" {
+			return nil // a retried reply changes nothing
 		}
 		if c.Assignee == "" {
 			c.Assignee = agent
@@ -367,10 +403,13 @@ func (s *sqlStore) Post(ctx context.Context, id, agent string, m handoff.Message
 }
 
 // Assign implements Store.
-func (s *sqlStore) Assign(ctx context.Context, id, agent string, now time.Time) (Conversation, error) {
+func (s *sqlStore) Assign(ctx context.Context, id, agent string, force bool, now time.Time) (Conversation, error) {
 	return s.setState(ctx, id, func(c *Conversation) error {
 		if c.State == StateResolved {
 			return ErrResolved
+		}
+		if c.Assignee != "" && c.Assignee != agent && !force {
+			return &AssignedError{Assignee: c.Assignee}
 		}
 		c.State, c.Assignee = StateOpen, agent
 		return nil
@@ -392,8 +431,12 @@ func (s *sqlStore) setState(ctx context.Context, id string, change func(*Convers
 		if c, err = s.lockConv(tx, id); err != nil {
 			return err
 		}
+		before := c
 		if err := change(&c); err != nil {
 			return err
+		}
+		if c == before {
+			return nil // nothing changed: keep updated, which orders the queue
 		}
 		c.Updated = millis(now)
 		_, err = tx.Exec("UPDATE conversations SET state = $2, assignee = $3, updated = $4 WHERE id = $1",

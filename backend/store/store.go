@@ -74,13 +74,25 @@ var (
 	ErrNoSession = errors.New("store: no such session")
 )
 
+// AssignedError is Assign's error when the conversation is another
+// agent's and the caller did not force the takeover.
+type AssignedError struct {
+	// Assignee is the agent the conversation stays with.
+	Assignee string
+}
+
+func (e *AssignedError) Error() string {
+	return "store: conversation is assigned to " + e.Assignee
+}
+
 // Store is what the backend needs from a database. Methods are safe for
 // concurrent use. Writes are durable when they return nil.
 type Store interface {
 	// Accept stores a handoff: it creates the conversation if new, moves it
 	// to pending if it was with the bot or resolved, and appends the
 	// messages whose IDs the conversation does not hold yet, in order.
-	// Retrying a handoff stores nothing twice.
+	// Retrying a handoff stores nothing twice and changes nothing, not even
+	// the conversation's Updated time.
 	Accept(ctx context.Context, h handoff.Handoff, now time.Time) (handoff.Ack, error)
 	// Post appends one message written by agent (an agent's reply) to a
 	// conversation that is not resolved, assigns the conversation to agent if
@@ -88,9 +100,13 @@ type Store interface {
 	// is not stored again; seq is then that message's number. It returns
 	// ErrNotFound or ErrResolved.
 	Post(ctx context.Context, id, agent string, m handoff.Message, now time.Time) (c Conversation, seq int64, err error)
-	// Assign gives a conversation that is not resolved to agent and opens it.
-	Assign(ctx context.Context, id, agent string, now time.Time) (Conversation, error)
-	// Resolve closes a conversation.
+	// Assign gives a conversation that is not resolved to agent and opens
+	// it. A conversation assigned to another agent is taken over only if
+	// force is set; else Assign returns an *AssignedError. It returns
+	// ErrNotFound or ErrResolved.
+	Assign(ctx context.Context, id, agent string, force bool, now time.Time) (Conversation, error)
+	// Resolve closes a conversation. Resolving a resolved conversation
+	// changes nothing, not even its Updated time.
 	Resolve(ctx context.Context, id string, now time.Time) (Conversation, error)
 	// Conversation returns one conversation's header, or ErrNotFound.
 	Conversation(ctx context.Context, id string) (Conversation, error)
@@ -113,6 +129,8 @@ type Store interface {
 	SessionAgent(ctx context.Context, key string, now time.Time) (string, error)
 	// DeleteSession ends session key; an unknown key is not an error.
 	DeleteSession(ctx context.Context, key string) error
+	// Ping checks that the database answers, for health checks.
+	Ping(ctx context.Context) error
 	// Close releases the database.
 	Close() error
 }

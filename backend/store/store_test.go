@@ -127,7 +127,7 @@ func TestStateTransitions(t *testing.T) {
 		if _, seq, err := s.Post(ctx, id, "alice", msg("a1", "agent", "I can help"), t0); err != nil || seq != 2 {
 			t.Errorf("retried reply: seq %d, err %v; want 2, nil", seq, err)
 		}
-		if c, err = s.Assign(ctx, id, "bob", t0); err != nil || c.Assignee != "bob" || c.State != StateOpen {
+		if c, err = s.Assign(ctx, id, "bob", true, t0); err != nil || c.Assignee != "bob" || c.State != StateOpen {
 			t.Errorf("Assign = %+v, %v", c, err)
 		}
 		if c, err = s.Resolve(ctx, id, t0); err != nil || c.State != StateResolved {
@@ -136,7 +136,7 @@ func TestStateTransitions(t *testing.T) {
 		if _, _, err := s.Post(ctx, id, "bob", msg("a2", "agent", "late"), t0); !errors.Is(err, ErrResolved) {
 			t.Errorf("reply to resolved: err %v, want ErrResolved", err)
 		}
-		if _, err := s.Assign(ctx, id, "bob", t0); !errors.Is(err, ErrResolved) {
+		if _, err := s.Assign(ctx, id, "bob", true, t0); !errors.Is(err, ErrResolved) {
 			t.Errorf("assign resolved: err %v, want ErrResolved", err)
 		}
 		// Retrying the first handoff stores nothing and leaves it resolved.
@@ -417,4 +417,120 @@ func openTestPostgres(t *testing.T) Store {
 	}
 	t.Cleanup(func() { s.Close() })
 	return s
+}
+
+// TestSQLiteFilesPrivate checks that the database and the -wal and -shm
+// files SQLite makes next to it are readable by their owner only: they
+// hold visitors' messages unredacted.
+func TestSQLiteFilesPrivate(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "lotse.db")
+	s, err := OpenSQLite(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.Accept(context.Background(), handoff.Handoff{ConversationID: "c", Bot: "demo", Reason: "out_of_scope",
+		Messages: []handoff.Message{msg("m1", "visitor", "x")}}, t0); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{path, path + "-wal", path + "-shm"} {
+		fi, err := os.Stat(name)
+		if err != nil {
+			t.Errorf("%v (WAL mode makes the file)", err)
+			continue
+		}
+		if mode := fi.Mode().Perm(); mode != 0o600 {
+			t.Errorf("%s has mode %04o, want 0600", filepath.Base(name), mode)
+		}
+	}
+}
+
+func TestOpenSQLiteMissingDirectory(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "no", "such")
+	_, err := OpenSQLite(filepath.Join(dir, "x.db"))
+	if err == nil || !strings.Contains(err.Error(), "directory "+dir+" does not exist") {
+		t.Errorf("OpenSQLite in a missing directory: %v; want it to say the directory does not exist", err)
+	}
+}
+
+func TestPing(t *testing.T) {
+	stores(t, func(t *testing.T, s Store) {
+		if err := s.Ping(context.Background()); err != nil {
+			t.Fatalf("Ping of an open store: %v", err)
+		}
+		s.Close()
+		if err := s.Ping(context.Background()); err == nil {
+			t.Error("Ping of a closed store succeeded")
+		}
+	})
+}
+
+func TestAssignElsewhere(t *testing.T) {
+	stores(t, func(t *testing.T, s Store) {
+		ctx := context.Background()
+		id := conv(t, "a")
+		if _, err := s.Accept(ctx, handoff.Handoff{ConversationID: id, Bot: "demo", Reason: "out_of_scope",
+			Messages: []handoff.Message{msg("m1", "visitor", "x")}}, t0); err != nil {
+			t.Fatal(err)
+		}
+		if c, err := s.Assign(ctx, id, "Anna", false, t0); err != nil || c.Assignee != "Anna" {
+			t.Fatalf("Assign unassigned = %+v, %v", c, err)
+		}
+		if c, err := s.Assign(ctx, id, "Anna", false, t0); err != nil || c.Assignee != "Anna" {
+			t.Errorf("Assign to the assignee again = %+v, %v", c, err)
+		}
+		_, err := s.Assign(ctx, id, "Ben", false, t0)
+		if e, ok := errors.AsType[*AssignedError](err); !ok || e.Assignee != "Anna" {
+			t.Errorf("Assign of Anna's conversation to Ben: %v, want an AssignedError naming Anna", err)
+		}
+		if c, _ := s.Conversation(ctx, id); c.Assignee != "Anna" {
+			t.Errorf("refused Assign changed the assignee to %q", c.Assignee)
+		}
+		if c, err := s.Assign(ctx, id, "Ben", true, t0); err != nil || c.Assignee != "Ben" {
+			t.Errorf("forced Assign = %+v, %v; want Ben", c, err)
+		}
+	})
+}
+
+// TestUpdatedOnlyOnChange checks that what changes nothing (a replayed
+// handoff, a retried reply, resolving twice) leaves updated alone: it
+// orders the queue and shows as "resolved HH:MM".
+func TestUpdatedOnlyOnChange(t *testing.T) {
+	stores(t, func(t *testing.T, s Store) {
+		ctx := context.Background()
+		id := conv(t, "a")
+		at := func(min int) time.Time { return t0.Add(time.Duration(min) * time.Minute) }
+		h := handoff.Handoff{ConversationID: id, Bot: "demo", Reason: "out_of_scope",
+			Messages: []handoff.Message{msg("m1", "visitor", "x")}}
+		updated := func() int64 {
+			t.Helper()
+			c, err := s.Conversation(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return c.Updated
+		}
+		steps := []struct {
+			name string
+			do   func(time.Time) error
+			want int // minute updated should show
+		}{
+			{"handoff", func(t time.Time) error { _, err := s.Accept(ctx, h, t); return err }, 0},
+			{"replayed handoff", func(t time.Time) error { _, err := s.Accept(ctx, h, t); return err }, 0},
+			{"reply", func(t time.Time) error { _, _, err := s.Post(ctx, id, "Anna", msg("a1", "agent", "hi"), t); return err }, 2},
+			{"retried reply", func(t time.Time) error { _, _, err := s.Post(ctx, id, "Anna", msg("a1", "agent", "hi"), t); return err }, 2},
+			{"assign to the assignee", func(t time.Time) error { _, err := s.Assign(ctx, id, "Anna", false, t); return err }, 2},
+			{"resolve", func(t time.Time) error { _, err := s.Resolve(ctx, id, t); return err }, 5},
+			{"resolve again", func(t time.Time) error { _, err := s.Resolve(ctx, id, t); return err }, 5},
+			{"replayed handoff after resolve", func(t time.Time) error { _, err := s.Accept(ctx, h, t); return err }, 5},
+		}
+		for i, st := range steps {
+			if err := st.do(at(i)); err != nil {
+				t.Fatalf("%s: %v", st.name, err)
+			}
+			if got := updated(); got != at(st.want).UnixMilli() {
+				t.Errorf("after %s at minute %d: updated is minute %d, want %d", st.name, i, (got-t0.UnixMilli())/60000, st.want)
+			}
+		}
+	})
 }

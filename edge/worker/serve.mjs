@@ -9,8 +9,9 @@
 // refuses them with 413 after reading the first bytes) still take
 // handleRequest.
 
-// maxBuffered is the largest body read whole here: the edge accepts 8 KB.
-const maxBuffered = 16 << 10;
+// maxBuffered is the largest body read whole here: the edge accepts 8 KB,
+// handoffs 32 KB.
+const maxBuffered = 32 << 10;
 
 /**
  * @param {object} binding the Go side's functions
