@@ -19,6 +19,7 @@ import (
 	"github.com/lotse-chat/lotse/backend"
 	"github.com/lotse-chat/lotse/edge"
 	"github.com/lotse-chat/lotse/train"
+	"github.com/lotse-chat/lotse/widget"
 )
 
 // modelAsset is the name the widget fetches the model by.
@@ -98,7 +99,14 @@ func newServeHandler(c serveConfig, stdout io.Writer) (h http.Handler, close fun
 	if err != nil {
 		return nil, nil, err
 	}
-	files := layers{extra: map[string][]byte{modelAsset: data}, dirs: []fs.FS{os.DirFS(c.widget), os.DirFS(c.assets)}}
+	// The directories given (relative to the working directory), then the
+	// widget built into the binary and the engine next to it: build/lotse
+	// serve run from a bot's own folder still serves the whole thing.
+	dirs := []fs.FS{os.DirFS(c.widget), os.DirFS(c.assets), widget.Files}
+	if exe, err := os.Executable(); err == nil {
+		dirs = append(dirs, os.DirFS(filepath.Dir(exe)))
+	}
+	files := layers{extra: map[string][]byte{modelAsset: data}, dirs: dirs}
 	edgeH, err := edge.New(edge.Config{
 		Model: model, BackendURL: c.origin + backendPrefix, Secret: secret,
 		AllowedOrigins: append([]string{c.origin}, c.origins...), Assets: files, Logger: c.log,
@@ -111,7 +119,7 @@ func newServeHandler(c serveConfig, stdout io.Writer) (h http.Handler, close fun
 		return nil, nil, err
 	}
 	if _, err := fs.Stat(files, "engine.wasm"); err != nil {
-		fmt.Fprintf(stdout, "note: %s has no engine.wasm (run make wasm): the widget answers through the edge only\n", c.assets)
+		fmt.Fprintf(stdout, "note: no engine.wasm in %s or beside the lotse binary (run make wasm): the widget answers through the edge only\n", c.assets)
 	}
 	return serveMux(edgeH, back, files), back.Close, nil
 }

@@ -112,3 +112,34 @@ func do(t *testing.T, req *http.Request, out any) {
 		t.Fatalf("%s %s: %v in %s", req.Method, req.URL.Path, err, b)
 	}
 }
+
+// TestServeWithoutWidgetDirectory runs lotse serve where no widget/ is at
+// hand, as from a bot's own folder: the widget and the demo page come from
+// the binary.
+func TestServeWithoutWidgetDirectory(t *testing.T) {
+	ts := httptest.NewUnstartedServer(nil)
+	origin := "http://" + ts.Listener.Addr().String()
+	h, closeAll, err := newServeHandler(serveConfig{
+		origin: origin, bot: "../../testdata/bots/faq.csv", db: filepath.Join(t.TempDir(), "lotse.db"),
+		token: "agent-token-1", assets: t.TempDir(), widget: t.TempDir(),
+		log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeAll()
+	ts.Config.Handler = h
+	ts.Start()
+	defer ts.Close()
+	for _, path := range []string{"/", "/widget.js"} {
+		resp, err := http.Get(origin + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || len(body) < 1000 {
+			t.Errorf("GET %s = %d, %d bytes; want the built-in file", path, resp.StatusCode, len(body))
+		}
+	}
+}
