@@ -9,7 +9,7 @@ package bot
 
 // Source formats, the values of Bot.Source.
 const (
-	SourceBotYAML = "bot.yaml" // Lotse's own format (DESIGN.md)
+	SourceBotYAML = "bot.yaml" // Lotse's own format (README.md, "For bot authors")
 	SourceRasa    = "rasa"     // Rasa 3.x NLU training data (nlu.yml)
 	SourceCSV     = "csv"      // FAQ CSV: question,answer[,lang]
 )
@@ -20,7 +20,12 @@ type Bot struct {
 	Name string
 	// Languages are ISO 639-1 codes; the first is the fallback language.
 	Languages []string
-	Intents   []Intent
+	// LanguageDetected is set when the file named no language (a FAQ CSV
+	// without a lang column, Rasa data without language: in the file or
+	// its project's config.yml) and Languages holds the language the
+	// examples read as: the trainer tells the author so.
+	LanguageDetected bool
+	Intents          []Intent
 	// OutOfScope are examples of messages the bot must not answer.
 	OutOfScope []string
 	// Source is the format the bot was read from: SourceBotYAML, SourceRasa

@@ -27,7 +27,7 @@ var loadErrors = []struct {
 		":6: intents[0].answer.de: answer for language \"de\", which is not in languages (line 1); add de to languages or remove this answer",
 	}},
 	{"bad_header.csv", []string{
-		":1: header: want question,answer or question,answer,lang, found \"frage,antwort\"; make the first line the header question,answer",
+		":1: header: want the header question,answer or question,answer,lang, found \"frage,antwort\"; write the header in English: question,answer (the questions and answers below stay in their language)",
 	}},
 	{"bad_language.yaml", []string{
 		":1: languages[0]: unsupported language code \"DE\"; write it in lowercase: \"de\"",
@@ -38,7 +38,7 @@ var loadErrors = []struct {
 		":4: intents[0].answer.EN: unsupported language code \"EN\"; write it in lowercase: \"en\"",
 	}},
 	{"comment_only.yaml", []string{
-		": file is empty; write the bot definition into it (see DESIGN.md)",
+		": file has no content but comments; write the bot definition into it: name:, languages: and intents: (README.md, \"For bot authors\")",
 	}},
 	{"csv_duplicate.csv", []string{
 		":4: question: duplicate question (first at line 2); merge the two rows",
@@ -61,6 +61,14 @@ var loadErrors = []struct {
 	{"csv_latin1.csv", []string{
 		":2: invalid UTF-8 (byte 0xFC at column 3); save the file as UTF-8 (it may be Latin-1 or Windows-1252)",
 	}},
+	// The header forgotten: the first row is a question and its answer.
+	{"csv_no_header.csv", []string{
+		":1: header: the first line looks like a question and its answer, not the header: \"How do I reset my password?,Open Setting…\"; add the header line question,answer above it",
+	}},
+	// The line is quoted as written, not lowercased.
+	{"csv_other_header.csv", []string{
+		":1: header: want the header question,answer or question,answer,lang, found \"Q,A\"; make the first line the header question,answer",
+	}},
 	{"csv_no_rows.csv", []string{
 		": no questions; add one row per question under the header",
 	}},
@@ -78,7 +86,7 @@ var loadErrors = []struct {
 		":6: intents[0].examples: key given twice (first at line 5); merge the two into one",
 	}},
 	{"empty.yaml", []string{
-		": file is empty; write the bot definition into it (see DESIGN.md)",
+		": file is empty; write the bot definition into it: name:, languages: and intents: (README.md, \"For bot authors\")",
 	}},
 	{"empty_example.yaml", []string{
 		":7: intents[0].examples[1]: empty example; write a message or remove the line",
@@ -97,9 +105,19 @@ var loadErrors = []struct {
 		":4: invalid UTF-8 (byte 0xFC at column 20); save the file as UTF-8 (it may be Latin-1 or Windows-1252)",
 		":7: control character U+0001 at column 21; remove it; only tabs and line breaks are allowed",
 	}},
+	// A file in Latin-1 is reported once, not once a line.
+	{"latin1.yaml", []string{
+		":6: invalid UTF-8 (byte 0xFC at column 45); 3 lines in all have such bytes; save the file as UTF-8 (it may be Latin-1 or Windows-1252)",
+	}},
 	{"missing_intents.yaml", []string{
 		": languages: missing; add languages: [en] or [de, en]; the first language is the fallback",
 		": intents: missing; add an intents: list with at least one intent",
+	}},
+	{"nlu.md", []string{
+		": this looks like a Rasa nlu.md (the Markdown training data of Rasa 1), which Lotse does not read; pass data/nlu.yml (Rasa 2+ YAML); \"rasa data convert nlu -f yaml\" makes it from nlu.md",
+	}},
+	{"domain.yml", []string{
+		": this looks like a Rasa domain.yml, which holds no training examples; pass the project's data/nlu.yml (Rasa 2+ YAML with an nlu: key)",
 	}},
 	{"no_examples.yaml", []string{
 		":3: intents[0].examples: intent has no examples; add examples: with at least one message a visitor might write",
@@ -123,8 +141,11 @@ var loadErrors = []struct {
 		":8: nlu[1].examples: intent has no examples; add examples: | followed by \"- text\" lines",
 		":9: nlu[2].intent: intent \"Greet\" becomes \"greet\" in Lotse, as does \"greet\" (line 3); rename one of them",
 		":12: nlu[3].intnet: unknown key; did you mean intent?",
-		":12: nlu[3]: item has no intent:, synonym:, regex: or lookup: key; add intent: with the intent's name",
 		":16: nlu[4].examples: example line does not start with \"- \": \"not a block\"; write each example as \"- text\"",
+	}},
+	// bot.yaml calls a duplicate intent an error; so does a Rasa file.
+	{"rasa_duplicate.yml", []string{
+		":9: nlu[2].intent: intent \"greet\" listed twice (first at line 3); merge the two items' examples into one",
 	}},
 	{"rasa_no_intents.yml", []string{
 		":2: nlu: no intents; add at least one \"- intent: name\" item with examples",
@@ -185,7 +206,6 @@ var loadErrors = []struct {
 		":5: YAML syntax error: unknown anchor 'hellos' referenced; define the anchor (&name) before using it (*name), or quote text that starts with *",
 	}},
 	{"unknown_key.yaml", []string{
-		":4: intents[0].examples: intent has no examples; add examples: with at least one message a visitor might write",
 		":6: intents[0].exmples: unknown key; did you mean examples?",
 		":7: intents[0].colour: unknown key; remove it; known keys here: name, handoff, answer, examples",
 		":8: out_of_scop: unknown key; did you mean out_of_scope?",
@@ -252,7 +272,7 @@ func TestLoadValid(t *testing.T) {
 		// A directory stands for its bot.yaml.
 		{"testdata/valid/acme", nil},
 		{"testdata/valid/shop/data/nlu.yml", &Bot{
-			Name: "shop", Languages: []string{"en"}, Source: SourceRasa,
+			Name: "shop", Languages: []string{"en"}, LanguageDetected: true, Source: SourceRasa,
 			Intents: []Intent{
 				{Name: "greet", Answer: map[string]string{},
 					Examples: []string{"hey", "hello from Berlin", "hi Munich!", "good morning"}},
@@ -264,7 +284,7 @@ func TestLoadValid(t *testing.T) {
 		// A Rasa project directory stands for its data/nlu.yml.
 		{"testdata/valid/shop", nil},
 		{"testdata/valid/faq.csv", &Bot{
-			Name: "faq", Languages: []string{"en"}, Source: SourceCSV,
+			Name: "faq", Languages: []string{"en"}, LanguageDetected: true, Source: SourceCSV,
 			Intents: []Intent{
 				{Name: "how_do_i_reset_my_password", Answer: map[string]string{"en": "Open Settings, then Security."},
 					Examples: []string{"How do I reset my password?"}},
@@ -274,6 +294,40 @@ func TestLoadValid(t *testing.T) {
 					Examples: []string{"how do I reset my password"}},
 				{Name: "question_4", Answer: map[string]string{"en": `He said "hi"`},
 					Examples: []string{"¿¿¿"}},
+			},
+		}},
+		// No lang column: the questions read as German.
+		{"testdata/valid/faq_de_nolang.csv", &Bot{
+			Name: "faq_de_nolang", Languages: []string{"de"}, LanguageDetected: true, Source: SourceCSV,
+			Intents: []Intent{
+				{Name: "wie_aendere_ich_meine_adresse", Answer: map[string]string{"de": "In der App unter Profil."},
+					Examples: []string{"Wie ändere ich meine Adresse?"}},
+				{Name: "wann_muss_ich_die_rechnung_bezahlen", Answer: map[string]string{"de": "Innerhalb von 30 Tagen."},
+					Examples: []string{"Wann muss ich die Rechnung bezahlen?"}},
+				{Name: "kann_ich_in_raten_zahlen", Answer: map[string]string{"de": "Ja."},
+					Examples: []string{"Kann ich in Raten zahlen?"}},
+			},
+		}},
+		// Tab-separated, as spreadsheets export "text" files.
+		{"testdata/valid/faq_tab.csv", &Bot{
+			Name: "faq_tab", Languages: []string{"en"}, LanguageDetected: true, Source: SourceCSV,
+			Intents: []Intent{
+				{Name: "what_are_your_opening_hours", Answer: map[string]string{"en": "9 to 5, Monday to Friday"},
+					Examples: []string{"What are your opening hours?"}},
+			},
+		}},
+		// The Rasa project's config.yml, a directory up, says language: de
+		// (and wins over the examples, which read as English).
+		{"testdata/valid/laden/data/nlu.yml", &Bot{
+			Name: "laden", Languages: []string{"de"}, Source: SourceRasa,
+			Intents: []Intent{{Name: "greet", Answer: map[string]string{}, Examples: []string{"hello", "hi"}}},
+		}},
+		// No language anywhere: the examples read as German.
+		{"testdata/valid/gruss/nlu.yml", &Bot{
+			Name: "gruss", Languages: []string{"de"}, LanguageDetected: true, Source: SourceRasa,
+			Intents: []Intent{
+				{Name: "begruessung", Answer: map[string]string{}, Examples: []string{"hallo", "guten Morgen"}},
+				{Name: "rechnung", Answer: map[string]string{}, Examples: []string{"wann muss ich die Rechnung bezahlen", "wo finde ich meine Rechnung"}},
 			},
 		}},
 		// BOM, CRLF, ";" separators and a lang column, as German spreadsheets write them.

@@ -12,7 +12,7 @@ var (
 	intentKeys = []string{"name", "handoff", "answer", "examples"}
 )
 
-// readBotYAML checks the root mapping of a bot.yaml (DESIGN.md) and builds
+// readBotYAML checks the root mapping of a bot.yaml and builds
 // the Bot from it.
 func readBotYAML(p *problems, root *yaml.Node, defaultName string) *Bot {
 	b := &Bot{Name: defaultName, Source: SourceBotYAML}
@@ -150,7 +150,11 @@ func readIntents(p *problems, v keyed, langs languages, seen examples) []Intent 
 }
 
 func readIntent(p *problems, n *yaml.Node, path string, langs languages) (in Intent, nameLine int, lines []int) {
+	before := len(p.list)
 	f := fields(p, n, path, intentKeys)
+	// A misspelt key ("example:") is the reason the key it stands for is
+	// missing: report it alone, not also as a missing answer or examples.
+	misspelt := hasUnknownKey(p.list[before:])
 	if v, ok := f["name"]; !ok {
 		p.add(n.Line, path+".name", "intent has no name", "add name: with a snake_case name such as refund_status")
 	} else if name, ok := scalar(p, v.val, path+".name", "a snake_case name"); ok {
@@ -172,14 +176,18 @@ func readIntent(p *problems, n *yaml.Node, path string, langs languages) (in Int
 			p.add(v.val.Line, path+".handoff", "want true or false, found "+describe(v.val), "write true or false")
 		}
 	}
-	in.Answer = readAnswer(p, f, n, path, langs, in.Handoff)
+	if _, ok := f["answer"]; ok || !misspelt {
+		in.Answer = readAnswer(p, f, n, path, langs, in.Handoff)
+	} else {
+		in.Answer = map[string]string{}
+	}
 	if v, ok := f["examples"]; ok {
 		before := len(p.list)
 		in.Examples, lines = texts(p, v.val, path+".examples")
 		if len(in.Examples) == 0 && len(p.list) == before {
 			p.add(v.line, path+".examples", "intent has no examples", "add at least one message a visitor might write")
 		}
-	} else {
+	} else if !misspelt {
 		p.add(n.Line, path+".examples", "intent has no examples", "add examples: with at least one message a visitor might write")
 	}
 	return in, nameLine, lines
@@ -243,4 +251,14 @@ func readAnswer(p *problems, f map[string]keyed, n *yaml.Node, path string, lang
 		}
 	}
 	return answer
+}
+
+// hasUnknownKey reports whether errs hold an unknown-key error.
+func hasUnknownKey(errs []*Error) bool {
+	for _, e := range errs {
+		if e.Msg == msgUnknownKey {
+			return true
+		}
+	}
+	return false
 }

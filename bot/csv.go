@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/lotse-chat/lotse/internal/langid"
 )
 
 // slugMax caps intent names derived from questions: long enough to tell
@@ -17,9 +19,10 @@ const slugMax = 48
 // "question,answer,lang"), then one intent per row. The intent is named
 // after its question (snake_case, made unique with _2, _3, ...), has the
 // question as its one example and the answer in the file's language. A
-// lang column may set that language ("en" when absent or empty); a file
-// holds one language. Files separated by ";" (as spreadsheet programs write
-// them in German locales) are read too.
+// lang column may set that language; a file holds one language. Without
+// one, the language is detected from the questions (see detectLanguage) and
+// Bot.LanguageDetected is set. Files separated by ";" (as spreadsheet
+// programs write them in German locales) or by tabs are read too.
 func readCSV(p *problems, data []byte, defaultName string) *Bot {
 	b := &Bot{Name: defaultName, Source: SourceCSV}
 	checkEncoding(p, data)
@@ -29,8 +32,15 @@ func readCSV(p *problems, data []byte, defaultName string) *Bot {
 	data = bytes.TrimPrefix(data, utf8BOM)
 	r := csv.NewReader(bytes.NewReader(data))
 	r.FieldsPerRecord = -1 // checked here, with a better message
-	if first, _, _ := bytes.Cut(data, []byte("\n")); !bytes.Contains(first, []byte(",")) && bytes.Contains(first, []byte(";")) {
-		r.Comma = ';'
+	first, _, _ := bytes.Cut(data, []byte("\n"))
+	first = bytes.TrimSuffix(first, []byte("\r"))
+	if !bytes.Contains(first, []byte(",")) {
+		switch {
+		case bytes.Contains(first, []byte(";")):
+			r.Comma = ';'
+		case bytes.Contains(first, []byte("\t")):
+			r.Comma = '\t'
+		}
 	}
 	header, err := r.Read()
 	if errors.Is(err, io.EOF) {
@@ -41,13 +51,7 @@ func readCSV(p *problems, data []byte, defaultName string) *Bot {
 		csvError(p, err)
 		return b
 	}
-	for i := range header {
-		header[i] = strings.ToLower(strings.TrimSpace(header[i]))
-	}
-	h := strings.Join(header, ",")
-	if h != "question,answer" && h != "question,answer,lang" {
-		p.add(1, "header", fmt.Sprintf("want question,answer or question,answer,lang, found %s", quote(h)),
-			"make the first line the header question,answer")
+	if !checkHeader(p, header, string(first)) {
 		return b
 	}
 	lang, langLine := "", 0
@@ -102,7 +106,11 @@ func readCSV(p *problems, data []byte, defaultName string) *Bot {
 			Answer: map[string]string{"": answer}, Examples: []string{question}})
 	}
 	if lang == "" {
-		lang = "en"
+		var questions []string
+		for _, in := range b.Intents {
+			questions = append(questions, in.Examples...)
+		}
+		lang, b.LanguageDetected = detectLanguage(questions), true
 	}
 	b.Languages = []string{lang}
 	for _, in := range b.Intents {
@@ -113,6 +121,72 @@ func readCSV(p *problems, data []byte, defaultName string) *Bot {
 		p.add(0, "", "no questions", "add one row per question under the header")
 	}
 	return b
+}
+
+// headerWords are the column names a FAQ CSV's header may have, and
+// germanHeader the German ones authors write instead.
+var (
+	headerWords  = []string{"question", "answer", "lang"}
+	germanHeader = map[string]bool{"frage": true, "antwort": true, "sprache": true, "fragen": true, "antworten": true}
+)
+
+// checkHeader checks the header row (its fields, and the line as written)
+// and reports what is wrong with it: a German header, a first row that is
+// a question and its answer, or anything else.
+func checkHeader(p *problems, header []string, line string) bool {
+	lower := make([]string, len(header))
+	for i, h := range header {
+		lower[i] = strings.ToLower(strings.TrimSpace(h))
+	}
+	h := strings.Join(lower, ",")
+	if h == "question,answer" || h == "question,answer,lang" {
+		return true
+	}
+	const want = "want the header question,answer or question,answer,lang, found "
+	switch {
+	case len(lower) >= 2 && germanHeader[lower[0]] && germanHeader[lower[1]]:
+		p.add(1, "header", want+quote(line),
+			"write the header in English: question,answer (the questions and answers below stay in their language)")
+	case looksLikeRow(lower):
+		p.add(1, "header", "the first line looks like a question and its answer, not the header: "+quote(line),
+			"add the header line question,answer above it")
+	default:
+		p.add(1, "header", want+quote(line), "make the first line the header question,answer")
+	}
+	return false
+}
+
+// looksLikeRow reports whether header fields look like a FAQ row: two or
+// three fields, none a column name, the first a sentence or a question.
+func looksLikeRow(fields []string) bool {
+	if len(fields) < 2 || len(fields) > 3 {
+		return false
+	}
+	for _, f := range fields {
+		if contains(headerWords, f) || germanHeader[f] {
+			return false
+		}
+	}
+	return strings.HasSuffix(fields[0], "?") || strings.Contains(fields[0], " ")
+}
+
+// detectLanguage returns the language most of texts are written in, as the
+// engine's language identifier tells them apart: "de" when more read as
+// German than as English, else "en".
+func detectLanguage(texts []string) string {
+	de, en := 0, 0
+	for _, t := range texts {
+		switch score, _ := langid.Score(t); {
+		case score > 0:
+			de++
+		case score < 0:
+			en++
+		}
+	}
+	if de > en {
+		return "de"
+	}
+	return "en"
 }
 
 // uniqueName returns name, or name_2, name_3 ... when taken; questions

@@ -73,7 +73,7 @@ func (p *problems) err() error {
 		errs = append(errs, e)
 	}
 	if n := len(p.list) - maxErrors; n > 0 {
-		errs = append(errs, &Error{File: p.file, Msg: fmt.Sprintf("%d more problems not shown", n),
+		errs = append(errs, &Error{File: p.file, Msg: plural(n, "more problem") + " not shown",
 			Hint: "fix the ones above and run again"})
 	}
 	return errors.Join(errs...)

@@ -37,7 +37,6 @@ intents:
 `))
 	fmt.Println(err)
 	// Output:
-	// bots/acme/bot.yaml:4: intents[0].examples: intent has no examples; add examples: with at least one message a visitor might write
 	// bots/acme/bot.yaml:6: intents[0].exmples: unknown key; did you mean examples?
 }
 

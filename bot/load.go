@@ -27,7 +27,7 @@ func Load(path string) (*Bot, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Parse(path, data)
+	return parse(path, data, func() *rasaConfig { return findRasaConfig(path) })
 }
 
 // botFileIn returns the bot file of directory dir.
@@ -51,17 +51,34 @@ func botFileIn(dir string) (string, error) {
 //
 // On success the Bot satisfies the invariants documented on Bot and Intent.
 // Otherwise the error lists every problem found, up to 20, each an *Error.
+//
+// Parse reads no other file: for Rasa data it does not look for the
+// project's config.yml, as Load does.
 func Parse(name string, data []byte) (*Bot, error) {
+	return parse(name, data, func() *rasaConfig { return nil })
+}
+
+// parse is Parse; config finds the Rasa project's configured language.
+func parse(name string, data []byte, config func() *rasaConfig) (*Bot, error) {
 	p := &problems{file: name}
 	var b *Bot
 	switch ext := strings.ToLower(filepath.Ext(name)); {
 	case ext == ".csv", ext != ".yaml" && ext != ".yml" && looksLikeCSV(data):
 		b = readCSV(p, data, defaultName(name))
+	case isRasaMarkdown(name, data):
+		p.add(0, "", "this looks like a Rasa nlu.md (the Markdown training data of Rasa 1), which Lotse does not read",
+			"pass data/nlu.yml (Rasa 2+ YAML); \"rasa data convert nlu -f yaml\" makes it from nlu.md")
 	default:
 		if root := parseYAML(p, data); root != nil {
-			if hasKey(root, "nlu") {
-				b = readRasa(p, root, defaultName(name))
-			} else {
+			switch {
+			case hasKey(root, "nlu"):
+				var cfg *rasaConfig
+				if !hasKey(root, "language") {
+					cfg = config()
+				}
+				b = readRasa(p, root, defaultName(name), cfg)
+			case notRasaNLU(p, root):
+			default:
 				b = readBotYAML(p, root, defaultName(name))
 			}
 		}

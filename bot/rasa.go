@@ -2,6 +2,8 @@ package bot
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 
@@ -19,12 +21,14 @@ var (
 
 // readRasa builds a Bot from Rasa 3.x NLU training data. Rasa intent names
 // become snake_case (faq/ask_name -> faq_ask_name); an intent listed twice
-// is merged, as Rasa does; examples of the intent out_of_scope become the
-// bot's OutOfScope examples. Rasa files carry no answers: intents get an
-// empty Answer map. The language is "en" unless a top-level language: key
-// (a Lotse extension; Rasa keeps it in config.yml) says otherwise.
-func readRasa(p *problems, root *yaml.Node, defaultName string) *Bot {
-	b := &Bot{Name: defaultName, Languages: []string{"en"}, Source: SourceRasa}
+// in the file is an error, as in bot.yaml; examples of the intent
+// out_of_scope become the bot's OutOfScope examples. Rasa files carry no
+// answers: intents get an empty Answer map. The language is the file's
+// top-level language: key (a Lotse extension), else that of the project's
+// config.yml (cfg, nil when there is none), else the language the examples
+// read as (Bot.LanguageDetected).
+func readRasa(p *problems, root *yaml.Node, defaultName string, cfg *rasaConfig) *Bot {
+	b := &Bot{Name: defaultName, Source: SourceRasa}
 	f := fields(p, root, "", rasaKeys, rasaOtherKeys...)
 	if v, ok := f["language"]; ok {
 		if code, ok := scalar(p, v.val, "language", "a language code"); ok {
@@ -33,7 +37,22 @@ func readRasa(p *problems, root *yaml.Node, defaultName string) *Bot {
 			}
 			b.Languages = []string{code}
 		}
+	} else if cfg != nil {
+		if hint := checkLanguage(cfg.code); hint != "" {
+			p.list = append(p.list, &Error{File: cfg.file, Line: cfg.line, Field: "language",
+				Msg: "unsupported language code " + quote(cfg.code), Hint: hint})
+		}
+		b.Languages = []string{cfg.code}
 	}
+	defer func() {
+		if len(b.Languages) == 0 {
+			var texts []string
+			for _, in := range b.Intents {
+				texts = append(texts, in.Examples...)
+			}
+			b.Languages, b.LanguageDetected = []string{detectLanguage(texts)}, true
+		}
+	}()
 	nlu, ok := f["nlu"]
 	if !ok {
 		p.add(0, "nlu", "missing", "add nlu: with a list of \"- intent: name\" items")
@@ -52,10 +71,11 @@ func readRasa(p *problems, root *yaml.Node, defaultName string) *Bot {
 			p.add(item.Line, at, "want an item such as \"- intent: greet\", found "+describe(item), "")
 			continue
 		}
+		before := len(p.list)
 		itemFields := fields(p, item, at, rasaItemKeys)
 		v, ok := itemFields["intent"]
 		if !ok {
-			if !hasAny(itemFields, "synonym", "regex", "lookup") {
+			if !hasAny(itemFields, "synonym", "regex", "lookup") && !hasUnknownKey(p.list[before:]) {
 				p.add(item.Line, at, "item has no intent:, synonym:, regex: or lookup: key", "add intent: with the intent's name")
 			}
 			continue // synonyms, regexes and lookup tables do not define intents
@@ -80,8 +100,9 @@ func readRasa(p *problems, root *yaml.Node, defaultName string) *Bot {
 		case !dup:
 			seen[name] = first{rasaName, v.val.Line, len(b.Intents)}
 			b.Intents = append(b.Intents, Intent{Name: name, Answer: map[string]string{}, Examples: examples})
-		case s.rasaName == rasaName: // Rasa merges an intent listed twice
-			b.Intents[s.index].Examples = appendNew(b.Intents[s.index].Examples, examples)
+		case s.rasaName == rasaName:
+			p.add(v.val.Line, at+".intent", fmt.Sprintf("intent %s listed twice (first at line %d)", quote(rasaName), s.line),
+				"merge the two items' examples into one")
 		default:
 			p.add(v.val.Line, at+".intent", fmt.Sprintf("intent %s becomes %q in Lotse, as does %s (line %d)",
 				quote(rasaName), name, quote(s.rasaName), s.line), "rename one of them")
@@ -190,3 +211,79 @@ var entity = regexp.MustCompile(`\[([^\[\]]*)\](?:\([^()]*\)|\{[^{}]*\})`)
 func stripEntities(text string) string {
 	return strings.TrimSpace(entity.ReplaceAllString(text, "$1"))
 }
+
+// rasaConfig is the language: of a Rasa project's config.yml.
+type rasaConfig struct {
+	code, file string
+	line       int
+}
+
+// findRasaConfig returns the language: of the config.yml of the Rasa
+// project the NLU file path belongs to, or nil. It looks beside the file,
+// then one and two directories up: Rasa projects keep data/nlu.yml (or
+// data/nlu/*.yml) under the project root, config.yml at the root.
+func findRasaConfig(path string) *rasaConfig {
+	dir := filepath.Dir(path)
+	for range 3 {
+		for _, name := range []string{"config.yml", "config.yaml"} {
+			file := filepath.Join(dir, name)
+			data, err := os.ReadFile(file)
+			if err != nil {
+				continue
+			}
+			var doc yaml.Node
+			if yaml.Unmarshal(data, &doc) != nil || len(doc.Content) == 0 {
+				continue
+			}
+			root := resolve(doc.Content[0])
+			for i := 0; root.Kind == yaml.MappingNode && i+1 < len(root.Content); i += 2 {
+				k, v := root.Content[i], resolve(root.Content[i+1])
+				if k.Value == "language" && v.Kind == yaml.ScalarNode && !isNull(v) {
+					return &rasaConfig{strings.TrimSpace(v.Value), file, v.Line}
+				}
+			}
+		}
+		dir = filepath.Dir(dir)
+	}
+	return nil
+}
+
+// rasaDomainKeys are top-level keys of Rasa files that are not NLU data:
+// the domain (domain.yml) and stories and rules.
+var rasaDomainKeys = []string{"responses", "session_config", "slots", "actions", "forms", "entities", "stories", "rules"}
+
+// notRasaNLU reports a Rasa file that holds no NLU training data, which
+// would otherwise get advice for bot.yaml: a domain.yml, stories or rules.
+// It returns false for other files.
+func notRasaNLU(p *problems, root *yaml.Node) bool {
+	if hasKey(root, "name") || hasKey(root, "languages") {
+		return false // a bot.yaml, with mistakes
+	}
+	what := ""
+	for _, k := range rasaDomainKeys {
+		if hasKey(root, k) {
+			what = "a Rasa domain.yml"
+			if k == "stories" || k == "rules" {
+				what = "a Rasa stories or rules file"
+			}
+			break
+		}
+	}
+	if what == "" {
+		return false
+	}
+	p.add(0, "", "this looks like "+what+", which holds no training examples",
+		"pass the project's data/nlu.yml (Rasa 2+ YAML with an nlu: key)")
+	return true
+}
+
+// isRasaMarkdown reports Rasa 1.x Markdown training data (nlu.md): lines
+// such as "## intent:greet".
+func isRasaMarkdown(name string, data []byte) bool {
+	if strings.EqualFold(filepath.Ext(name), ".md") {
+		return true
+	}
+	return rasaMarkdown.Match(data)
+}
+
+var rasaMarkdown = regexp.MustCompile(`(?m)^##\s*(intent|synonym|regex|lookup):`)

@@ -17,6 +17,15 @@ func checkEncoding(p *problems, data []byte) {
 		return
 	}
 	data = bytes.TrimPrefix(data, utf8BOM)
+	// A file in another encoding has invalid bytes on many lines, all for
+	// the one reason: report the first line and count the others.
+	var invalid *Error
+	invalidLines := 0
+	defer func() {
+		if invalidLines > 1 {
+			invalid.Msg += fmt.Sprintf("; %s in all have such bytes", plural(invalidLines, "line"))
+		}
+	}()
 	for i, line := range bytes.Split(data, []byte("\n")) {
 		if len(p.list) > maxErrors {
 			return
@@ -26,8 +35,12 @@ func checkEncoding(p *problems, data []byte) {
 			r, size := utf8.DecodeRune(line)
 			switch {
 			case r == utf8.RuneError && size <= 1:
-				p.add(i+1, "", fmt.Sprintf("invalid UTF-8 (byte 0x%02X at column %d)", line[0], col),
-					"save the file as UTF-8 (it may be Latin-1 or Windows-1252)")
+				invalidLines++
+				if invalid == nil {
+					p.add(i+1, "", fmt.Sprintf("invalid UTF-8 (byte 0x%02X at column %d)", line[0], col),
+						"save the file as UTF-8 (it may be Latin-1 or Windows-1252)")
+					invalid = p.list[len(p.list)-1]
+				}
 			case isControl(r) && !(r == '\r' && len(line) == 1):
 				p.add(i+1, "", fmt.Sprintf("control character %U at column %d", r, col),
 					"remove it; only tabs and line breaks are allowed")

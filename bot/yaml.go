@@ -23,7 +23,7 @@ func parseYAML(p *problems, data []byte) *yaml.Node {
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
 		if errors.Is(err, io.EOF) {
-			p.add(0, "", "file is empty", "write the bot definition into it (see DESIGN.md)")
+			emptyFile(p, data)
 		} else {
 			syntaxError(p, data, err)
 		}
@@ -44,7 +44,7 @@ func parseYAML(p *problems, data []byte) *yaml.Node {
 		root = resolve(root.Content[0])
 	}
 	if root.Kind == yaml.ScalarNode && root.Tag == "!!null" {
-		p.add(0, "", "file is empty", "write the bot definition into it (see DESIGN.md)")
+		emptyFile(p, data)
 		return nil
 	}
 	if root.Kind != yaml.MappingNode {
@@ -53,6 +53,16 @@ func parseYAML(p *problems, data []byte) *yaml.Node {
 		return nil
 	}
 	return root
+}
+
+// emptyFile reports a YAML file without content: empty, or only comments
+// and blank lines.
+func emptyFile(p *problems, data []byte) {
+	msg := "file is empty"
+	if len(bytes.TrimSpace(data)) > 0 {
+		msg = "file has no content but comments"
+	}
+	p.add(0, "", msg, "write the bot definition into it: name:, languages: and intents: (README.md, \"For bot authors\")")
 }
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
@@ -220,6 +230,8 @@ type keyed struct {
 	val  *yaml.Node
 }
 
+const msgUnknownKey = "unknown key"
+
 // fields returns the values of the known keys of mapping n, reporting
 // unknown keys (with the closest known key as a suggestion) and keys given
 // twice. Keys in tolerate are accepted and ignored.
@@ -250,7 +262,7 @@ func fields(p *problems, n *yaml.Node, path string, known []string, tolerate ...
 			if c := closest(name, known); c != "" {
 				hint = fmt.Sprintf("did you mean %s?", c)
 			}
-			p.add(k.Line, join(path, name), "unknown key", hint)
+			p.add(k.Line, join(path, name), msgUnknownKey, hint)
 		}
 	}
 	return out

@@ -36,7 +36,11 @@ func crossValidate(ds *dataset, o Options, withSoftmax bool) [][][]float64 {
 			continue // more folds than examples: nothing to hold out
 		}
 		p := ds.problem(trainIdx...)
-		o.progress("cross-validation fold %d of %d: %s", f+1, o.Folds, models)
+		if o.cvRun != "" {
+			o.progress("cross-validation %s, fold %d of %d: %s", o.cvRun, f+1, o.Folds, models)
+		} else {
+			o.progress("cross-validation fold %d of %d: %s", f+1, o.Folds, models)
+		}
 		ws := []linear.Weights{svm.train(p, o)}
 		if withSoftmax {
 			soft := softmax.train(p, o)
@@ -99,6 +103,7 @@ func foldsOf(ds *dataset, o Options) []int {
 type calibration struct {
 	sharpness, threshold     float64
 	accuracy, oosRecall, ece float64
+	noThreshold              string // why threshold is 0 (Report.NoThreshold)
 }
 
 // oof is one out-of-fold prediction, as Model.Reply would make it.
@@ -135,7 +140,7 @@ func calibrate(scores [][]float64, ds *dataset, budget float64) calibration {
 		preds[k] = oof{p: p[best], correct: best == y[k], oos: y[k] >= intents,
 			oosTop: ds.oosClass && p[intents] > p[best], background: ds.bg[idx[k]]}
 	}
-	cal.threshold = chooseThreshold(preds, budget)
+	cal.threshold, cal.noThreshold = chooseThreshold(preds, budget)
 	cal.accuracy, cal.oosRecall = rates(preds, cal.threshold)
 	cal.ece = ece(preds)
 	return cal
@@ -168,8 +173,9 @@ func heldOut(scores [][]float64) ([][]float64, []int) {
 const DefaultRejectBudget = 0.02
 
 // chooseThreshold returns the confidence below which Reply hands off: the
-// one that rejects the budget's share of in-scope examples.
-func chooseThreshold(preds []oof, budget float64) float64 {
+// one that rejects the budget's share of in-scope examples. When that is
+// 0, why tells why: NoThresholdFewExamples or NoThresholdOOSClass.
+func chooseThreshold(preds []oof, budget float64) (t float64, why string) {
 	var in []float64
 	taken := 0
 	for _, p := range preds {
@@ -181,13 +187,27 @@ func chooseThreshold(preds []oof, budget float64) float64 {
 			in = append(in, p.p)
 		}
 	}
-	k := int(budget*float64(len(in)+taken)) - taken
-	if k <= 0 || len(in) == 0 {
-		return 0
+	share := int(budget * float64(len(in)+taken))
+	switch k := share - taken; {
+	case share == 0:
+		return 0, NoThresholdFewExamples
+	case k <= 0 || len(in) == 0:
+		return 0, NoThresholdOOSClass
+	default:
+		slices.Sort(in)
+		return in[min(k, len(in)-1)], ""
 	}
-	slices.Sort(in)
-	return in[min(k, len(in)-1)]
 }
+
+// Reasons for a threshold of 0, the values of Report.NoThreshold.
+const (
+	// NoThresholdFewExamples: the rejection budget's share of the bot's
+	// held-out in-scope examples is less than one example.
+	NoThresholdFewExamples = "too_few_examples"
+	// NoThresholdOOSClass: the out-of-scope class already rejects the
+	// budget's share of held-out in-scope examples, or more.
+	NoThresholdOOSClass = "oos_class_takes_budget"
+)
 
 // rates returns in-scope accuracy (accepted and right) and out-of-scope
 // recall (rejected) at threshold t, the latter over the author's examples.

@@ -20,16 +20,17 @@ func TestChooseThreshold(t *testing.T) {
 		preds  []oof
 		budget float64
 		want   float64
+		why    string
 	}{
-		{"budget below one example", preds, 0.05, 0},
-		{"one example", preds, 0.1, 0.2},
-		{"three examples", preds, 0.3, 0.4},
-		{"the class took two of three", taken, 0.25, 0.2},
-		{"the class took the whole budget", taken, 0.1, 0},
-		{"out-of-scope examples do not count", withOOS, 0.1, 0.2},
+		{"budget below one example", preds, 0.05, 0, NoThresholdFewExamples},
+		{"one example", preds, 0.1, 0.2, ""},
+		{"three examples", preds, 0.3, 0.4, ""},
+		{"the class took two of three", taken, 0.25, 0.2, ""},
+		{"the class took the whole budget", taken, 0.1, 0, NoThresholdOOSClass},
+		{"out-of-scope examples do not count", withOOS, 0.1, 0.2, ""},
 	} {
-		if got := chooseThreshold(tc.preds, tc.budget); got != tc.want {
-			t.Errorf("%s: budget %v: threshold %v, want %v", tc.name, tc.budget, got, tc.want)
+		if got, why := chooseThreshold(tc.preds, tc.budget); got != tc.want || why != tc.why {
+			t.Errorf("%s: budget %v: threshold %v (%q), want %v (%q)", tc.name, tc.budget, got, why, tc.want, tc.why)
 		}
 	}
 }

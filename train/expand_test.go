@@ -116,7 +116,8 @@ func TestTrainWithLexiconDeterministic(t *testing.T) {
 	if bytes.Equal(a, without) {
 		t.Error("the lexicon did not change the model")
 	}
-	if want := 17; repA.Examples != want {
-		t.Errorf("report counts %d examples, want %d (the bot's 9, 6 translations and 2 intent names)", repA.Examples, want)
+	if want := 17; repA.Examples != want || repA.Translations != 6 || repA.Names != 2 {
+		t.Errorf("report counts %d examples, %d translations, %d names; want %d (the bot's 9, 6 translations and 2 intent names)",
+			repA.Examples, repA.Translations, repA.Names, want)
 	}
 }

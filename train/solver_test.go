@@ -3,6 +3,7 @@ package train
 import (
 	"math"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/lotse-chat/lotse/bot"
@@ -99,5 +100,41 @@ func TestProgress(t *testing.T) {
 	}
 	if !slices.Equal(steps, want) {
 		t.Errorf("steps %q, want %q", steps, want)
+	}
+}
+
+// TestProgressRerun checks that, when cross-validation runs twice (the
+// out-of-scope class with background examples took the whole budget, as
+// in the demo bot), the progress report names each run and why the second.
+func TestProgressRerun(t *testing.T) {
+	b, err := bot.Load("../testdata/bots/demo/bot.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var steps []string
+	_, rep, err := Train(b, Options{Progress: func(s string) { steps = append(steps, s) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Background != 0 {
+		t.Fatalf("the demo bot kept %d background examples; this test needs a bot that drops them", rep.Background)
+	}
+	var cv []string
+	for _, s := range steps {
+		if strings.HasPrefix(s, "cross-validation") || strings.HasPrefix(s, "the out-of-scope class") {
+			cv = append(cv, s)
+		}
+	}
+	want := []string{
+		"cross-validation with background out-of-scope examples, fold 1 of 3: svm, softmax",
+		"cross-validation with background out-of-scope examples, fold 2 of 3: svm, softmax",
+		"cross-validation with background out-of-scope examples, fold 3 of 3: svm, softmax",
+		"the out-of-scope class took the whole rejection budget: cross-validating again without the background examples",
+		"cross-validation without background out-of-scope examples, fold 1 of 3: svm, softmax",
+		"cross-validation without background out-of-scope examples, fold 2 of 3: svm, softmax",
+		"cross-validation without background out-of-scope examples, fold 3 of 3: svm, softmax",
+	}
+	if !slices.Equal(cv, want) {
+		t.Errorf("steps:\n%s\nwant:\n%s", strings.Join(cv, "\n"), strings.Join(want, "\n"))
 	}
 }

@@ -57,6 +57,10 @@ type Options struct {
 	// ("cross-validation fold 1 of 3: svm, softmax"): a bot of ten thousand
 	// examples takes half a minute, most of it in cross-validation.
 	Progress func(step string)
+
+	// cvRun names the cross-validation run in progress reports when
+	// training runs it twice (see Train).
+	cvRun string
 }
 
 func (o Options) progress(format string, args ...any) {
@@ -94,6 +98,9 @@ type Report struct {
 	// and out_of_scope), their translations, the intent names used as
 	// examples and the background out-of-scope examples.
 	Examples int `json:"examples"`
+	// Translations counts the word-by-word translations among Examples
+	// (Options.Lexicon).
+	Translations int `json:"translations"`
 	// Names counts the intent names among Examples: an intent with few
 	// examples learns its name as one more (RATIONALE.md).
 	Names int `json:"names"`
@@ -102,10 +109,15 @@ type Report struct {
 	// Bots in English get them: as their out-of-scope class when they have
 	// no out_of_scope examples, else added to it unless it would then take
 	// the whole rejection budget.
-	Background int           `json:"background"`
-	Duration   time.Duration `json:"duration_ns"`
+	Background int `json:"background"`
+	// Duration is how long training took. Not in JSON: the CLI writes it
+	// as seconds.
+	Duration time.Duration `json:"-"`
 	// Threshold is the chosen out-of-scope confidence threshold.
 	Threshold float64 `json:"threshold"`
+	// NoThreshold tells why Threshold is 0 (NoThresholdFewExamples or
+	// NoThresholdOOSClass); "" when there is a threshold.
+	NoThreshold string `json:"no_threshold,omitempty"`
 	// CVAccuracy is the cross-validated in-scope accuracy at Threshold
 	// (a rejected in-scope example counts as wrong).
 	CVAccuracy float64 `json:"cv_accuracy"`
@@ -115,8 +127,9 @@ type Report struct {
 	// ECE is the expected calibration error of the confidences on the
 	// held-out folds (10 equal-width bins, in-scope examples).
 	ECE float64 `json:"ece"`
-	// ModelBytes is the size of the model file.
-	ModelBytes int `json:"model_bytes"`
+	// ModelBytes is the size of the model file. Not in JSON: the CLI
+	// writes it as bytes, beside gzip_bytes.
+	ModelBytes int `json:"-"`
 	// Solver names the linear model that cross-validation chose: "svm"
 	// (one-vs-rest SVMs), "softmax" (multinomial logistic regression) or
 	// "svm+softmax" (their sum).
@@ -137,7 +150,9 @@ func Train(b *bot.Bot, opts Options) ([]byte, *Report, error) {
 		return nil, nil, fmt.Errorf("train: reject budget %g is out of range; give a share above 0 and at most %g (0.02 is 2%%)", opts.RejectBudget, MaxRejectBudget)
 	}
 	tok := tokenize.Record()
-	ss := withNames(expand(samples(b), b, opts.Lexicon, tok), b)
+	own := samples(b)
+	expanded := expand(own, b, opts.Lexicon, tok)
+	ss := withNames(expanded, b)
 	vec, err := wordVectors(b)
 	if err != nil {
 		return nil, nil, fmt.Errorf("train: %w", err)
@@ -151,16 +166,22 @@ func Train(b *bot.Bot, opts Options) ([]byte, *Report, error) {
 	}
 	oosClass := len(b.OutOfScope) > 0 || len(bg) > 0
 	ds := newDataset(slices.Concat(ss, bg), len(b.Intents), oosClass, tok, features.Default, vec)
-	sv, cal := chooseSolver(ds, opts)
+	cvOpts := opts
+	if len(bg) > 0 && len(b.OutOfScope) > 0 { // it may run again without them
+		cvOpts.cvRun = "with background out-of-scope examples"
+	}
+	sv, cal := chooseSolver(ds, cvOpts)
 	if len(bg) > 0 && cal.threshold == 0 && len(b.OutOfScope) > 0 {
 		// The out-of-scope class took the whole rejection budget: the
 		// background would cost more answers than the budget allows
 		// (the demo bot: 4 points of in-scope accuracy). Without the
 		// author's examples the class is the background's alone, and
 		// taking it away would leave the bot answering everything.
+		opts.progress("the out-of-scope class took the whole rejection budget: cross-validating again without the background examples")
 		bg = nil
 		ds = newDataset(ss, len(b.Intents), oosClass, tok, features.Default, vec)
-		sv, cal = chooseSolver(ds, opts)
+		cvOpts.cvRun = "without background out-of-scope examples"
+		sv, cal = chooseSolver(ds, cvOpts)
 	}
 	opts.progress("final model: %s", sv.name)
 	w := sv.train(ds.problem(), opts)
@@ -172,8 +193,9 @@ func Train(b *bot.Bot, opts Options) ([]byte, *Report, error) {
 	quantize(m, w, ds)
 	data := modelfile.Encode(m)
 	return data, &Report{
-		Intents: len(b.Intents), Examples: len(ds.y), Names: names(ss), Background: len(bg), Duration: time.Since(start),
-		Threshold: cal.threshold, CVAccuracy: cal.accuracy, CVOOSRecall: cal.oosRecall,
+		Intents: len(b.Intents), Examples: len(ds.y), Translations: len(expanded) - len(own), Names: names(ss),
+		Background: len(bg), Duration: time.Since(start),
+		Threshold: cal.threshold, NoThreshold: cal.noThreshold, CVAccuracy: cal.accuracy, CVOOSRecall: cal.oosRecall,
 		ECE: cal.ece, ModelBytes: len(data), Solver: sv.name,
 	}, nil
 }

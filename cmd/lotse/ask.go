@@ -37,13 +37,16 @@ func runAsk(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("ask", "--model MODEL.lotse [--engine wasm|native] [TEXT...]\n\n"+
 		"With TEXT, replies to that one message and prints the Reply JSON.\n"+
 		"Without TEXT, reads messages a line at a time from standard input: from a\n"+
-		"terminal it is an interactive shell printing readable replies; from a pipe\n"+
-		"or file it prints one Reply JSON a line.", stdout, stderr)
+		"terminal it is an interactive shell printing readable replies (leave it with\n"+
+		"exit, quit, :q or Ctrl-D); from a pipe or file it prints one Reply JSON a line.", stdout, stderr)
 	model := fs.String("model", "", "model file (.lotse) to ask (required)")
 	engineName := fs.String("engine", engineWasm, "engine to run: wasm (the shipped WASI module in wazero) or native (in-process Go)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
+	}
+	if *model == "" {
+		return usageError(fs, "no model given; pass --model MODEL.lotse (made by \"lotse train BOT -o MODEL.lotse\")")
 	}
 	data, err := readModel(*model)
 	if err != nil {
@@ -65,8 +68,8 @@ func runAsk(args []string, stdout, stderr io.Writer) error {
 	}
 	interactive := stdinIsTerminal()
 	if interactive {
-		fmt.Fprintf(stdout, "%s (%d intents, %s engine). One message a line; end with Ctrl-D.\n",
-			e.info.Name, len(e.info.Intents), e.name)
+		fmt.Fprintf(stdout, "%s (%s, %s engine). One message a line; leave with exit or Ctrl-D.\n",
+			e.info.Name, plural(len(e.info.Intents), "intent"), e.name)
 	}
 	sc := bufio.NewScanner(stdin)
 	sc.Buffer(make([]byte, 64*1024), maxLine)
@@ -85,6 +88,9 @@ func runAsk(args []string, stdout, stderr io.Writer) error {
 		text := strings.TrimSpace(sc.Text())
 		if text == "" && interactive {
 			continue // a person pressed Enter; a pipe gets a reply a line, to stay aligned
+		}
+		if interactive && isQuit(text) {
+			break // a pipe's lines are all messages, "exit" too
 		}
 		r, err := e.Reply(text)
 		if err != nil {
@@ -107,21 +113,41 @@ func runAsk(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
+// isQuit reports the words that leave the interactive shell: people type
+// them rather than Ctrl-D, and sent as messages they only got a handoff.
+func isQuit(text string) bool {
+	switch strings.ToLower(text) {
+	case "exit", "quit", ":q", ":quit", "/exit", "/quit":
+		return true
+	}
+	return false
+}
+
+// minGuess is the least confidence of a best guess worth showing: printed
+// with two decimals, smaller ones read 0.00 and say nothing.
+const minGuess = 0.01
+
 // writeReadable prints a reply for a person: the answer, or the handoff
-// and its reason, with intent and confidence. It never repeats the
-// message, which may carry personal data.
+// and its reason, with intent and confidence; for a handoff intent also
+// the answer the widget shows meanwhile. It never repeats the message,
+// which may carry personal data.
 func writeReadable(w io.Writer, r lotse.Reply) {
 	switch {
 	case r.Action == lotse.Answer:
 		fmt.Fprintf(w, "%s\n  [%s %.2f, %s]\n", r.Answer, r.Intent, r.Confidence, r.Lang)
 	case r.Reason == lotse.OutOfScope:
 		fmt.Fprintf(w, "handoff: out of scope")
-		if len(r.Alternatives) > 0 {
-			fmt.Fprint(w, " (best guesses:")
-			for _, a := range r.Alternatives {
-				fmt.Fprintf(w, " %s %.2f", a.Intent, a.Confidence)
+		var guesses []string
+		for _, a := range r.Alternatives {
+			if a.Confidence >= minGuess {
+				guesses = append(guesses, fmt.Sprintf("%s %.2f", a.Intent, a.Confidence))
 			}
-			fmt.Fprint(w, ")")
+		}
+		switch {
+		case len(guesses) > 0:
+			fmt.Fprintf(w, " (best guesses: %s)", strings.Join(guesses, ", "))
+		case len(r.Alternatives) > 0:
+			fmt.Fprintf(w, " (no intent above %.2f)", minGuess)
 		}
 		fmt.Fprintf(w, " [%s]\n", r.Lang)
 	case r.Reason == lotse.PersonalData:
@@ -131,6 +157,9 @@ func writeReadable(w io.Writer, r lotse.Reply) {
 		}
 		fmt.Fprintf(w, "handoff: personal data (%s); intent %s %.2f [%s]\n", strings.Join(kinds, ", "), r.Intent, r.Confidence, r.Lang)
 	default:
+		if r.Answer != "" { // handoff_intent: what to do until a person takes over
+			fmt.Fprintln(w, r.Answer)
+		}
 		fmt.Fprintf(w, "handoff: %s; intent %s %.2f [%s]\n", r.Reason, r.Intent, r.Confidence, r.Lang)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/lotse-chat/lotse"
 )
 
 // withStdin makes "lotse ask" read input, as from a terminal or not.
@@ -79,4 +81,45 @@ func TestAsk(t *testing.T) {
 			t.Errorf("shell repeats the message or prints JSON:\n%s", stdout)
 		}
 	})
+	// exit, quit and :q leave the shell; a pipe sends them as messages.
+	for _, word := range []string{"exit", "Quit", ":q"} {
+		t.Run(word, func(t *testing.T) {
+			withStdin(t, word+"\nhallo\n", true)
+			code, stdout, stderr := cli(t, "ask", "--engine", "native", "--model", model)
+			if code != 0 || strings.Count(stdout, "> ") != 1 || strings.Contains(stdout, "handoff") || strings.Contains(stdout, "[") {
+				t.Errorf("exit %d, shell output after %q:\n%s%s", code, word, stdout, stderr)
+			}
+			withStdin(t, word+"\n", false)
+			if _, stdout, _ := cli(t, "ask", "--engine", "native", "--model", model); strings.Count(stdout, "\n") != 1 {
+				t.Errorf("pipe: %q got no reply:\n%s", word, stdout)
+			}
+		})
+	}
+}
+
+func TestWriteReadable(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		r    lotse.Reply
+		want string
+	}{
+		{"answer", lotse.Reply{Action: lotse.Answer, Intent: "greeting", Confidence: 0.91, Lang: "en", Answer: "Hello!"},
+			"Hello!\n  [greeting 0.91, en]\n"},
+		// The widget shows a handoff intent's answer while the visitor waits.
+		{"handoff intent", lotse.Reply{Action: lotse.Handoff, Reason: lotse.HandoffIntent, Intent: "report_fraud", Confidence: 0.8, Lang: "en",
+			Answer: "Lock your card in the app now."},
+			"Lock your card in the app now.\nhandoff: handoff_intent; intent report_fraud 0.80 [en]\n"},
+		{"guesses", lotse.Reply{Action: lotse.Handoff, Reason: lotse.OutOfScope, Lang: "de",
+			Alternatives: []lotse.Alternative{{Intent: "refund", Confidence: 0.2}, {Intent: "greeting", Confidence: 0.05}, {Intent: "payment", Confidence: 0.004}}},
+			"handoff: out of scope (best guesses: refund 0.20, greeting 0.05) [de]\n"},
+		{"guesses all near 0", lotse.Reply{Action: lotse.Handoff, Reason: lotse.OutOfScope, Lang: "en",
+			Alternatives: []lotse.Alternative{{Intent: "refund", Confidence: 0.003}, {Intent: "greeting", Confidence: 0.001}}},
+			"handoff: out of scope (no intent above 0.01) [en]\n"},
+	} {
+		var b strings.Builder
+		writeReadable(&b, tc.r)
+		if b.String() != tc.want {
+			t.Errorf("%s:\n%q\nwant\n%q", tc.name, b.String(), tc.want)
+		}
+	}
 }

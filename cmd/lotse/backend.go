@@ -20,15 +20,13 @@ func runBackend(args []string, stdout, stderr io.Writer) error {
 	db := fs.String("db", "lotse.db", "SQLite database file (created if missing)")
 	pg := fs.String("postgres", os.Getenv("LOTSE_POSTGRES_DSN"), "PostgreSQL DSN; used instead of --db when set (env LOTSE_POSTGRES_DSN)")
 	secret := fs.String("secret", os.Getenv("LOTSE_WEBHOOK_SECRET"), "webhook secret the edge signs handoffs with, whsec_<base64> (env LOTSE_WEBHOOK_SECRET); generated and printed when unset")
-	token := fs.String("agent-token", os.Getenv("LOTSE_AGENT_TOKEN"), "agents' console password and API bearer token (env LOTSE_AGENT_TOKEN); generated and printed when unset")
+	token := fs.String("agent-token", os.Getenv("LOTSE_AGENT_TOKEN"), "agents' console password and API bearer token, at least 8 characters (env LOTSE_AGENT_TOKEN); generated and printed when unset")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "lotse backend: unexpected argument %q\n", fs.Arg(0))
-		fs.Usage()
-		return errUsage
+		return usageError(fs, "unexpected argument %q", fs.Arg(0))
 	}
 	log, err := newLogger(*logLevel, stderr)
 	if err != nil {

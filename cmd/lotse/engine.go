@@ -90,7 +90,7 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-// usageError prints msg and the command's usage to stderr and returns
+// usageError prints msg and the command's usage line to stderr and returns
 // errUsage (exit status 2).
 func usageError(fs *flag.FlagSet, format string, a ...any) error {
 	fmt.Fprintf(fs.Output(), "%s: %s\n", fs.Name(), fmt.Sprintf(format, a...))

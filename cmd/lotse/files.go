@@ -8,8 +8,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 
+	"github.com/lotse-chat/lotse"
 	"github.com/lotse-chat/lotse/bot"
 	"github.com/lotse-chat/lotse/internal/eval"
 	"github.com/lotse-chat/lotse/internal/modelfile"
@@ -203,6 +205,9 @@ func readModel(path string) ([]byte, error) {
 	case len(data) == 0:
 		return nil, fmt.Errorf("model file %s is empty; train one with lotse train BOT -o %s", path, path)
 	case modelfile.IsModel(data):
+		if _, err := modelfile.Decode(data); err != nil {
+			return nil, describeModelError(path, len(data), err)
+		}
 		return data, nil
 	case isTestFileName(path):
 		return nil, fmt.Errorf("%s is a test file, not a Lotse model file; give it to --data, and to --model a model made by lotse train BOT -o model.lotse", path)
@@ -212,6 +217,36 @@ func readModel(path string) ([]byte, error) {
 		train = path
 	}
 	return nil, fmt.Errorf("%s is not a Lotse model file: train one with lotse train %s -o model.lotse", path, train)
+}
+
+// truncation finds the sizes in modelfile's ErrTruncated detail.
+var truncation = regexp.MustCompile(`want (\d+) bytes`)
+
+// describeModelError words an error of modelfile.Decode about the model
+// file path (size bytes) for the person who named it: what is wrong with
+// the file, and that training again makes a good one. Checking before any
+// engine sees the bytes keeps the engines' own prefixes ("runner: the
+// engine refused the model: lotse: load model: ...") out of it.
+func describeModelError(path string, size int, err error) error {
+	again := "train it again with lotse train BOT -o " + path
+	var msg string
+	switch {
+	case errors.Is(err, modelfile.ErrTruncated):
+		msg = "model file is truncated"
+		if m := truncation.FindStringSubmatch(err.Error()); m != nil {
+			msg += fmt.Sprintf(" (%d of %s bytes)", size, m[1])
+		}
+		msg += "; was it copied or downloaded only in part? Copy it again, or " + again
+	case errors.Is(err, modelfile.ErrChecksum):
+		msg = "model file is corrupted: its checksum does not match its contents (changed after training?); " + again
+	case errors.Is(err, modelfile.ErrNewer):
+		msg = "model file was made by a newer lotse than this one (" + lotse.Version + "); update lotse, or " + again
+	case errors.Is(err, modelfile.ErrOlder):
+		msg = "model file was made by an older lotse, whose format this one (" + lotse.Version + ") no longer reads; " + again
+	default:
+		msg = "model file is damaged; " + again
+	}
+	return &fileError{path + ": " + msg, err}
 }
 
 // readTestFile reads the test file path, refusing a model file given in

@@ -152,6 +152,23 @@ func TestWrongKindOfFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := filepath.Join(dir, "out.lotse")
+	// A model cut short (a failed download) and one changed after training.
+	data, err := os.ReadFile(model)
+	if err != nil {
+		t.Fatal(err)
+	}
+	trunc := filepath.Join(dir, "trunc.lotse")
+	if err := os.WriteFile(trunc, data[:1000], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bad := bytes.Clone(data)
+	bad[len(bad)/2] ^= 0xFF
+	corrupt := filepath.Join(dir, "corrupt.lotse")
+	if err := os.WriteFile(corrupt, bad, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	truncMsg := fmt.Sprintf("lotse ask: %s: model file is truncated (1000 of %d bytes); was it copied or downloaded only in part? Copy it again, or train it again with lotse train BOT -o %s\n", trunc, len(data), trunc)
+	corruptMsg := "lotse test: " + corrupt + ": model file is corrupted: its checksum does not match its contents (changed after training?); train it again with lotse train BOT -o " + corrupt + "\n"
 
 	// Both engines must give the CLI's message: the wasm engine is
 	// replaced by one that records being started.
@@ -177,6 +194,9 @@ func TestWrongKindOfFile(t *testing.T) {
 		{[]string{"ask", "--model", faqBot, "hi"}, "lotse train " + faqBot + " -o model.lotse"},
 		{[]string{"ask", "--model", empty, "hi"}, "model file " + empty + " is empty"},
 		{[]string{"ask", "--engine", "native", "--model", empty, "hi"}, "model file " + empty + " is empty"},
+		{[]string{"ask", "--model", trunc, "hi"}, truncMsg},
+		{[]string{"ask", "--engine", "native", "--model", trunc, "hi"}, truncMsg},
+		{[]string{"test", "--model", corrupt, "--data", tests}, corruptMsg},
 	} {
 		t.Run(strings.ReplaceAll(strings.Join(tt.args, " "), dir+string(filepath.Separator), ""), func(t *testing.T) {
 			code, _, stderr := cli(t, tt.args...)
@@ -291,7 +311,7 @@ func TestCommandLine(t *testing.T) {
 		{[]string{"help", "train"}, 0, "usage: lotse train BOT", ""},
 		{[]string{"nope"}, 2, "", `lotse: unknown command "nope"`},
 		{[]string{"train", "-h"}, 0, "usage: lotse train BOT", ""},
-		{[]string{"train", "--nope"}, 2, "", "flag provided but not defined: -nope\nusage: lotse train BOT"},
+		{[]string{"train", "--nope"}, 2, "", "lotse train: flag provided but not defined: -nope\nusage: lotse train BOT"},
 		{[]string{"version"}, 0, "lotse 0.", ""},
 		{[]string{"--version"}, 0, "lotse 0.", ""},
 		{[]string{"version", "x"}, 2, "", `lotse version: unexpected argument "x"`},

@@ -120,24 +120,33 @@ func runVersion(args []string, stdout, stderr io.Writer) error {
 // errUsage marks an error already reported by a FlagSet: exit 2, no more text.
 var errUsage = errors.New("usage")
 
-// newFlags returns a FlagSet whose usage text starts with synopsis. Its
-// help (-h, --help) goes to stdout; flag errors and the usage after them go
-// to stderr.
+// newFlags returns a FlagSet whose help text starts with synopsis: its
+// first line is the usage line. Help asked for (-h, --help) goes to stdout
+// in full; a usage error goes to stderr with the usage line only, and
+// where to find the rest, so the error is not lost above forty lines of
+// help.
 func newFlags(name, synopsis string, stdout, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("lotse "+name, flag.ContinueOnError)
-	fs.SetOutput(&flagOutput{stdout: stdout, stderr: stderr})
-	fs.Usage = func() {
-		sep := " "
-		if strings.HasPrefix(synopsis, "\n") { // no arguments
-			sep = ""
-		}
-		fmt.Fprintf(fs.Output(), "usage: lotse %s%s%s\n", name, sep, synopsis)
+	sep := " "
+	if strings.HasPrefix(synopsis, "\n") { // no arguments
+		sep = ""
+	}
+	usageLine, _, _ := strings.Cut(synopsis, "\n")
+	out := &flagOutput{stdout: stdout, stderr: stderr}
+	out.help = func(w io.Writer) {
+		fmt.Fprintf(w, "usage: lotse %s%s%s\n", name, sep, synopsis)
 		hasFlags := false
 		fs.VisitAll(func(*flag.Flag) { hasFlags = true })
 		if hasFlags {
-			fmt.Fprint(fs.Output(), "\nflags:\n")
+			fmt.Fprint(w, "\nflags:\n")
+			fs.SetOutput(w)
 			fs.PrintDefaults()
+			fs.SetOutput(out)
 		}
+	}
+	fs.SetOutput(out)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "usage: lotse %s%s%s\nRun \"lotse %s --help\" for more.\n", name, sep, usageLine, name)
 	}
 	return fs
 }
@@ -147,7 +156,8 @@ func newFlags(name, synopsis string, stdout, stderr io.Writer) *flag.FlagSet {
 // holds what it prints until Parse tells which it was.
 type flagOutput struct {
 	stdout, stderr io.Writer
-	held           *bytes.Buffer // during parse
+	held           *bytes.Buffer   // during parse
+	help           func(io.Writer) // writes the full help
 }
 
 func (o *flagOutput) Write(p []byte) (int, error) {
@@ -169,9 +179,11 @@ func parse(fs *flag.FlagSet, args []string) error {
 	held := out.held
 	out.held = nil
 	if errors.Is(err, flag.ErrHelp) {
-		out.stdout.Write(held.Bytes())
-	} else {
-		out.stderr.Write(held.Bytes())
+		out.help(out.stdout) // not the short usage package flag printed
+	} else if held.Len() > 0 {
+		// Package flag's message ("flag provided but not defined: -x")
+		// does not say which command it is from.
+		fmt.Fprintf(out.stderr, "%s: %s", fs.Name(), held.Bytes())
 	}
 	return finishParse(err)
 }

@@ -59,7 +59,7 @@ func runReport(args []string, stdout, stderr io.Writer) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(map[string]any{"questions": len(qs), "groups": groups})
 	}
-	fmt.Fprintf(stdout, "%d unanswered questions in %d groups\n\n", len(qs), len(groups))
+	fmt.Fprintf(stdout, "%s\n\n", report.Summary(len(qs), len(groups)))
 	fmt.Fprintf(stdout, "%6s  %s\n", "COUNT", "QUESTION (similar)")
 	for _, g := range groups {
 		line := g.Example

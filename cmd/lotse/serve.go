@@ -166,7 +166,10 @@ func trainBot(path string, stdout io.Writer) (*lotse.Model, []byte, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	fmt.Fprintf(stdout, "trained %s (%s): %d intents, %d examples in %s\n", b.Name, filepath.Clean(path), rep.Intents, rep.Examples, rep.Duration.Round(time.Millisecond))
+	if b.LanguageDetected {
+		fmt.Fprintf(stdout, "note: %s\n", detectedLanguageNote(b))
+	}
+	fmt.Fprintf(stdout, "trained %s (%s): %s, %s in %s\n", b.Name, filepath.Clean(path), plural(rep.Intents, "intent"), examplesText(rep), rep.Duration.Round(time.Millisecond))
 	return model, data, nil
 }
 

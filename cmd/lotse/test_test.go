@@ -5,6 +5,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -143,19 +145,75 @@ func TestTestEngineSelection(t *testing.T) {
 	}
 }
 
-func TestUnknownIntents(t *testing.T) {
-	info := lotse.Info{Intents: []lotse.IntentInfo{{Name: "greeting"}, {Name: "refund_status"}}}
+// TestCaseWarnings checks the warnings about test lines no model answer
+// can pass: each names its first line and, for a misspelt intent, the
+// intent meant.
+func TestCaseWarnings(t *testing.T) {
+	info := lotse.Info{Languages: []string{"de", "en"},
+		Intents: []lotse.IntentInfo{{Name: "greeting"}, {Name: "refund_status"}}}
 	cases := []eval.Case{
-		{Text: "hi", Expect: "greeting"},
-		{Text: "weather?", Expect: eval.OutOfScope},
-		{Text: "my IBAN ...", Expect: ""}, // a personal-data line
-		{Text: "where is my money", Expect: "refund_stauts"},
-		{Text: "refund?", Expect: "refund_stauts"},
-		{Text: "hello", Expect: "Greeting"},
+		{Text: "hi", Expect: "greeting", Line: 1},
+		{Text: "weather?", Expect: eval.OutOfScope, Line: 2},
+		{Text: "my IBAN ...", Expect: "", Line: 3}, // a personal-data line
+		{Text: "where is my money", Expect: "refund_stauts", Line: 4},
+		{Text: "refund?", Expect: "refund_stauts", Line: 6},
+		{Text: "hello", Expect: "Greeting", Lang: "en", Line: 7},
+		{Text: "what now", Expect: "out-of-scope", Line: 8},
+		{Text: "bonjour", Expect: "greeting", Lang: "fr", Line: 9},
+		{Text: "xyz", Expect: "launch_rocket", Line: 10},
 	}
-	got := unknownIntents(cases, info)
-	want := []string{`"refund_stauts"`, `"Greeting"`}
-	if strings.Join(got, ",") != strings.Join(want, ",") {
-		t.Errorf("unknownIntents = %v, want %v", got, want)
+	got := caseWarnings(cases, info, "t.jsonl", "m.lotse")
+	want := []string{
+		`t.jsonl:4: expect "refund_stauts": m.lotse has no such intent; did you mean "refund_status"? (2 lines, counted as wrong answers)`,
+		`t.jsonl:7: expect "Greeting": m.lotse has no such intent; did you mean "greeting"? (1 line, counted as a wrong answer)`,
+		`t.jsonl:8: expect "out-of-scope": m.lotse has no such intent; did you mean "out_of_scope"? (1 line, counted as a wrong answer)`,
+		`t.jsonl:10: expect "launch_rocket": m.lotse has no such intent (1 line, counted as a wrong answer)`,
+		`t.jsonl:9: lang "fr": m.lotse speaks de and en only, so lang_accuracy counts such lines as misses (1 line); check the code`,
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("caseWarnings =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestTestReportRefuses checks that --report overwrites only an earlier
+// report (or an empty file), and that a report that cannot be written is
+// refused before any message is replied to, leaving every file as it was.
+func TestTestReportRefuses(t *testing.T) {
+	dir := t.TempDir()
+	model := trainFAQ(t, dir)
+	data := filepath.Join(dir, "t.jsonl")
+	if err := os.WriteFile(data, []byte(`{"text": "how do I return an item", "expect": "out_of_scope"}`+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bot := filepath.Join(dir, "bot.yaml")
+	copyFile(t, demoBot, bot)
+	before := snapshot(t, dir)
+	notReport := "exists and is not a Lotse test report (is it a bot, test or model file?); writing the report there would overwrite it: choose another --report, such as report.html, or delete "
+	for _, tt := range []struct{ name, report, want string }{
+		{"the bot file", bot, "lotse test: " + bot + " " + notReport + bot + " first if you mean to replace it\n"},
+		{"the model", model, "lotse test: --report " + model + " is the model being tested; writing the report there would overwrite it"},
+		{"the test file", data, "lotse test: --report " + data + " is the test file"},
+		{"a missing directory", filepath.Join(dir, "nope", "r.html"), "lotse test: report directory " + filepath.Join(dir, "nope") + " does not exist; create it first or choose another --report\n"},
+		{"a directory", dir, "lotse test: --report " + dir + " is a directory; give a file name such as " + filepath.Join(dir, "report.html")},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := cli(t, "test", "--engine", "native", "--model", model, "--data", data, "--report", tt.report)
+			if code != 1 || stdout != "" || !strings.HasPrefix(stderr, tt.want) {
+				t.Errorf("exit %d, stdout %q, stderr:\n%s\nwant exit 1, no metrics and %q", code, stdout, stderr, tt.want)
+			}
+		})
+	}
+	if after := snapshot(t, dir); !reflect.DeepEqual(before, after) {
+		t.Errorf("files changed: before %d files, after %d", len(before), len(after))
+	}
+	// An earlier report, and an empty file, are replaced.
+	report := filepath.Join(dir, "r.html")
+	if err := os.WriteFile(report, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 {
+		if code, _, stderr := cli(t, "test", "--engine", "native", "--model", model, "--data", data, "--report", report); code != 0 {
+			t.Fatalf("run %d: exit %d: %s", i+1, code, stderr)
+		}
 	}
 }

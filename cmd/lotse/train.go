@@ -39,6 +39,9 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		"with some they are left out again when its out-of-scope class would then\n"+
 		"take the whole budget. The summary counts them; the out-of-scope recall it\n"+
 		"reports is measured on the bot's own out_of_scope examples.\n\n"+
+		"A FAQ CSV without a lang column, and Rasa data without language: (in the\n"+
+		"nlu.yml or the project's config.yml), are taken to be in the language their\n"+
+		"examples read as, German or English; training says which.\n\n"+
 		"-o must be a new file or an existing model file: an existing file that is\n"+
 		"not a Lotse model (the bot file, a test file) is never overwritten.\n\n"+
 		"On a terminal, each step is shown on stderr as it starts (a bot of ten\n"+
@@ -60,8 +63,10 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	switch {
-	case len(pos) != 1:
-		return usageError(fs, "want exactly one bot file, got %d arguments", len(pos))
+	case len(pos) == 0:
+		return usageError(fs, "no bot file given; pass the bot file (bot.yaml, Rasa nlu.yml or FAQ .csv)")
+	case len(pos) > 1:
+		return usageError(fs, "want one bot file, got %d: %s; train each bot on its own", len(pos), strings.Join(pos, " "))
 	case *out == "":
 		return usageError(fs, "no model file given; pass -o MODEL.lotse")
 	case *folds < 0 || *folds == 1: // 0 is the trainer's default
@@ -80,6 +85,9 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	b, err := bot.Load(pos[0])
 	if err != nil {
 		return err
+	}
+	if b.LanguageDetected {
+		fmt.Fprintf(stderr, "lotse train: note: %s\n", detectedLanguageNote(b))
 	}
 	opts := train.Options{Folds: *folds, Seed: *seed, RejectBudget: *rejectBudget}
 	if *lexPath != "" {
@@ -101,22 +109,28 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	}
 	gz := gzipSize(model)
 	if *asJSON {
+		// train.Report leaves its size and duration to these fields.
 		return writeJSON(stdout, struct {
-			Bot       string  `json:"bot"`
-			Model     string  `json:"model"`
-			Bytes     int     `json:"bytes"`
-			GzipBytes int     `json:"gzip_bytes"`
-			Seconds   float64 `json:"seconds"`
+			Bot              string  `json:"bot"`
+			Model            string  `json:"model"`
+			Bytes            int     `json:"bytes"`
+			GzipBytes        int     `json:"gzip_bytes"`
+			Seconds          float64 `json:"seconds"`
+			Language         string  `json:"language"`
+			LanguageDetected bool    `json:"language_detected,omitempty"`
 			*train.Report
-		}{pos[0], *out, len(model), gz, elapsed.Seconds(), rep})
+		}{pos[0], *out, len(model), gz, elapsed.Seconds(), b.Languages[0], b.LanguageDetected, rep})
 	}
 	fmt.Fprintf(stdout, "trained %s: %d intents, %s in %s\n", b.Name, rep.Intents, examplesText(rep), elapsed.Round(time.Millisecond))
 	fmt.Fprintf(stdout, "wrote %s: %s (%s gzip)\n", *out, byteSize(len(model)), byteSize(gz))
-	fmt.Fprintf(stdout, "cross-validated on the bot's examples: in-scope accuracy %.3f", rep.CVAccuracy)
+	fmt.Fprintf(stdout, "cross-validated on the bot's examples: in-scope accuracy %s", accuracyText(b, rep))
 	if len(b.OutOfScope) > 0 {
 		fmt.Fprintf(stdout, ", out-of-scope recall %.3f", rep.CVOOSRecall)
 	}
 	fmt.Fprintf(stdout, " %s, ECE %.3f (classifier: %s)\n", thresholdText(rep.Threshold), rep.ECE, rep.Solver)
+	if why := noThresholdText(b, rep, *rejectBudget); why != "" {
+		fmt.Fprintf(stdout, "no confidence threshold: %s\n", why)
+	}
 	for _, w := range warnings(b, rep) {
 		fmt.Fprintf(stderr, "lotse train: warning: %s\n", w)
 	}
@@ -130,7 +144,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 func warnings(b *bot.Bot, rep *train.Report) []string {
 	var ws []string
 	if rep.Threshold == 0 && len(b.OutOfScope) == 0 && rep.Background == 0 {
-		fix := "Add out_of_scope examples (messages it must not answer) or train with a larger --reject-budget"
+		fix := "Add out_of_scope examples (messages it must not answer) and two or three phrasings a question"
 		if b.Source == bot.SourceCSV {
 			fix = "A FAQ CSV has no place for out_of_scope examples (messages it must not answer): " +
 				"write the bot as a bot.yaml (README.md, \"For bot authors\") with some, and two or three phrasings a question"
@@ -144,9 +158,9 @@ func warnings(b *bot.Bot, rep *train.Report) []string {
 		}
 	}
 	if len(silent) > 0 {
-		ws = append(ws, fmt.Sprintf("%d of %d intents have no answer (%s): replies to them carry the intent name only. "+
+		ws = append(ws, fmt.Sprintf("%d of %s have no answer (%s): replies to them carry the intent name only. "+
 			"Write the answers in a bot.yaml (README.md, \"For bot authors\"), or mark the intents handoff: true",
-			len(silent), len(b.Intents), listNames(silent, 3)))
+			len(silent), plural(len(b.Intents), "intent"), listNames(silent, 3)))
 	}
 	return ws
 }
@@ -162,30 +176,130 @@ func listNames(names []string, n int) string {
 // percent formats a share as a percentage ("2%").
 func percent(share float64) string { return strconv.FormatFloat(100*share, 'g', -1, 64) + "%" }
 
-// examplesText counts the texts trained on, naming those among them the
-// author did not write as examples: intent names and background
-// out-of-scope examples.
+// examplesText counts the author's examples (intents' and out_of_scope),
+// then the texts trained on that the author did not write: lexicon
+// translations, intent names and background out-of-scope examples.
 func examplesText(rep *train.Report) string {
-	var of []string
+	own := rep.Examples - rep.Translations - rep.Names - rep.Background
+	var more []string
+	if rep.Translations > 0 {
+		more = append(more, plural(rep.Translations, "lexicon translation"))
+	}
 	if rep.Names > 0 {
-		of = append(of, fmt.Sprintf("%d intent names", rep.Names))
+		more = append(more, plural(rep.Names, "intent name"))
 	}
 	if rep.Background > 0 {
-		of = append(of, fmt.Sprintf("%d background out-of-scope", rep.Background))
+		more = append(more, fmt.Sprintf("%d background out-of-scope", rep.Background))
 	}
-	if len(of) == 0 {
-		return fmt.Sprintf("%d examples", rep.Examples)
+	if len(more) == 0 {
+		return plural(own, "example")
 	}
-	return fmt.Sprintf("%d examples (of them %s)", rep.Examples, strings.Join(of, ", "))
+	return fmt.Sprintf("%s, plus %s (%d texts in all)", plural(own, "example"), joinAnd(more), rep.Examples)
+}
+
+// joinAnd joins ["a", "b", "c"] as "a, b and c".
+func joinAnd(items []string) string {
+	if len(items) < 2 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
+}
+
+// plural formats a count with its noun: "1 intent", "2 intents".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // thresholdText tells where the out-of-scope threshold lies. A threshold
 // of 0 rejects nothing; printed as "threshold 0.000" it read like a bug.
+// noThresholdText says why there is none.
 func thresholdText(t float64) string {
 	if t == 0 {
-		return "with no confidence threshold (see --help)"
+		return "with no confidence threshold"
 	}
 	return fmt.Sprintf("at threshold %.3f", t)
+}
+
+// noThresholdText says why training chose no confidence threshold, and
+// what to do for one; "" when there is one. Without it the bot answers
+// every message its out-of-scope class does not win, gibberish included.
+func noThresholdText(b *bot.Bot, rep *train.Report, budget float64) string {
+	if rep.Threshold != 0 {
+		return ""
+	}
+	switch rep.NoThreshold {
+	case train.NoThresholdOOSClass:
+		return fmt.Sprintf("the out-of-scope class already hands off %s of the held-out in-scope examples, the whole rejection budget, "+
+			"so only messages like the out_of_scope examples are handed off, and unsure answers are given. "+
+			"To hand those off too, train with a larger budget (--reject-budget %s), or add out_of_scope examples like the messages it should not answer",
+			percent(budget), budgetFlag(max(2*budget, 0.05)))
+	case train.NoThresholdFewExamples:
+		n := rep.Examples - rep.Names - rep.Background - len(b.OutOfScope)
+		msg := fmt.Sprintf("too few examples to choose one: the rejection budget, %s of the %s held out, is less than one, "+
+			"so every message the out-of-scope class does not win is answered, gibberish included. "+
+			"Add examples (two or three phrasings a question", percent(budget), plural(n, "in-scope example"))
+		if len(b.OutOfScope) == 0 {
+			msg += ", and out_of_scope examples"
+		}
+		msg += ")"
+		if need := minBudget(n); need <= train.MaxRejectBudget {
+			msg += fmt.Sprintf(", or train with --reject-budget %s", budgetFlag(need))
+		}
+		return msg
+	}
+	return ""
+}
+
+// minBudget is the least rejection budget, in whole percent, that rejects
+// one of n in-scope examples.
+func minBudget(n int) float64 {
+	for pct := 1; pct <= 100; pct++ {
+		if int(float64(pct)/100*float64(n)) >= 1 {
+			return float64(pct) / 100
+		}
+	}
+	return 1
+}
+
+// budgetFlag formats a rejection budget for --reject-budget.
+func budgetFlag(b float64) string { return strconv.FormatFloat(b, 'g', 3, 64) }
+
+// accuracyText formats the cross-validated in-scope accuracy, or says why
+// it is not measurable: when no intent has two examples, a held-out
+// example has no other phrasing of its intent to be learnt from, and 0.000
+// would read as a broken model.
+func accuracyText(b *bot.Bot, rep *train.Report) string {
+	for _, in := range b.Intents {
+		if len(in.Examples) >= 2 {
+			return fmt.Sprintf("%.3f", rep.CVAccuracy)
+		}
+	}
+	what := "every intent has one example"
+	if b.Source == bot.SourceCSV {
+		what = "every question has one phrasing"
+	}
+	return "not measurable (" + what + ", so a held-out one has none left to learn from; add a second phrasing to some)"
+}
+
+// languageNames names the languages the language identifier knows.
+var languageNames = map[string]string{"de": "German", "en": "English"}
+
+// detectedLanguageNote tells the author which language the examples of a
+// bot file without one were taken to be in, and how to say otherwise.
+func detectedLanguageNote(b *bot.Bot) string {
+	lang := b.Languages[0]
+	how := "add a lang column to say otherwise"
+	switch b.Source {
+	case bot.SourceRasa:
+		how = "set language: in the project's config.yml (or at the top of the nlu.yml) to say otherwise"
+	case bot.SourceBotYAML:
+		how = "set languages: to say otherwise"
+	}
+	return fmt.Sprintf("no language given; the %s read as %s (%s): %s", map[bool]string{true: "questions", false: "examples"}[b.Source == bot.SourceCSV],
+		languageNames[lang], lang, how)
 }
 
 // writeFileAtomic writes data to path through a temporary file in the same

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lotse-chat/lotse/bot"
 	"github.com/lotse-chat/lotse/train"
 )
 
@@ -52,10 +53,10 @@ func TestUsageErrors(t *testing.T) {
 		code int
 		want string
 	}{
-		{[]string{"train"}, 2, "want exactly one bot file, got 0"},
-		{[]string{"train", demoBot}, 2, "no model file given; pass -o MODEL.lotse"},
-		{[]string{"train", "a.yaml", "b.yaml", "-o", "m"}, 2, "want exactly one bot file, got 2"},
-		{[]string{"train", "--nope"}, 2, "flag provided but not defined: -nope"},
+		{[]string{"train"}, 2, "lotse train: no bot file given; pass the bot file (bot.yaml, Rasa nlu.yml or FAQ .csv)\n"},
+		{[]string{"train", demoBot}, 2, "lotse train: no model file given; pass -o MODEL.lotse\n"},
+		{[]string{"train", "a.yaml", "b.yaml", "-o", "m"}, 2, "lotse train: want one bot file, got 2: a.yaml b.yaml; train each bot on its own\n"},
+		{[]string{"train", "--nope"}, 2, "lotse train: flag provided but not defined: -nope\n"},
 		{[]string{"train", "missing.yaml", "-o", "m.lotse"}, 1, "lotse train: bot file missing.yaml does not exist\n"},
 		{[]string{"train", demoBot, "-o", "m.lotse", "--folds", "1"}, 2, "--folds must be at least 2 (or 0 for the default), got 1"},
 		{[]string{"train", demoBot, "-o", "m.lotse", "--folds", "-3"}, 2, "--folds must be at least 2 (or 0 for the default), got -3"},
@@ -63,7 +64,10 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"train", demoBot, "-o", "m.lotse", "--reject-budget", "0.7"}, 2, "got 0.7"},
 		{[]string{"test", "--model", "m.lotse"}, 2, "no test file given; pass --data TEST.jsonl"},
 		{[]string{"test", "--data", "x.jsonl", "extra"}, 2, `unexpected argument "extra"`},
-		{[]string{"test", "--data", "x.jsonl"}, 1, "no model given; pass --model MODEL.lotse"},
+		{[]string{"test", "--data", "x.jsonl"}, 2, "no model given; pass --model MODEL.lotse"},
+		{[]string{"ask", "hi"}, 2, "no model given; pass --model MODEL.lotse"},
+		{[]string{"backend", "extra"}, 2, `lotse backend: unexpected argument "extra"`},
+		{[]string{"version", "extra"}, 2, `lotse version: unexpected argument "extra"`},
 		{[]string{"ask", "--model", "nope.lotse", "hi"}, 1, "lotse ask: model file nope.lotse does not exist; make one with lotse train BOT -o nope.lotse\n"},
 		{[]string{"test", "--model", "nope.lotse", "--data", "x.jsonl"}, 1, "lotse test: model file nope.lotse does not exist"},
 		{[]string{"test", "--model", "../../testdata/bots/demo/bot.yaml", "--data", "x.jsonl"}, 1, "bot.yaml is not a Lotse model file"},
@@ -75,6 +79,14 @@ func TestUsageErrors(t *testing.T) {
 			code, _, stderr := cli(t, tt.args...)
 			if code != tt.code || !strings.Contains(stderr, tt.want) {
 				t.Errorf("exit %d (want %d), stderr:\n%s\nwant %q", code, tt.code, stderr, tt.want)
+			}
+			// A usage error is the message, the usage line and where
+			// the help is, not forty lines of help burying the message.
+			if cmd := tt.args[0]; code == 2 && cmd != "bench" {
+				lines := strings.Split(strings.TrimSuffix(stderr, "\n"), "\n")
+				if len(lines) != 3 || !strings.HasPrefix(lines[1], "usage: lotse "+cmd) || lines[2] != `Run "lotse `+cmd+` --help" for more.` {
+					t.Errorf("usage error:\n%s\nwant the message, the usage line and the --help hint", stderr)
+				}
 			}
 		})
 	}
@@ -100,6 +112,13 @@ func TestTrain(t *testing.T) {
 	}
 	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
 		t.Fatalf("%v in %s", err, stdout)
+	}
+	// One key for each figure: bytes and seconds, not also model_bytes
+	// and duration_ns.
+	for _, dup := range []string{`"model_bytes"`, `"duration_ns"`} {
+		if strings.Contains(stdout, dup) {
+			t.Errorf("report has %s besides bytes and seconds:\n%s", dup, stdout)
+		}
 	}
 	fi, err := os.Stat(model)
 	if err != nil {
@@ -128,7 +147,7 @@ func TestThresholdText(t *testing.T) {
 		threshold float64
 		want      string
 	}{
-		{0, "with no confidence threshold (see --help)"},
+		{0, "with no confidence threshold"},
 		{0.4733, "at threshold 0.473"},
 	} {
 		if got := thresholdText(tc.threshold); got != tc.want {
@@ -143,13 +162,92 @@ func TestExamplesText(t *testing.T) {
 		want string
 	}{
 		{train.Report{Examples: 540}, "540 examples"},
-		{train.Report{Examples: 16106, Background: 1006}, "16106 examples (of them 1006 background out-of-scope)"},
-		{train.Report{Examples: 60, Names: 6}, "60 examples (of them 6 intent names)"},
-		{train.Report{Examples: 1200, Names: 6, Background: 70}, "1200 examples (of them 6 intent names, 70 background out-of-scope)"},
+		{train.Report{Examples: 1}, "1 example"},
+		{train.Report{Examples: 16106, Background: 1006}, "15100 examples, plus 1006 background out-of-scope (16106 texts in all)"},
+		{train.Report{Examples: 60, Names: 6}, "54 examples, plus 6 intent names (60 texts in all)"},
+		{train.Report{Examples: 1200, Names: 1, Background: 70}, "1129 examples, plus 1 intent name and 70 background out-of-scope (1200 texts in all)"},
+		// The lexicon's translations are not the author's examples.
+		{train.Report{Examples: 325, Translations: 177, Names: 14}, "134 examples, plus 177 lexicon translations and 14 intent names (325 texts in all)"},
 	} {
 		if got := examplesText(&tc.rep); got != tc.want {
 			t.Errorf("examplesText(%+v) = %q, want %q", tc.rep, got, tc.want)
 		}
+	}
+}
+
+// TestNoThresholdText checks that a bot without a confidence threshold is
+// told why, and what to do.
+func TestNoThresholdText(t *testing.T) {
+	withOOS := &bot.Bot{OutOfScope: []string{"weather"}, Intents: []bot.Intent{{Name: "a"}}}
+	noOOS := &bot.Bot{Intents: []bot.Intent{{Name: "a"}}}
+	for _, tc := range []struct {
+		name string
+		b    *bot.Bot
+		rep  train.Report
+		want string
+	}{
+		{"a threshold", withOOS, train.Report{Threshold: 0.3}, ""},
+		{"the class takes the budget", withOOS, train.Report{NoThreshold: train.NoThresholdOOSClass},
+			"the out-of-scope class already hands off 2% of the held-out in-scope examples, the whole rejection budget, " +
+				"so only messages like the out_of_scope examples are handed off, and unsure answers are given. " +
+				"To hand those off too, train with a larger budget (--reject-budget 0.05), or add out_of_scope examples like the messages it should not answer"},
+		{"ten questions", noOOS, train.Report{Examples: 10, NoThreshold: train.NoThresholdFewExamples},
+			"too few examples to choose one: the rejection budget, 2% of the 10 in-scope examples held out, is less than one, " +
+				"so every message the out-of-scope class does not win is answered, gibberish included. " +
+				"Add examples (two or three phrasings a question, and out_of_scope examples), or train with --reject-budget 0.1"},
+		{"one question", withOOS, train.Report{Examples: 2, NoThreshold: train.NoThresholdFewExamples},
+			"too few examples to choose one: the rejection budget, 2% of the 1 in-scope example held out, is less than one, " +
+				"so every message the out-of-scope class does not win is answered, gibberish included. " +
+				"Add examples (two or three phrasings a question)"},
+	} {
+		if got := noThresholdText(tc.b, &tc.rep, 0.02); got != tc.want {
+			t.Errorf("%s:\n%s\nwant\n%s", tc.name, got, tc.want)
+		}
+	}
+}
+
+// TestAccuracyText checks that a cross-validated accuracy that cannot be
+// measured (one example an intent) is not printed as 0.000.
+func TestAccuracyText(t *testing.T) {
+	one := []bot.Intent{{Name: "a", Examples: []string{"x"}}, {Name: "b", Examples: []string{"y"}}}
+	two := []bot.Intent{{Name: "a", Examples: []string{"x", "xx"}}, {Name: "b", Examples: []string{"y"}}}
+	for _, tc := range []struct {
+		b    *bot.Bot
+		want string
+	}{
+		{&bot.Bot{Intents: two}, "0.500"},
+		{&bot.Bot{Intents: one, Source: bot.SourceCSV}, "not measurable (every question has one phrasing, so a held-out one has none left to learn from; add a second phrasing to some)"},
+		{&bot.Bot{Intents: one}, "not measurable (every intent has one example, so a held-out one has none left to learn from; add a second phrasing to some)"},
+	} {
+		if got := accuracyText(tc.b, &train.Report{CVAccuracy: 0.5}); got != tc.want {
+			t.Errorf("accuracyText = %q, want %q", got, tc.want)
+		}
+	}
+}
+
+// TestTrainDetectsLanguage trains a German FAQ without a lang column: the
+// model is German, and the author is told so and how to say otherwise.
+func TestTrainDetectsLanguage(t *testing.T) {
+	dir := t.TempDir()
+	csv := filepath.Join(dir, "faq.csv")
+	if err := os.WriteFile(csv, []byte("question,answer\nWie ändere ich meine Adresse?,In der App unter Profil.\n"+
+		"Wann muss ich die Rechnung bezahlen?,Innerhalb von 30 Tagen.\nKann ich in Raten zahlen?,Ja.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := cli(t, "train", csv, "-o", filepath.Join(dir, "faq.lotse"), "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	want := "lotse train: note: no language given; the questions read as German (de): add a lang column to say otherwise\n"
+	if !strings.Contains(stderr, want) {
+		t.Errorf("stderr:\n%s\nwant %q", stderr, want)
+	}
+	var rep struct {
+		Language string `json:"language"`
+		Detected bool   `json:"language_detected"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil || rep.Language != "de" || !rep.Detected {
+		t.Errorf("report %s (%v), want language de, detected", stdout, err)
 	}
 }
 

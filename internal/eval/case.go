@@ -1,5 +1,7 @@
-// Package eval measures a Lotse model on a test file: the metrics of
-// DESIGN.md ("Test file and metrics") plus per-intent scores, the most
+// Package eval measures a Lotse model on a test file: the metrics
+// README.md lists for bot authors (in-scope accuracy, out-of-scope recall
+// and precision, wrong answers, deflection, personal-data recall and false
+// positives, latency) plus per-intent scores, the most
 // confused intent pairs, a confidence histogram, the expected calibration
 // error and per-kind personal-data scores, and an HTML report of them.
 //
@@ -59,7 +61,7 @@ type line struct {
 	Lang   string     `json:"lang"`
 }
 
-// ReadCases reads a test file (JSON Lines, DESIGN.md). Blank lines are
+// ReadCases reads a test file (JSON Lines, one Case a line). Blank lines are
 // skipped. Errors name the file and line and say what is wrong.
 func ReadCases(path string) ([]Case, error) {
 	f, err := os.Open(path)
@@ -119,6 +121,9 @@ func decodeLine(raw []byte) (Case, error) {
 	if l.Text == nil {
 		return Case{}, errors.New(`field "text" is missing`)
 	}
+	if strings.TrimSpace(*l.Text) == "" {
+		return Case{}, errors.New(`field "text" is empty; write the visitor's message, or remove the line`)
+	}
 	c := Case{Text: *l.Text, Expect: l.Expect, PII: l.PII, Spans: l.Spans, Lang: l.Lang}
 	if c.Expect == "" && c.PII == nil {
 		return Case{}, errors.New(`field "expect" is missing or empty; give the intent name or "out_of_scope"`)
@@ -127,10 +132,16 @@ func decodeLine(raw []byte) (Case, error) {
 		if k == "" {
 			return Case{}, fmt.Errorf(`field "pii"[%d] is empty; give a kind such as "iban"`, i)
 		}
+		if err := checkKind(k); err != nil {
+			return Case{}, fmt.Errorf("pii[%d]: %w", i, err)
+		}
 	}
 	for i, s := range c.Spans {
 		if s.Kind == "" {
 			return Case{}, fmt.Errorf(`field "spans"[%d]: "kind" is missing`, i)
+		}
+		if err := checkKind(s.Kind); err != nil {
+			return Case{}, fmt.Errorf("spans[%d].kind: %w", i, err)
 		}
 		if s.Start < 0 || s.End <= s.Start || s.End > len(c.Text) {
 			return Case{}, fmt.Errorf(`field "spans"[%d]: start %d, end %d are not byte offsets inside the text (0 <= start < end <= %d)`, i, s.Start, s.End, len(c.Text))
@@ -172,7 +183,7 @@ func describeJSONError(err error) string {
 		}
 		want, ok := jsonShapes[te.Field]
 		if !ok {
-			want = "of another type (see DESIGN.md)"
+			want = "of another type"
 		}
 		return fmt.Sprintf("field %q is a JSON %s; it must be %s", te.Field, te.Value, want)
 	}
@@ -181,4 +192,71 @@ func describeJSONError(err error) string {
 		return "unknown field " + f
 	}
 	return "not valid JSON (" + strings.TrimPrefix(msg, "json: ") + ")"
+}
+
+// checkKind returns an error for a personal-data kind the detector does
+// not know: counted as a miss, a misspelt kind would lower pii_recall
+// without a word.
+func checkKind(k pii.Kind) error {
+	var known []string
+	for _, kk := range pii.Kinds {
+		if k == kk {
+			return nil
+		}
+		known = append(known, string(kk))
+	}
+	msg := fmt.Sprintf("unknown kind %q; ", k)
+	if s := Suggest(string(k), known); s != "" {
+		msg += fmt.Sprintf("did you mean %q? ", s)
+	}
+	return errors.New(msg + "known: " + strings.Join(known, ", "))
+}
+
+// Suggest returns the name among known that name most likely misspells
+// (another case, "-" or " " for "_", a letter or two off, a prefix or part
+// of it), or "" when none is close.
+func Suggest(name string, known []string) string {
+	norm := func(s string) string {
+		return strings.NewReplacer("-", "_", " ", "_").Replace(strings.ToLower(strings.TrimSpace(s)))
+	}
+	n := norm(name)
+	best, bestDist := "", max(2, len(n)/4)+1
+	for _, k := range known {
+		kn := norm(k)
+		if kn == n {
+			return k
+		}
+		d := editDistance(n, kn)
+		if len(n) >= 3 && (strings.Contains(kn, n) || strings.Contains(n, kn)) {
+			d = min(d, 1)
+		}
+		if d < bestDist {
+			best, bestDist = k, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b, by bytes.
+func editDistance(a, b string) int {
+	if len(a) > 64 || len(b) > 64 {
+		return max(len(a), len(b))
+	}
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }

@@ -60,6 +60,12 @@ func TestReadCasesErrors(t *testing.T) {
 		{"span no kind", `{"text": "abc", "expect": "b", "spans": [{"start": 0, "end": 1}]}`, `"spans"[0]: "kind" is missing`},
 		{"two values", `{"text": "a", "expect": "b"} {"text": "c", "expect": "d"}`, "more than one JSON value"},
 		{"invalid utf8", "{\"text\": \"\xff\", \"expect\": \"b\"}", "invalid UTF-8"},
+		{"empty text", `{"text": "", "expect": "greeting"}`, `field "text" is empty; write the visitor's message, or remove the line`},
+		{"blank text", `{"text": "  ", "expect": "greeting"}`, `field "text" is empty`},
+		// A misspelt kind would count as a miss, lowering pii_recall.
+		{"unknown kind", `{"text": "a", "expect": "b", "pii": ["mail"]}`, `pii[0]: unknown kind "mail"; did you mean "email"? known: iban, card, email, phone, dob, tax_id, id_document, address, name`},
+		{"unknown kind, no guess", `{"text": "a", "expect": "b", "pii": ["iban", "shoe_size"]}`, `pii[1]: unknown kind "shoe_size"; known: iban,`},
+		{"unknown span kind", `{"text": "abc", "expect": "b", "spans": [{"kind": "IBAN", "start": 0, "end": 1}]}`, `spans[0].kind: unknown kind "IBAN"; did you mean "iban"?`},
 	}
 	dir := t.TempDir()
 	for _, tt := range tests {
@@ -100,5 +106,22 @@ func TestDecodeCasesBOM(t *testing.T) {
 	got, err := DecodeCases(strings.NewReader("\uFEFF"+text), "t.jsonl")
 	if err != nil || len(got) != 1 || got[0].Text != want[0].Text || got[0].Expect != want[0].Expect {
 		t.Errorf("with a BOM: %+v, %v; want %+v", got, err, want)
+	}
+}
+
+func TestSuggest(t *testing.T) {
+	known := []string{"greeting", "out_of_scope", "refund_status", "email"}
+	for _, tc := range []struct{ name, want string }{
+		{"Greeting", "greeting"},
+		{"out-of-scope", "out_of_scope"},
+		{"out of scope", "out_of_scope"},
+		{"refund_stauts", "refund_status"},
+		{"mail", "email"},
+		{"launch_rocket", ""},
+		{"x", ""},
+	} {
+		if got := Suggest(tc.name, known); got != tc.want {
+			t.Errorf("Suggest(%q) = %q, want %q", tc.name, got, tc.want)
+		}
 	}
 }

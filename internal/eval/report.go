@@ -2,6 +2,7 @@ package eval
 
 import (
 	"bufio"
+	"bytes"
 	"cmp"
 	"fmt"
 	"html"
@@ -36,6 +37,41 @@ func (r *Result) WriteHTML(w io.Writer, title string) error {
 	return bw.Flush()
 }
 
+// ReportMarker is a line near the start of every report WriteHTML writes:
+// "lotse test --report" overwrites a file only when it holds the marker
+// in its first ReportMarkerWithin bytes, so that a mistyped --report never
+// destroys a bot, test or model file.
+const ReportMarker = `<meta name="generator" content="lotse test report">`
+
+// ReportMarkerWithin is how far into a report ReportMarker appears, at most.
+const ReportMarkerWithin = 512
+
+// IsReport reports whether head, the start of a file, is a report that
+// WriteHTML wrote.
+func IsReport(head []byte) bool {
+	return bytes.Contains(head[:min(len(head), ReportMarkerWithin)], []byte(ReportMarker))
+}
+
+// plural formats a count with its noun: "1 message", "2 messages".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// testedIntents counts the intents, out_of_scope excluded, that the test
+// file has messages for.
+func (r *Result) testedIntents() int {
+	n := 0
+	for _, it := range r.PerIntent {
+		if it.Intent != OutOfScope && it.Support > 0 {
+			n++
+		}
+	}
+	return n
+}
+
 // page writes HTML; every text from data goes through esc.
 type page struct{ w *bufio.Writer }
 
@@ -46,6 +82,7 @@ func esc(s string) string { return html.EscapeString(s) }
 func (p *page) head(title string) {
 	p.printf(`<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
+`+ReportMarker+`
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Lotse test report: %s</title>
 <style>
@@ -61,7 +98,7 @@ details{margin:.5em 0}small{color:#666}
 }
 
 func (p *page) metrics(r *Result) {
-	p.printf("<h2>Metrics</h2>\n<p>Engine <b>%s</b>, %d messages (%d with an expected intent).</p>\n<table>\n", esc(r.Engine), r.Messages, r.Labelled)
+	p.printf("<h2>Metrics</h2>\n<p>Engine <b>%s</b>, %s (%d with an expected intent).</p>\n<table>\n", esc(r.Engine), plural(r.Messages, "message"), r.Labelled)
 	p.printf("<tr><th>metric</th><th class=n>value</th><th class=n>of</th><th>meaning</th></tr>\n")
 	rows := []struct {
 		name string
@@ -124,7 +161,7 @@ func (p *page) perIntent(r *Result) {
 	p.axis(label, barW, len(s)*rowH+4)
 	p.printf("</svg>\n")
 	p.printf("<details><summary>Table</summary><table><tr><th>intent</th><th class=n>precision</th><th class=n>recall</th><th class=n>support</th><th class=n>predicted</th></tr>\n")
-	for _, it := range r.PerIntent {
+	for _, it := range s { // in the chart's order, which the text above describes
 		p.printf("<tr><td>%s</td><td class=n>%s</td><td class=n>%s</td><td class=n>%d</td><td class=n>%d</td></tr>\n",
 			esc(it.Intent), it.Precision(), it.Recall(), it.Support, it.Predicted)
 	}
@@ -254,7 +291,7 @@ func (p *page) pii(r *Result) {
 
 // Summary writes a readable table of the metrics to w, for terminals.
 func (r *Result) Summary(w io.Writer) {
-	fmt.Fprintf(w, "engine %s, %d messages\n", r.Engine, r.Messages)
+	fmt.Fprintf(w, "engine %s, %s\n", r.Engine, plural(r.Messages, "message"))
 	row := func(name string, v Ratio) {
 		fmt.Fprintf(w, "  %-24s %6s  (%d/%d)\n", name, v.Value(), v.Hits, v.Total)
 	}
@@ -278,6 +315,8 @@ func (r *Result) Summary(w io.Writer) {
 		for _, it := range worst {
 			fmt.Fprintf(w, "  %-32s %s  %s\n", it.Intent, it.Recall(), it.Precision())
 		}
+	} else if n := r.testedIntents(); n > 0 {
+		fmt.Fprintf(w, "every intent tested (%d) has recall and precision 1.000\n", n)
 	}
 	if len(r.Confused) > 0 {
 		fmt.Fprintln(w, "most confused (expected -> got):")

@@ -97,3 +97,75 @@ func TestRedacted(t *testing.T) {
 		}
 	}
 }
+
+// TestPerIntentOrder checks that the per-intent table is in the chart's
+// order, worst recall first, as the text above them says, and that the
+// summary's weakest intents are only those below 1.
+func TestPerIntentOrder(t *testing.T) {
+	cases := []Case{
+		{Text: "a1", Expect: "alpha"}, {Text: "a2", Expect: "alpha"},
+		{Text: "b1", Expect: "beta"}, {Text: "b2", Expect: "beta"},
+		{Text: "z1", Expect: "zulu"}, {Text: "z2", Expect: "zulu"},
+	}
+	replies := map[string]lotse.Reply{
+		"a1": answer("alpha", 0.9), "a2": answer("alpha", 0.9), // perfect
+		"b1": answer("beta", 0.9), "b2": answer("zulu", 0.9), // recall 0.5
+		"z1": answer("zulu", 0.9), "z2": answer("zulu", 0.9), // recall 1, precision 0.667
+	}
+	r, err := Run(fakeEngine{replies: replies}, cases)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := r.WriteHTML(&buf, "t"); err != nil {
+		t.Fatal(err)
+	}
+	table := buf.String()[strings.Index(buf.String(), "<details><summary>Table"):]
+	if b, z, a := strings.Index(table, "<td>beta</td>"), strings.Index(table, "<td>zulu</td>"), strings.Index(table, "<td>alpha</td>"); !(b >= 0 && b < z && z < a) {
+		t.Errorf("table rows not worst recall first (beta %d, zulu %d, alpha %d):\n%s", b, z, a, table)
+	}
+	buf.Reset()
+	r.Summary(&buf)
+	weak := buf.String()[strings.Index(buf.String(), "weakest intents"):]
+	if !strings.Contains(weak, "beta") || !strings.Contains(weak, "zulu") || strings.Contains(weak, "alpha") {
+		t.Errorf("weakest intents list perfect ones, or miss others:\n%s", weak)
+	}
+
+	perfect, err := Run(fakeEngine{replies: map[string]lotse.Reply{"a1": answer("alpha", 0.9)}}, cases[:1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf.Reset()
+	perfect.Summary(&buf)
+	if s := buf.String(); strings.Contains(s, "weakest") || !strings.Contains(s, "every intent tested (1) has recall and precision 1.000") ||
+		!strings.Contains(s, "1 message\n") {
+		t.Errorf("summary of a perfect run:\n%s", s)
+	}
+}
+
+// TestIsReport checks that a report is recognised by its marker, and
+// other files are not.
+func TestIsReport(t *testing.T) {
+	r, err := Run(fakeEngine{replies: map[string]lotse.Reply{"a": answer("alpha", 0.9)}}, []Case{{Text: "a", Expect: "alpha"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := r.WriteHTML(&buf, "t"); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		head []byte
+		want bool
+	}{
+		{"a report", buf.Bytes(), true},
+		{"a bot file", []byte("name: shop\nlanguages: [en]\n"), false},
+		{"another page", []byte("<!DOCTYPE html><html><head><title>x</title>"), false},
+		{"the marker too far in", append(bytes.Repeat([]byte(" "), ReportMarkerWithin), ReportMarker...), false},
+	} {
+		if got := IsReport(tc.head); got != tc.want {
+			t.Errorf("%s: IsReport = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}

@@ -340,12 +340,17 @@ func (r *Result) piiLevel() string {
 	return ""
 }
 
-// Worst returns the n intents with the lowest recall (then precision),
-// out_of_scope excluded, for a summary.
+// perfect reports an intent every message of which got it, and which no
+// other message got.
+func (s IntentScore) perfect() bool { return s.Correct == s.Support && s.Correct == s.Predicted }
+
+// Worst returns up to n intents with the lowest recall (then precision),
+// out_of_scope excluded, for a summary: only intents with a recall or
+// precision below 1, so a short list is not padded with perfect ones.
 func (r *Result) Worst(n int) []IntentScore {
 	var s []IntentScore
 	for _, it := range r.PerIntent {
-		if it.Intent != OutOfScope && it.Support > 0 {
+		if it.Intent != OutOfScope && it.Support > 0 && !it.perfect() {
 			s = append(s, it)
 		}
 	}
