@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/lotse-chat/lotse/internal/suggest"
 )
 
 // checkEncoding reports every line (up to the error cap) that holds bytes
@@ -137,7 +139,7 @@ func closest(word string, known []string) string {
 	}
 	w := strings.ToLower(word)
 	for _, k := range known {
-		if d := editDistance(w, k); d <= bestDist && (best == "" || d < bestDist) {
+		if d := suggest.Distance(w, k); d <= bestDist && (best == "" || d < bestDist) {
 			best, bestDist = k, d
 		}
 	}
@@ -164,31 +166,6 @@ func abbreviated(word string, known []string) string {
 		}
 	}
 	return found
-}
-
-// editDistance is the Levenshtein distance between a and b, by bytes: keys
-// are ASCII, and a non-ASCII key is far from all of them anyway.
-func editDistance(a, b string) int {
-	if len(a) > 64 {
-		return len(a) // no typo is that long; keeps fuzzing fast
-	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // quote shows a value in a message, shortened so one error stays one line.

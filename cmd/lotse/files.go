@@ -130,14 +130,8 @@ func checkBotFile(path string) error {
 // anything else there (the bot file, a test file, another bot) would be
 // lost without a trace.
 func checkOutput(out, in string) error {
-	dir := filepath.Dir(out)
-	if dfi, err := os.Stat(dir); err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return &fileError{fmt.Sprintf("output directory %s does not exist; create it first or choose another -o", dir), err}
-		}
-		return describeFileError("output directory", dir, err, "")
-	} else if !dfi.IsDir() {
-		return fmt.Errorf("-o %s: %s is not a directory; choose another -o", out, dir)
+	if err := checkDir(out, "-o", "output"); err != nil {
+		return err
 	}
 	fi, err := os.Stat(out)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -260,4 +254,21 @@ func readTestFile(path string) ([]eval.Case, error) {
 		return nil, fmt.Errorf("%s is a Lotse model file, not a test file; give it to --model, and to --data a test file (.jsonl, one JSON object a line)", path)
 	}
 	return eval.DecodeCases(bytes.NewReader(data), path)
+}
+
+// checkDir checks that the directory the file at path is to be written
+// into exists, before any work that would be lost when it does not. flag
+// names the option that gave path, what the kind of file.
+func checkDir(path, flag, what string) error {
+	dir := filepath.Dir(path)
+	fi, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return &fileError{fmt.Sprintf("%s directory %s does not exist; create it first or choose another %s", what, dir, flag), err}
+	case err != nil:
+		return describeFileError(what+" directory", dir, err, "")
+	case !fi.IsDir():
+		return fmt.Errorf("%s %s: %s is not a directory; choose another %s", flag, path, dir, flag)
+	}
+	return nil
 }

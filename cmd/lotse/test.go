@@ -176,14 +176,8 @@ func piiKinds() string {
 // existing, non-empty file there must be one (eval.IsReport), and neither
 // the model nor the test file.
 func checkReport(path, model, data string) error {
-	dir := filepath.Dir(path)
-	if dfi, err := os.Stat(dir); err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return &fileError{fmt.Sprintf("report directory %s does not exist; create it first or choose another --report", dir), err}
-		}
-		return describeFileError("report directory", dir, err, "")
-	} else if !dfi.IsDir() {
-		return fmt.Errorf("--report %s: %s is not a directory; choose another --report", path, dir)
+	if err := checkDir(path, "--report", "report"); err != nil {
+		return err
 	}
 	fi, err := os.Stat(path)
 	if errors.Is(err, fs.ErrNotExist) {

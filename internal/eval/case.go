@@ -22,6 +22,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/lotse-chat/lotse/internal/suggest"
 	"github.com/lotse-chat/lotse/pii"
 )
 
@@ -226,7 +227,7 @@ func Suggest(name string, known []string) string {
 		if kn == n {
 			return k
 		}
-		d := editDistance(n, kn)
+		d := suggest.Distance(n, kn)
 		if len(n) >= 3 && (strings.Contains(kn, n) || strings.Contains(n, kn)) {
 			d = min(d, 1)
 		}
@@ -235,28 +236,4 @@ func Suggest(name string, known []string) string {
 		}
 	}
 	return best
-}
-
-// editDistance is the Levenshtein distance between a and b, by bytes.
-func editDistance(a, b string) int {
-	if len(a) > 64 || len(b) > 64 {
-		return max(len(a), len(b))
-	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
