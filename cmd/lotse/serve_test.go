@@ -15,20 +15,7 @@ import (
 // answered by the edge, an out-of-scope handoff delivered signed to the
 // backend and queued in the console, the demo page and the model asset.
 func TestServe(t *testing.T) {
-	ts := httptest.NewUnstartedServer(nil)
-	origin := "http://" + ts.Listener.Addr().String()
-	h, closeAll, err := newServeHandler(serveConfig{
-		origin: origin, origins: []string{"http://localhost:3000"}, bot: "../../testdata/bots/demo", db: filepath.Join(t.TempDir(), "lotse.db"),
-		token: "agent-token-1", assets: t.TempDir(), widget: "../../widget",
-		log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-	}, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer closeAll()
-	ts.Config.Handler = h
-	ts.Start()
-	defer ts.Close()
+	origin := startServe(t, serveConfig{origins: []string{"http://localhost:3000"}, bot: "../../testdata/bots/demo", widget: "../../widget"})
 
 	var reply struct{ Action, Intent, Reason string }
 	post(t, origin+"/v1/chat", `{"conversation_id":"c0ffee00c0ffee00c0ffee00c0ffee01","message_id":"m1","text":"when is my payment due"}`, &reply)
@@ -117,20 +104,7 @@ func do(t *testing.T, req *http.Request, out any) {
 // hand, as from a bot's own folder: the widget and the demo page come from
 // the binary.
 func TestServeWithoutWidgetDirectory(t *testing.T) {
-	ts := httptest.NewUnstartedServer(nil)
-	origin := "http://" + ts.Listener.Addr().String()
-	h, closeAll, err := newServeHandler(serveConfig{
-		origin: origin, bot: "../../testdata/bots/faq.csv", db: filepath.Join(t.TempDir(), "lotse.db"),
-		token: "agent-token-1", assets: t.TempDir(), widget: t.TempDir(),
-		log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-	}, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer closeAll()
-	ts.Config.Handler = h
-	ts.Start()
-	defer ts.Close()
+	origin := startServe(t, serveConfig{bot: "../../testdata/bots/faq.csv", widget: t.TempDir()})
 	for _, path := range []string{"/", "/widget.js"} {
 		resp, err := http.Get(origin + path)
 		if err != nil {
@@ -142,4 +116,23 @@ func TestServeWithoutWidgetDirectory(t *testing.T) {
 			t.Errorf("GET %s = %d, %d bytes; want the built-in file", path, resp.StatusCode, len(body))
 		}
 	}
+}
+
+// startServe runs lotse serve's handler with c, completed by a fresh
+// database, agent token agent-token-1, no engine assets and a quiet log,
+// until the test ends, and returns its origin.
+func startServe(t *testing.T, c serveConfig) string {
+	t.Helper()
+	ts := httptest.NewUnstartedServer(nil)
+	c.origin = "http://" + ts.Listener.Addr().String()
+	c.db, c.token, c.assets = filepath.Join(t.TempDir(), "lotse.db"), "agent-token-1", t.TempDir()
+	c.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	h, closeAll, err := newServeHandler(c, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts.Config.Handler = h
+	ts.Start()
+	t.Cleanup(func() { ts.Close(); closeAll() })
+	return c.origin
 }
