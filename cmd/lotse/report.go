@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strings"
 
@@ -22,16 +24,21 @@ func runReport(args []string, stdout, stderr io.Writer) error {
 		return nil
 	}
 	if args[0] != "unanswered" {
-		fmt.Fprintf(stderr, "lotse report: unknown report %q; the one report is \"unanswered\"\n", args[0])
+		fmt.Fprintf(stderr, "lotse report: unknown report %q; the one report is \"unanswered\"\n"+
+			"usage: lotse report unanswered [--db FILE | --postgres DSN] [--json] [--limit N]\n"+
+			"Run \"lotse report --help\" for more.\n", args[0])
 		return errUsage
 	}
-	fs := newFlags("report unanswered", "[--db FILE | --postgres DSN] [--json] [--limit N]", stdout, stderr)
-	db := fs.String("db", "lotse.db", "SQLite database file of the backend")
-	pg := fs.String("postgres", os.Getenv("LOTSE_POSTGRES_DSN"), "PostgreSQL DSN; used instead of --db when set (env LOTSE_POSTGRES_DSN)")
-	asJSON := fs.Bool("json", false, "print JSON instead of a table")
-	limit := fs.Int("limit", 10000, "read at most this many newest questions")
-	if err := parse(fs, args[1:]); err != nil {
+	flags := newFlags("report unanswered", "[--db FILE | --postgres DSN] [--json] [--limit N]", stdout, stderr)
+	db := flags.String("db", "lotse.db", "SQLite database file of the backend")
+	pg := flags.String("postgres", os.Getenv("LOTSE_POSTGRES_DSN"), "PostgreSQL DSN; used instead of --db when set (env LOTSE_POSTGRES_DSN)")
+	asJSON := flags.Bool("json", false, "print JSON instead of a table")
+	limit := flags.Int("limit", 10000, "read at most this many newest questions")
+	if err := parse(flags, args[1:]); err != nil {
 		return err
+	}
+	if *limit < 1 {
+		return usageError(flags, "--limit must be at least 1, got %d", *limit)
 	}
 	var (
 		st  store.Store
@@ -40,8 +47,10 @@ func runReport(args []string, stdout, stderr io.Writer) error {
 	if *pg != "" {
 		st, err = store.OpenPostgres(context.Background(), *pg)
 	} else {
-		if _, serr := os.Stat(*db); serr != nil {
-			return fmt.Errorf("database %s: %w (give the backend's --db file)", *db, serr)
+		if _, serr := os.Stat(*db); errors.Is(serr, fs.ErrNotExist) {
+			return fmt.Errorf("database %s does not exist; give the --db file lotse backend (or lotse serve) writes", *db)
+		} else if serr != nil {
+			return fmt.Errorf("database %s: %w", *db, serr)
 		}
 		st, err = store.OpenSQLite(*db)
 	}
@@ -59,7 +68,11 @@ func runReport(args []string, stdout, stderr io.Writer) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(map[string]any{"questions": len(qs), "groups": groups})
 	}
-	fmt.Fprintf(stdout, "%s\n\n", report.Summary(len(qs), len(groups)))
+	fmt.Fprintf(stdout, "%s\n", report.Summary(len(qs), len(groups)))
+	if len(groups) == 0 {
+		return nil
+	}
+	fmt.Fprintln(stdout)
 	fmt.Fprintf(stdout, "%6s  %s\n", "COUNT", "QUESTION (similar)")
 	for _, g := range groups {
 		line := g.Example

@@ -71,6 +71,9 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"ask", "--model", "nope.lotse", "hi"}, 1, "lotse ask: model file nope.lotse does not exist; make one with lotse train BOT -o nope.lotse\n"},
 		{[]string{"test", "--model", "nope.lotse", "--data", "x.jsonl"}, 1, "lotse test: model file nope.lotse does not exist"},
 		{[]string{"test", "--model", "../../testdata/bots/demo/bot.yaml", "--data", "x.jsonl"}, 1, "bot.yaml is not a Lotse model file"},
+		{[]string{"report", "unanswered", "--limit", "0"}, 2, "lotse report unanswered: --limit must be at least 1, got 0\n"},
+		{[]string{"report", "unanswered", "--db", "nope.db"}, 1, "lotse report: database nope.db does not exist; give the --db file lotse backend (or lotse serve) writes\n"},
+		{[]string{"report", "weekly"}, 2, `unknown report "weekly"`},
 		{[]string{"bench", "--only", "nope"}, 2, `unknown benchmark "nope"`},
 		{[]string{"bench", "--engine", "jvm"}, 2, `unknown engine "jvm"`},
 	}
