@@ -198,7 +198,7 @@ func TestInboxRefuses(t *testing.T) {
 		{"replayed old timestamp", good, testSecret, time.Now().Add(-6 * time.Minute), true, 401, "stale_timestamp", "5 minutes away from now; check both clocks"},
 		{"from the future", good, testSecret, time.Now().Add(6 * time.Minute), true, 401, "stale_timestamp", "check both clocks"},
 		{"no signature headers", good, testSecret, time.Now(), false, 401, "missing_signature", "missing"},
-		{"oversized body", bytes.Repeat([]byte(" "), 65<<10), testSecret, time.Now(), true, 413, "body_too_large", "larger than"},
+		{"oversized body", bytes.Repeat([]byte(" "), handoff.MaxBody+1), testSecret, time.Now(), true, 413, "body_too_large", "larger than"},
 		{"not JSON", []byte(`{"conversation_id": `), testSecret, time.Now(), true, 400, "malformed_json", "ends before it is complete"},
 		{"not JSON either", []byte(`{"conversation_id": "c",}`), testSecret, time.Now(), true, 400, "malformed_json", "syntax error at byte"},
 		{"wrong type", []byte(`{"conversation_id": 5}`), testSecret, time.Now(), true, 400, "malformed_json", "conversation_id must be a string, not a number"},

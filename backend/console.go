@@ -479,12 +479,9 @@ func (s *Server) handleAssign(w http.ResponseWriter, r *http.Request, agent stri
 	id := r.PathValue("id")
 	c, err := s.store.Assign(r.Context(), id, req.Agent, req.Force, s.cfg.Now())
 	if e, ok := errors.AsType[*store.AssignedError](err); ok {
-		writeError(w, http.StatusConflict, "assigned_elsewhere",
-			fmt.Sprintf("assigned to %s; send {\"force\": true} to take it over", e.Assignee))
-		return
-	}
-	if errors.Is(err, store.ErrResolved) {
-		writeError(w, http.StatusConflict, "conversation_resolved", "conversation is resolved; it cannot be assigned or answered")
+		// The assignee beside the error, for the console to name.
+		writeJSON(w, http.StatusConflict, map[string]any{"assignee": e.Assignee, "error": Error{Code: "assigned_elsewhere",
+			Message: fmt.Sprintf("assigned to %s; send {\"force\": true} to take it over", e.Assignee)}})
 		return
 	}
 	if err != nil {

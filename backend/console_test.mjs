@@ -199,26 +199,28 @@ function signedIn(ctx) {
   return $;
 }
 
-for (const [name, status, body] of [
-  ['sign-out', 200, '{"status":"signed out"}'],
-  ['a 401', 401, '{"error":{"code":"unauthenticated","message":"sign in first"}}'],
+for (const [name, status, body, note] of [
+  ['sign-out', 200, '{"status":"signed out"}', ''],
+  ['a failed sign-out', 503, '{"error":{"code":"store_unavailable","message":"store unavailable; retry"}}', 'Signing out failed'],
+  ['a 401', 401, '{"error":{"code":"unauthenticated","message":"sign in first"}}', ''],
 ]) {
   test(`${name} hides the app and empties transcript and queue`, async () => {
     const ctx = load(reply(status, body));
     const $ = signedIn(ctx);
     if (status === 401) await assert.rejects(ctx.api('GET', 'conversations?state=pending'));
-    else ctx.showLogin(); // what the Sign out button does after POST logout
+    else await ctx.signOut(); // the Sign out button
     for (const id of ['transcript', 'list', 'title', 'meta', 'who']) assert.equal($(id).textContent, '', `#${id} not emptied`);
     assert.equal($('app').hidden, true);
     assert.equal($('detail').hidden, true);
     assert.equal($('login').hidden, false);
+    assert.match($('login-error').textContent, new RegExp(note));
   });
 }
 
 test('Take asks before taking a conversation from another agent, then forces', async () => {
   const sent = [];
   const answers = [
-    reply(409, '{"error":{"code":"assigned_elsewhere","message":"assigned to Anna; send {\\"force\\": true} to take it over"}}'),
+    reply(409, '{"assignee":"Anna","error":{"code":"assigned_elsewhere","message":"assigned elsewhere"}}'),
     reply(200, '{"conversation":{"id":"c1","state":"open","assignee":"Ben","reason":"out_of_scope"}}'),
   ];
   const asked = [];

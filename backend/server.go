@@ -55,7 +55,7 @@ type Config struct {
 	// Logger receives operational logs; it never gets message text. Nil
 	// means slog.Default().
 	Logger *slog.Logger
-	// MaxBody limits a handoff's body in bytes; 0 means 64 KiB.
+	// MaxBody limits a handoff's body in bytes; 0 means handoff.MaxBody.
 	MaxBody int64
 	// Heartbeat is the interval of SSE comments that keep idle streams open
 	// through proxies; 0 means 15 s.
@@ -90,7 +90,7 @@ func New(cfg Config) (*Server, error) {
 		cfg.Logger = slog.Default()
 	}
 	if cfg.MaxBody <= 0 {
-		cfg.MaxBody = 64 << 10
+		cfg.MaxBody = handoff.MaxBody
 	}
 	if cfg.Heartbeat <= 0 {
 		cfg.Heartbeat = 15 * time.Second

@@ -528,22 +528,3 @@ func checkInvariants(t *testing.T, b *Bot) {
 		}
 	}
 }
-
-func TestClosest(t *testing.T) {
-	known := []string{"name", "languages", "intents", "out_of_scope"}
-	tests := []struct{ word, want string }{
-		{"langauges", "languages"}, // a typo
-		{"Intents", "intents"},
-		{"langs", "languages"}, // an abbreviation
-		{"lang", "languages"},
-		{"language", "languages"},
-		{"oos", ""}, // too short to tell
-		{"answers", ""},
-		{"in", ""},
-	}
-	for _, tt := range tests {
-		if got := closest(tt.word, known); got != tt.want {
-			t.Errorf("closest(%q) = %q, want %q", tt.word, got, tt.want)
-		}
-	}
-}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/lotse-chat/lotse/internal/langid"
+	"github.com/lotse-chat/lotse/internal/wording"
 )
 
 // slugMax caps intent names derived from questions: long enough to tell
@@ -68,7 +69,7 @@ func readCSV(p *problems, data []byte, defaultName string) *Bot {
 		}
 		line, _ := r.FieldPos(0)
 		if len(row) != len(header) {
-			p.add(line, "", fmt.Sprintf("row has %s, the header %d", plural(len(row), "field"), len(header)),
+			p.add(line, "", fmt.Sprintf("row has %s, the header %d", wording.Plural(len(row), "field"), len(header)),
 				`put fields that contain commas in double quotes: "like, this"`)
 			continue
 		}
@@ -211,11 +212,4 @@ func csvError(p *problems, err error) {
 	}
 	p.add(pe.Line, "", fmt.Sprintf("CSV syntax error at column %d: %v", pe.Column, pe.Err),
 		`put fields with commas, quotes or line breaks in double quotes and double the quotes inside: "say ""hi"""`)
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/lotse-chat/lotse/internal/wording"
 )
 
 // Error is one problem in a bot file. Parse and Load return either a single
@@ -73,7 +75,7 @@ func (p *problems) err() error {
 		errs = append(errs, e)
 	}
 	if n := len(p.list) - maxErrors; n > 0 {
-		errs = append(errs, &Error{File: p.file, Msg: plural(n, "more problem") + " not shown",
+		errs = append(errs, &Error{File: p.file, Msg: wording.Plural(n, "more problem") + " not shown",
 			Hint: "fix the ones above and run again"})
 	}
 	return errors.Join(errs...)

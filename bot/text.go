@@ -7,7 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/lotse-chat/lotse/internal/suggest"
+	"github.com/lotse-chat/lotse/internal/wording"
 )
 
 // checkEncoding reports every line (up to the error cap) that holds bytes
@@ -25,7 +25,7 @@ func checkEncoding(p *problems, data []byte) {
 	invalidLines := 0
 	defer func() {
 		if invalidLines > 1 {
-			invalid.Msg += fmt.Sprintf("; %s in all have such bytes", plural(invalidLines, "line"))
+			invalid.Msg += fmt.Sprintf("; %s in all have such bytes", wording.Plural(invalidLines, "line"))
 		}
 	}()
 	for i, line := range bytes.Split(data, []byte("\n")) {
@@ -128,44 +128,6 @@ func checkLanguage(code string) (hint string) {
 		return fmt.Sprintf("write the ISO 639-1 code %q", languageNames[lower])
 	}
 	return `use a two-letter ISO 639-1 code such as "de" or "en"`
-}
-
-// closest returns the known word nearest to word, or "" when none is near
-// enough to be a likely typo.
-func closest(word string, known []string) string {
-	best, bestDist := "", len(word)/3
-	if bestDist < 2 {
-		bestDist = 2
-	}
-	w := strings.ToLower(word)
-	for _, k := range known {
-		if d := suggest.Distance(w, k); d <= bestDist && (best == "" || d < bestDist) {
-			best, bestDist = k, d
-		}
-	}
-	if best == "" {
-		best = abbreviated(w, known)
-	}
-	return best
-}
-
-// abbreviated returns the one known key that word shortens ("langs",
-// "lang" for languages; "oos" is too short to tell), or "".
-func abbreviated(word string, known []string) string {
-	stem := strings.TrimSuffix(word, "s")
-	if len(stem) < 4 {
-		return ""
-	}
-	found := ""
-	for _, k := range known {
-		if strings.HasPrefix(k, stem) {
-			if found != "" {
-				return ""
-			}
-			found = k
-		}
-	}
-	return found
 }
 
 // quote shows a value in a message, shortened so one error stays one line.

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/lotse-chat/lotse/internal/wording"
 	"gopkg.in/yaml.v3"
 )
 
@@ -259,7 +260,7 @@ func fields(p *problems, n *yaml.Node, path string, known []string, tolerate ...
 			p.add(k.Line, join(path, name), "merge keys (<<) are not supported", "write the keys out")
 		default:
 			hint := "remove it; known keys here: " + strings.Join(known, ", ")
-			if c := closest(name, known); c != "" {
+			if c := wording.Closest(name, known); c != "" {
 				hint = fmt.Sprintf("did you mean %s?", c)
 			}
 			p.add(k.Line, join(path, name), msgUnknownKey, hint)

@@ -105,7 +105,7 @@ func (h *Handler) checkChat(req ChatRequest) string {
 		return fmt.Sprintf("text is %d bytes; the limit is %d", len(req.Text), maxText)
 	case strings.IndexByte(req.Text, 0) >= 0:
 		return "text contains a NUL character"
-	case req.Lang != "" && !slices.Contains(h.cfg.Model.Info().Languages, req.Lang):
+	case req.Lang != "" && !h.langs[req.Lang]:
 		return fmt.Sprintf("lang %q is not one of the bot's languages %v", req.Lang, h.cfg.Model.Info().Languages)
 	}
 	return ""

@@ -1030,10 +1030,10 @@ func TestHandoffClientMistakes(t *testing.T) {
 // whole up to MaxHandoffBody, while other endpoints keep MaxBody.
 func TestHandoffBodyLimit(t *testing.T) {
 	f := newFixture(t, nil, nil)
-	long := func(conv string, size int) string {
+	long := func(conv string, size int, text string) string {
 		req := edge.HandoffRequest{ConversationID: conv, MessageID: "m1", Reason: "out_of_scope"}
 		for i := 0; ; i++ {
-			req.Messages = append(req.Messages, handoff.Message{ID: fmt.Sprint("v", i), Role: handoff.RoleVisitor, Text: strings.Repeat("wort ", 200), TS: 1})
+			req.Messages = append(req.Messages, handoff.Message{ID: fmt.Sprint("v", i), Role: handoff.RoleVisitor, Text: text, TS: 1})
 			if b, _ := json.Marshal(req); len(b) > size {
 				req.Messages = req.Messages[:len(req.Messages)-1]
 				b, _ = json.Marshal(req)
@@ -1041,14 +1041,21 @@ func TestHandoffBodyLimit(t *testing.T) {
 			}
 		}
 	}
-	ok := long("conv-long", edge.MaxHandoffBody)
+	words := strings.Repeat("wort ", 200)
+	ok := long("conv-long", edge.MaxHandoffBody, words)
 	if len(ok) <= 3*edge.MaxBody {
 		t.Fatalf("test body is %d bytes; want well over MaxBody", len(ok))
 	}
 	if w := f.do("POST", "/v1/handoff", ok); w.Code != 200 {
 		t.Errorf("handoff of %d bytes: %d %s, want 200", len(ok), w.Code, w.Body)
 	}
-	tooLong := long("conv-too-long", edge.MaxHandoffBody+2000)
+	// Pasted markup: the backend must get it at the size the widget sent,
+	// not with every "<" as "\u003c" (six times as long, and refused).
+	markup := long("conv-markup", edge.MaxHandoffBody, strings.Repeat("<b>&", 250))
+	if w := f.do("POST", "/v1/handoff", markup); w.Code != 200 {
+		t.Errorf("handoff of %d bytes of markup: %d %s, want 200", len(markup), w.Code, w.Body)
+	}
+	tooLong := long("conv-too-long", edge.MaxHandoffBody+2000, words)
 	if w := f.do("POST", "/v1/handoff", tooLong); w.Code != 413 {
 		t.Errorf("handoff of %d bytes: %d %s, want 413", len(tooLong), w.Code, w.Body)
 	}

@@ -83,9 +83,16 @@ func (h *Handler) handleHandoff(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "invalid_request", msg)
 		return
 	}
-	body, err := json.Marshal(ho)
+	body, err := encodeHandoff(ho)
 	if err != nil {
 		writeError(w, http.StatusInternalServerError, "internal", "cannot encode the handoff")
+		return
+	}
+	if len(body) > handoff.MaxBody {
+		// The backend would refuse it, and the widget would take that
+		// (502) for an outage and retry for ever.
+		writeError(w, http.StatusRequestEntityTooLarge, "body_too_large",
+			fmt.Sprintf("the handoff is %d bytes once signed for the backend, over its limit of %d; send fewer or shorter messages", len(body), handoff.MaxBody))
 		return
 	}
 	h.noteHandoff(r.Context(), w, ho)
@@ -198,6 +205,19 @@ func (h *Handler) buildHandoff(req HandoffRequest) (handoff.Handoff, string) {
 		ho.Reason = string(lotse.PersonalData)
 	}
 	return ho, ""
+}
+
+// encodeHandoff encodes ho for the backend. HTML characters stay as they
+// are: json.Marshal's \u003c for each "<" made a pasted page six times
+// its size.
+func encodeHandoff(ho handoff.Handoff) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(ho); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
 // requestDigest identifies a handoff request's content for the

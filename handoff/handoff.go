@@ -226,6 +226,10 @@ const (
 	// MaxIntentLen and MaxLangLen bound Intent and Lang in bytes.
 	MaxIntentLen = 128
 	MaxLangLen   = 16
+	// MaxBody bounds a Handoff's JSON body in bytes: room for MaxMessages
+	// messages and the personal-data spans of the last, which the edge
+	// adds to what the widget sent.
+	MaxBody = 256 << 10
 )
 
 // ValidID reports whether id is a valid conversation or message ID: 1 to

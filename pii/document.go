@@ -36,16 +36,36 @@ func idDocAt(t string, i, floor int) (int, bool) {
 	case e < len(t) && (isLetter(t[e]) || isDigit(t[e]) || t[e] == '-' || t[e] == '/'):
 		return 0, false // part of a longer token
 	}
-	from := max(i-40, floor)
-	if cueBefore(t, from, i, idDocNegativeCues) {
-		return 0, false
+	if nd == n && t[i] == '0' {
+		return 0, false // a telephone number: no document number starts so
 	}
+	// The cue nearest the number decides: "Für die Buchung brauche ich den
+	// Reisepass C01X00T47" names a passport, "Reisepass bestellt,
+	// Bestellnummer AB12345678" an order.
+	from := max(i-40, floor)
+	cue := lastCue(t, from, i, idDocCues)
 	// "Pass" alone names a German passport, but also a boarding or bus
 	// pass: it counts only before a number of the German document's shape.
-	if !cueBefore(t, from, i, idDocCues) && !(germanDocNumber(t[i:e]) && cueBefore(t, from, i, passCues)) {
-		return 0, false
+	if germanDocNumber(t[i:e]) {
+		cue = max(cue, lastCue(t, from, i, passCues))
 	}
-	return e, true
+	return e, cue >= 0 && cue > lastCue(t, from, i, idDocNegativeCues)
+}
+
+// lastCue returns where the last of the cues (lower case) starts at a word
+// start in t[from:to], or -1.
+func lastCue(t string, from, to int, cues []string) int {
+	for k := to - 1; k >= max(from, 0); k-- {
+		if k > 0 && isLetter(t[k-1]) {
+			continue
+		}
+		for _, c := range cues {
+			if k+len(c) <= to && hasWordFold(t, k, c) {
+				return k
+			}
+		}
+	}
+	return -1
 }
 
 // passCues are the short words for a passport.
@@ -75,4 +95,5 @@ var idDocNegativeCues = []string{"bestellnummer", "bestellnr", "bestellung", "au
 	"rechnungsnummer", "rechnung", "kundennummer", "kundennr", "sendungsnummer", "sendung", "tracking",
 	"order", "invoice", "customer", "artikel", "article", "item", "ticket", "paket", "parcel", "shipment",
 	"vertragsnummer", "vertrag", "contract", "seriennummer", "serial", "gutschein", "voucher", "boarding",
-	"bordkarte", "buchung", "booking"}
+	"bordkarte", "buchung", "booking", "tel", "telefon", "telefonnummer", "handy", "handynummer", "ruf",
+	"rückruf", "anrufen", "call", "phone", "mobile"}

@@ -113,8 +113,14 @@ var kindCases = map[string][]detectCase{
 		{"boarding pass for my passport trip AB1234", nil},
 		{"mein Pass hat die Nummer C01X00T47", []want{{IDDoc, "C01X00T47"}}},
 		{"Pass c01x00t47", []want{{IDDoc, "c01x00t47"}}},
-		{"bus pass 123456789", nil}, // digits only: not the German shape
+		{"bus pass 123456789", nil},  // digits only: not the German shape
 		{"pass code ABCD12345", nil}, // a vowel and B and D: not the German shape
+		{"Für die Buchung brauche ich den Reisepass C01X00T47", []want{{IDDoc, "C01X00T47"}}},
+		{"In order to verify: my passport number is 912803456", []want{{IDDoc, "912803456"}}},
+		{"Ticket 4711: meine Ausweisnummer ist T22000129", []want{{IDDoc, "T22000129"}}},
+		{"Ausweis verloren, bitte ruf mich an: 0301234567", []want{{Phone, "0301234567"}}},
+		{"Reisepass beantragt, Rückruf unter 01512345678", []want{{Phone, "01512345678"}}},
+		{"passport photo, call +49 151 2345678", []want{{Phone, "+49 151 2345678"}}},
 	},
 	"phone": {
 		{"+49 151 2345678", []want{{Phone, "+49 151 2345678"}}},

@@ -311,6 +311,7 @@
   function setState(s) {
     if (!s || s === conv.state) return;
     conv.state = s;
+    conv.sv = Date.now(); // for the other tabs (merge)
     save();
     if (s === 'resolved') unlisten();
     renderState();
@@ -565,16 +566,31 @@ textarea{flex:1;resize:none;min-height:42px;max-height:120px;padding:10px 12px;b
     renderState();
   }
 
+  // cut says where a text over MAX characters is split: at the last line
+  // break, else sentence end, else space in its second half, but never
+  // inside a number ("4111 1111 ...": each half would hide a card number
+  // from the checks), nor between the two halves of an emoji.
+  function cut(t) {
+    for (const re of [/\n/g, /[.!?]\s/g, /\s/g]) {
+      let at = -1;
+      for (const m of t.slice(0, MAX).matchAll(re)) {
+        const k = m.index + m[0].length - 1; // the space or line break
+        if (!(/\d/.test(t[k - 1] || '') && /\d/.test(t[k + 1] || ''))) at = k + 1;
+      }
+      if (at > MAX / 2) return at;
+    }
+    return /[\ud800-\udbff]/.test(t[MAX - 1]) ? MAX - 1 : MAX;
+  }
   function submit(text) {
     text = String(text == null ? input.value : text).trim();
     if (!text) return;
     // A message still waiting to go out keeps the resolved conversation: it
     // will reopen it, and this one follows it there.
     if (conv.state === 'resolved' && !conv.outbox.length) newConv();
-    if (text.length > MAX) { // Lotse.send with a long text: several messages, split between words
-      const cut = text.lastIndexOf(' ', MAX) > MAX / 2 ? text.lastIndexOf(' ', MAX) : MAX;
-      submit(text.slice(0, cut));
-      return submit(text.slice(cut));
+    if (text.length > MAX) { // Lotse.send with a long text: several messages
+      const at = cut(text);
+      submit(text.slice(0, at));
+      return submit(text.slice(at));
     }
     input.value = '';
     limit.hidden = true;
@@ -665,10 +681,10 @@ textarea{flex:1;resize:none;min-height:42px;max-height:120px;padding:10px 12px;b
     consent = true;
     restore();
     if (conv.outbox.length) pump();
-    listen();
+    if (conv.state === 'resolved' || conv.state === 'bot') unlisten(); else listen();
   });
   // merge adds other's messages, outbox and newer state to conv, and reports
-  // whether anything changed; it saves only if other lacked something of
+  // whether anything shown changed; it saves only if other lacked something of
   // ours, so two tabs do not write back and forth. conv.done lists the
   // messages delivered lately, so that a message one tab delivered is not
   // brought back into the outbox by the other's older copy.
@@ -676,19 +692,26 @@ textarea{flex:1;resize:none;min-height:42px;max-height:120px;padding:10px 12px;b
     const theirs = new Set(other.msgs.map((m) => m.id)), done = new Set((conv.done || []).concat(other.done || []));
     const ours = conv.msgs.some((m) => !theirs.has(m.id)) || conv.outbox.some((id) => !other.outbox.includes(id)) ||
       (conv.done || []).some((id) => !(other.done || []).includes(id));
-    let at = -1, added = 0; // each of theirs goes after the message it follows there
+    const was = JSON.stringify([conv.msgs, conv.outbox, conv.state]);
+    let at = -1; // each of theirs goes after the message it follows there
     for (const m of other.msgs) {
       const i = conv.msgs.findIndex((x) => x.id === m.id);
-      if (i >= 0) at = i; else { conv.msgs.splice(++at, 0, m); added++; }
+      if (i < 0) { conv.msgs.splice(++at, 0, m); continue; }
+      at = i;
+      const x = conv.msgs[i];
+      if (m.ho) x.ho = 1; // the other tab decided on its handoff
+      if (m.pm && !x.pm) x.pm = m.pm;
     }
     // Either tab may deliver a waiting message (the edge and backend take a
     // message id once); what either delivered leaves both outboxes.
     conv.outbox = conv.outbox.concat(other.outbox.filter((id) => !conv.outbox.includes(id))).filter((id) => !done.has(id));
+    conv.msgs.forEach((m) => { if (done.has(m.id) && m.st === 'q') m.st = 'ok'; });
     conv.done = [...done].slice(-200);
-    const newer = other.seq > conv.seq;
-    if (newer) Object.assign(conv, { seq: other.seq, state: other.state, reason: other.reason, intent: other.intent, lang: other.lang });
+    conv.seq = Math.max(conv.seq, other.seq || 0);
+    // The state a tab set last wins (conv.sv: when; see setState).
+    if ((other.sv || 0) > (conv.sv || 0)) Object.assign(conv, { state: other.state, sv: other.sv, reason: other.reason, intent: other.intent, lang: other.lang });
     if (ours) save();
-    return added > 0 || newer;
+    return JSON.stringify([conv.msgs, conv.outbox, conv.state]) !== was;
   }
 
   function mount() {

@@ -23,6 +23,7 @@ async function api(method, path, body) {
   if (!res.ok) {
     const err = new Error((data.error && data.error.message) || res.statusText);
     err.code = data.error && data.error.code;
+    err.data = data;
     throw err;
   }
   return data;
@@ -164,6 +165,19 @@ function showLogin() {
   $('login').hidden = false;
 }
 
+// signOut ends the session and clears the page, also when ending the
+// session fails: the agent may be walking away from the screen.
+async function signOut() {
+  let failed = null;
+  try {
+    await api('POST', 'logout', {});
+  } catch (e) {
+    failed = e;
+  }
+  showLogin();
+  if (failed) $('login-error').textContent = 'Signing out failed (' + failed.message + '); the session may still be valid until it expires.';
+}
+
 function showApp(agent) {
   $('login').hidden = true;
   $('app').hidden = false;
@@ -292,8 +306,7 @@ async function take() {
       data = await api('POST', path, {});
     } catch (e) {
       if (e.code !== 'assigned_elsewhere') throw e;
-      const who = /^assigned to (.*?); send/.exec(e.message);
-      if (!confirm('This conversation is assigned to ' + (who ? who[1] : 'another agent') + '. Take it over?')) return;
+      if (!confirm('This conversation is assigned to ' + (e.data.assignee || 'another agent') + '. Take it over?')) return;
       data = await api('POST', path, { force: true });
     }
     if (data.conversation) showMeta(data.conversation);
@@ -326,7 +339,7 @@ document.addEventListener('DOMContentLoaded', () => {
       $('login-error').textContent = err.message;
     }
   });
-  $('logout').addEventListener('click', async () => { await api('POST', 'logout', {}); showLogin(); });
+  $('logout').addEventListener('click', signOut);
   for (const b of document.querySelectorAll('nav button')) {
     b.addEventListener('click', () => {
       for (const o of document.querySelectorAll('nav button')) o.setAttribute('aria-pressed', String(o === b));

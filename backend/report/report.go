@@ -4,12 +4,12 @@ package report
 
 import (
 	"cmp"
-	"fmt"
 	"math"
 	"slices"
 	"strings"
 	"unicode"
 
+	"github.com/lotse-chat/lotse/internal/wording"
 	"github.com/lotse-chat/lotse/pii"
 )
 
@@ -159,12 +159,5 @@ func Summary(questions, groups int) string {
 	if questions == 0 {
 		return "no unanswered questions"
 	}
-	return fmt.Sprintf("%d unanswered %s in %d %s", questions, plural(questions, "question"), groups, plural(groups, "group"))
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return word
-	}
-	return word + "s"
+	return wording.Plural(questions, "unanswered question") + " in " + wording.Plural(groups, "group")
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/lotse-chat/lotse"
+	"github.com/lotse-chat/lotse/internal/wording"
 )
 
 // maxLine is the longest line "lotse ask" reads from standard input, in
@@ -69,7 +70,7 @@ func runAsk(args []string, stdout, stderr io.Writer) error {
 	interactive := stdinIsTerminal()
 	if interactive {
 		fmt.Fprintf(stdout, "%s (%s, %s engine). One message a line; leave with exit or Ctrl-D.\n",
-			e.info.Name, plural(len(e.info.Intents), "intent"), e.name)
+			e.info.Name, wording.Plural(len(e.info.Intents), "intent"), e.name)
 	}
 	sc := bufio.NewScanner(stdin)
 	sc.Buffer(make([]byte, 64*1024), maxLine)

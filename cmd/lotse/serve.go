@@ -18,6 +18,7 @@ import (
 	lotse "github.com/lotse-chat/lotse"
 	"github.com/lotse-chat/lotse/backend"
 	"github.com/lotse-chat/lotse/edge"
+	"github.com/lotse-chat/lotse/internal/wording"
 	"github.com/lotse-chat/lotse/train"
 	"github.com/lotse-chat/lotse/widget"
 )
@@ -169,7 +170,7 @@ func trainBot(path string, stdout io.Writer) (*lotse.Model, []byte, error) {
 	if b.LanguageDetected {
 		fmt.Fprintf(stdout, "note: %s\n", detectedLanguageNote(b))
 	}
-	fmt.Fprintf(stdout, "trained %s (%s): %s, %s in %s\n", b.Name, filepath.Clean(path), plural(rep.Intents, "intent"), examplesText(rep), rep.Duration.Round(time.Millisecond))
+	fmt.Fprintf(stdout, "trained %s (%s): %s, %s in %s\n", b.Name, filepath.Clean(path), wording.Plural(rep.Intents, "intent"), examplesText(rep), rep.Duration.Round(time.Millisecond))
 	return model, data, nil
 }
 

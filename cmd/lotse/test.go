@@ -14,6 +14,7 @@ import (
 	"github.com/lotse-chat/lotse"
 	"github.com/lotse-chat/lotse/internal/eval"
 	"github.com/lotse-chat/lotse/internal/modelfile"
+	"github.com/lotse-chat/lotse/internal/wording"
 	"github.com/lotse-chat/lotse/pii"
 )
 
@@ -144,7 +145,7 @@ func caseWarnings(cases []eval.Case, info lotse.Info, dataPath, modelPath string
 	for _, name := range order {
 		f := unknown[name]
 		w := fmt.Sprintf("%s:%d: expect %q: %s has no such intent", dataPath, f.line, name, modelPath)
-		if s := eval.Suggest(name, names); s != "" {
+		if s := wording.Closest(name, names); s != "" {
 			w += fmt.Sprintf("; did you mean %q?", s)
 		}
 		if f.count == 1 {
@@ -157,7 +158,7 @@ func caseWarnings(cases []eval.Case, info lotse.Info, dataPath, modelPath string
 	for _, lang := range langOrder {
 		f := langs[lang]
 		ws = append(ws, fmt.Sprintf("%s:%d: lang %q: %s speaks %s only, so lang_accuracy counts such lines as misses (%s); check the code",
-			dataPath, f.line, lang, modelPath, strings.Join(info.Languages, " and "), plural(f.count, "line")))
+			dataPath, f.line, lang, modelPath, strings.Join(info.Languages, " and "), wording.Plural(f.count, "line")))
 	}
 	return ws
 }

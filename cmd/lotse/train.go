@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/lotse-chat/lotse/bot"
+	"github.com/lotse-chat/lotse/internal/wording"
 	"github.com/lotse-chat/lotse/lexicon"
 	"github.com/lotse-chat/lotse/train"
 )
@@ -160,7 +161,7 @@ func warnings(b *bot.Bot, rep *train.Report) []string {
 	if len(silent) > 0 {
 		ws = append(ws, fmt.Sprintf("%d of %s have no answer (%s): replies to them carry the intent name only. "+
 			"Write the answers in a bot.yaml (README.md, \"For bot authors\"), or mark the intents handoff: true",
-			len(silent), plural(len(b.Intents), "intent"), listNames(silent, 3)))
+			len(silent), wording.Plural(len(b.Intents), "intent"), listNames(silent, 3)))
 	}
 	return ws
 }
@@ -183,18 +184,18 @@ func examplesText(rep *train.Report) string {
 	own := rep.Examples - rep.Translations - rep.Names - rep.Background
 	var more []string
 	if rep.Translations > 0 {
-		more = append(more, plural(rep.Translations, "lexicon translation"))
+		more = append(more, wording.Plural(rep.Translations, "lexicon translation"))
 	}
 	if rep.Names > 0 {
-		more = append(more, plural(rep.Names, "intent name"))
+		more = append(more, wording.Plural(rep.Names, "intent name"))
 	}
 	if rep.Background > 0 {
 		more = append(more, fmt.Sprintf("%d background out-of-scope", rep.Background))
 	}
 	if len(more) == 0 {
-		return plural(own, "example")
+		return wording.Plural(own, "example")
 	}
-	return fmt.Sprintf("%s, plus %s (%d texts in all)", plural(own, "example"), joinAnd(more), rep.Examples)
+	return fmt.Sprintf("%s, plus %s (%d texts in all)", wording.Plural(own, "example"), joinAnd(more), rep.Examples)
 }
 
 // joinAnd joins ["a", "b", "c"] as "a, b and c".
@@ -203,14 +204,6 @@ func joinAnd(items []string) string {
 		return strings.Join(items, "")
 	}
 	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
-}
-
-// plural formats a count with its noun: "1 intent", "2 intents".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // thresholdText tells where the out-of-scope threshold lies. A threshold
@@ -240,7 +233,7 @@ func noThresholdText(b *bot.Bot, rep *train.Report, budget float64) string {
 		n := rep.Examples - rep.Names - rep.Background - len(b.OutOfScope)
 		msg := fmt.Sprintf("too few examples to choose one: the rejection budget, %s of the %s held out, is less than one, "+
 			"so every message the out-of-scope class does not win is answered, gibberish included. "+
-			"Add examples (two or three phrasings a question", percent(budget), plural(n, "in-scope example"))
+			"Add examples (two or three phrasings a question", percent(budget), wording.Plural(n, "in-scope example"))
 		if len(b.OutOfScope) == 0 {
 			msg += ", and out_of_scope examples"
 		}

@@ -22,7 +22,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/lotse-chat/lotse/internal/suggest"
+	"github.com/lotse-chat/lotse/internal/wording"
 	"github.com/lotse-chat/lotse/pii"
 )
 
@@ -207,33 +207,8 @@ func checkKind(k pii.Kind) error {
 		known = append(known, string(kk))
 	}
 	msg := fmt.Sprintf("unknown kind %q; ", k)
-	if s := Suggest(string(k), known); s != "" {
+	if s := wording.Closest(string(k), known); s != "" {
 		msg += fmt.Sprintf("did you mean %q? ", s)
 	}
 	return errors.New(msg + "known: " + strings.Join(known, ", "))
-}
-
-// Suggest returns the name among known that name most likely misspells
-// (another case, "-" or " " for "_", a letter or two off, a prefix or part
-// of it), or "" when none is close.
-func Suggest(name string, known []string) string {
-	norm := func(s string) string {
-		return strings.NewReplacer("-", "_", " ", "_").Replace(strings.ToLower(strings.TrimSpace(s)))
-	}
-	n := norm(name)
-	best, bestDist := "", max(2, len(n)/4)+1
-	for _, k := range known {
-		kn := norm(k)
-		if kn == n {
-			return k
-		}
-		d := suggest.Distance(n, kn)
-		if len(n) >= 3 && (strings.Contains(kn, n) || strings.Contains(n, kn)) {
-			d = min(d, 1)
-		}
-		if d < bestDist {
-			best, bestDist = k, d
-		}
-	}
-	return best
 }

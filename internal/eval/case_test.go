@@ -108,20 +108,3 @@ func TestDecodeCasesBOM(t *testing.T) {
 		t.Errorf("with a BOM: %+v, %v; want %+v", got, err, want)
 	}
 }
-
-func TestSuggest(t *testing.T) {
-	known := []string{"greeting", "out_of_scope", "refund_status", "email"}
-	for _, tc := range []struct{ name, want string }{
-		{"Greeting", "greeting"},
-		{"out-of-scope", "out_of_scope"},
-		{"out of scope", "out_of_scope"},
-		{"refund_stauts", "refund_status"},
-		{"mail", "email"},
-		{"launch_rocket", ""},
-		{"x", ""},
-	} {
-		if got := Suggest(tc.name, known); got != tc.want {
-			t.Errorf("Suggest(%q) = %q, want %q", tc.name, got, tc.want)
-		}
-	}
-}

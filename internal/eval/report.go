@@ -8,6 +8,8 @@ import (
 	"html"
 	"io"
 	"slices"
+
+	"github.com/lotse-chat/lotse/internal/wording"
 )
 
 // Colours of the charts: one for "right"/precision, one for
@@ -52,14 +54,6 @@ func IsReport(head []byte) bool {
 	return bytes.Contains(head[:min(len(head), ReportMarkerWithin)], []byte(ReportMarker))
 }
 
-// plural formats a count with its noun: "1 message", "2 messages".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
-}
-
 // testedIntents counts the intents, out_of_scope excluded, that the test
 // file has messages for.
 func (r *Result) testedIntents() int {
@@ -98,7 +92,7 @@ details{margin:.5em 0}small{color:#666}
 }
 
 func (p *page) metrics(r *Result) {
-	p.printf("<h2>Metrics</h2>\n<p>Engine <b>%s</b>, %s (%d with an expected intent).</p>\n<table>\n", esc(r.Engine), plural(r.Messages, "message"), r.Labelled)
+	p.printf("<h2>Metrics</h2>\n<p>Engine <b>%s</b>, %s (%d with an expected intent).</p>\n<table>\n", esc(r.Engine), wording.Plural(r.Messages, "message"), r.Labelled)
 	p.printf("<tr><th>metric</th><th class=n>value</th><th class=n>of</th><th>meaning</th></tr>\n")
 	rows := []struct {
 		name string
@@ -291,7 +285,7 @@ func (p *page) pii(r *Result) {
 
 // Summary writes a readable table of the metrics to w, for terminals.
 func (r *Result) Summary(w io.Writer) {
-	fmt.Fprintf(w, "engine %s, %s\n", r.Engine, plural(r.Messages, "message"))
+	fmt.Fprintf(w, "engine %s, %s\n", r.Engine, wording.Plural(r.Messages, "message"))
 	row := func(name string, v Ratio) {
 		fmt.Fprintf(w, "  %-24s %6s  (%d/%d)\n", name, v.Value(), v.Hits, v.Total)
 	}

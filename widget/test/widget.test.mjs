@@ -491,8 +491,11 @@ describe('audit fixes: handoff answers, history, masked storage, language, waiti
     const s = JSON.parse(await stored(a.page));
     assert.deepEqual(s.msgs.filter((m) => m.role === 'visitor').map((m) => m.text), ['how do I return an item', 'when is my payment due', 'can I pay early']);
     assert.deepEqual(s.msgs.map((m) => m.role), ['visitor', 'bot', 'visitor', 'bot', 'visitor', 'bot'], 'answers not under their questions');
+    // A handoff in one tab: the other follows, so its next message goes to the person too.
+    await ask(a.page, 'what will the weather be like in Berlin tomorrow', { expect: 'handoff' });
+    await b.page.waitForFunction(() => window.Lotse.state.state === 'pending', null, { timeout: 10_000 });
     await b.page.reload();
-    await b.page.waitForFunction(() => window.Lotse && window.Lotse.state.messages === 6);
+    await b.page.waitForFunction(() => window.Lotse && window.Lotse.state.messages === 7);
   });
 
   it('stays on screen when the page moves its body, and says what it is doing to screen readers', async () => {
@@ -510,18 +513,23 @@ describe('audit fixes: handoff answers, history, masked storage, language, waiti
   });
 
   it('is ready for page scripts that ran before it, and splits a long Lotse.send', async () => {
+    // A page script that runs before the async tag: it counts the event.
+    await browser.context.addInitScript(() => addEventListener('lotse:ready', () => { window.readyEvents = (window.readyEvents || 0) + 1; }));
     const { page } = await openPage(browser.context, server.url, 'test/hostile.html', { 'data-mode': 'edge' });
-    await page.evaluate(() => new Promise((ok) => {
-      // A second copy of the tag: the event fires once the (first) widget is there.
-      addEventListener('lotse:ready', () => ok(), { once: true });
-      dispatchEvent(new Event('lotse:ready'));
-    }));
+    assert.equal(await page.evaluate(() => window.readyEvents), 1, 'lotse:ready not fired once');
     const long = Array.from({ length: 300 }, (_, i) => 'word' + i).join(' '); // 2,289 characters
     await page.evaluate((t) => window.Lotse.send(t), long);
     await settled(page);
     const sent = JSON.parse(await stored(page)).msgs.filter((m) => m.role === 'visitor').map((m) => m.text);
     assert.ok(sent.length === 3 && sent.every((t) => t.length <= 1000), `split into ${sent.map((t) => t.length)}`);
     assert.equal(sent.join(' ').replace(/\s+/g, ' ').trim(), long, 'text lost in the split');
+    // A card number across the 1,000th character stays in one message,
+    // so the checks find it (and storage masks it).
+    await page.evaluate((t) => window.Lotse.send(t), 'x'.repeat(985) + ' card 4111 1111 1111 1111 please');
+    await settled(page);
+    const texts = JSON.parse(await stored(page)).msgs.filter((m) => m.role === 'visitor').map((m) => m.text).slice(3);
+    assert.equal(texts.length, 2);
+    assert.match(texts[1], /^\[CARD\] please$/, 'card number split or unmasked');
   });
 
   it('puts each answer under its question when queued messages go out together', async () => {
