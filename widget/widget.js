@@ -668,6 +668,10 @@ textarea{flex:1;resize:none;min-height:42px;max-height:120px;padding:10px 12px;b
   // this tab takes the other's messages into its own (by id), so that neither
   // tab's next save drops what the other wrote.
   addEventListener('storage', (e) => {
+    // Another tab forgot the conversation (Lotse.reset on logout, or the
+    // page cleared storage): so does this one, or its next save would
+    // bring it back.
+    if ((e.key === KEY || e.key === null) && e.newValue === null) { if (consent) reset(); return; }
     let other = null;
     try { other = e.key === KEY && JSON.parse(e.newValue); } catch (x) { /* corrupt */ }
     if (!other || other.v !== 1 || !Array.isArray(other.msgs) || !Array.isArray(other.outbox)) return;

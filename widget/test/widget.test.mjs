@@ -496,6 +496,11 @@ describe('audit fixes: handoff answers, history, masked storage, language, waiti
     await b.page.waitForFunction(() => window.Lotse.state.state === 'pending', null, { timeout: 10_000 });
     await b.page.reload();
     await b.page.waitForFunction(() => window.Lotse && window.Lotse.state.messages === 7);
+    // Logout in one tab (Lotse.reset) forgets the conversation in both.
+    await a.page.evaluate(() => window.Lotse.reset());
+    await b.page.waitForFunction(() => window.Lotse.state.messages === 0, null, { timeout: 10_000 });
+    await b.page.evaluate(() => window.Lotse.open());
+    assert.equal(await stored(a.page), null, 'the other tab wrote the forgotten conversation back');
   });
 
   it('stays on screen when the page moves its body, and says what it is doing to screen readers', async () => {
