@@ -163,7 +163,9 @@ func decodeLine(raw []byte) (Case, error) {
 }
 
 // jsonShapes says what each field of a test line must be, in JSON's terms
-// rather than Go's.
+// rather than Go's, with an example. A test file's author reads these
+// beside the line they wrote, so they say more than internal/jsonerr's
+// wording for API clients (the shape alone).
 var jsonShapes = map[string]string{
 	"text":        "a string",
 	"expect":      `a string (an intent name or "out_of_scope")`,
