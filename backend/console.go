@@ -107,16 +107,16 @@ func (s *Server) tokenOK(got string) bool {
 func (s *Server) agent(next func(w http.ResponseWriter, r *http.Request, agent string)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if token, ok := bearerToken(r.Header.Get("Authorization")); ok {
-			client := clientOf(r)
-			if s.throttled(w, r, client) {
+			client := clientOf(r, s.cfg.TrustProxy)
+			if token != "" && !s.attempt(w, r, client) {
 				return
 			}
 			if s.tokenOK(token) {
+				s.failures.forget(client)
 				next(w, r, "agent")
 				return
 			}
 			if token != "" {
-				s.failures.add(client)
 				s.log.Warn("console bearer token refused", "remote", r.RemoteAddr)
 				writeError(w, http.StatusUnauthorized, "unauthenticated",
 					"the bearer token is wrong; send Authorization: Bearer <agent token> with the agent token the backend was started with")
@@ -148,19 +148,20 @@ func bearerToken(auth string) (string, bool) {
 	return strings.TrimLeft(token, " "), true
 }
 
-// throttled answers 429 with Retry-After if client failed to sign in too
-// often lately, and reports whether it did.
-func (s *Server) throttled(w http.ResponseWriter, r *http.Request, client string) bool {
-	wait, blocked := s.failures.blocked(client)
-	if !blocked {
-		return false
+// attempt counts a sign-in attempt of client as failed until it succeeds
+// (failures.forget), or answers 429 with Retry-After if client failed too
+// often lately; it reports whether the attempt may go on.
+func (s *Server) attempt(w http.ResponseWriter, r *http.Request, client string) bool {
+	wait, ok := s.failures.reserve(client)
+	if ok {
+		return true
 	}
 	sec := max(1, int((wait+time.Second-1)/time.Second))
 	w.Header().Set("Retry-After", strconv.Itoa(sec))
 	s.log.Warn("console sign-in throttled", "remote", r.RemoteAddr)
 	writeError(w, http.StatusTooManyRequests, "rate_limited",
 		fmt.Sprintf("too many failed sign-ins from your address (%d within %d s); retry in %d s", maxFailures, int(failureWindow.Seconds()), sec))
-	return true
+	return false
 }
 
 // jsonOnly refuses POSTs whose body is not declared JSON. A cross-site form
@@ -231,8 +232,9 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		Password string `json:"password"`
 		Name     string `json:"name"`
 	}
-	client := clientOf(r)
-	if s.throttled(w, r, client) || !decode(w, r, &req) {
+	// The body first: the attempt is counted in the same step as the check
+	// (attempt), and a request must not be let in before its body is read.
+	if !decode(w, r, &req) {
 		return
 	}
 	if req.Password == "" {
@@ -240,8 +242,11 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 			`password is missing or empty; send {"password": "<agent token>"}`)
 		return
 	}
+	client := clientOf(r, s.cfg.TrustProxy)
+	if !s.attempt(w, r, client) {
+		return
+	}
 	if !s.tokenOK(req.Password) {
-		s.failures.add(client)
 		s.log.Warn("console sign-in refused", "remote", r.RemoteAddr)
 		writeError(w, http.StatusUnauthorized, "wrong_password",
 			"wrong password; the password is the agent token the backend was started with")

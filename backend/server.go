@@ -60,6 +60,10 @@ type Config struct {
 	// Heartbeat is the interval of SSE comments that keep idle streams open
 	// through proxies; 0 means 15 s.
 	Heartbeat time.Duration
+	// TrustProxy says the backend runs behind a reverse proxy that appends
+	// the client's address to X-Forwarded-For: the sign-in throttle then
+	// keys on that address, not the proxy's, which all clients share.
+	TrustProxy bool
 	// Now is the clock; nil means time.Now. Tests set it.
 	Now func() time.Time
 }

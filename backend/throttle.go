@@ -3,6 +3,7 @@ package backend
 import (
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 )
@@ -69,32 +70,25 @@ func (f *failures) key(client string, now time.Time) string {
 	return overflowClient
 }
 
-// blocked reports whether client must wait, and how long.
-func (f *failures) blocked(client string) (time.Duration, bool) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	now := f.now()
-	ts := f.recent(f.key(client, now), now)
-	if len(ts) < maxFailures {
-		return 0, false
-	}
-	return ts[0].Add(failureWindow).Sub(now), true
-}
-
-// add records a failed sign-in of client.
-func (f *failures) add(client string) {
+// reserve counts an attempt of client as failed before it is checked, and
+// reports whether client may make it (else how long to wait). Counting
+// first, in one step under the lock, is what bounds guessing: a check
+// before and a count after let every request held open in between guess.
+func (f *failures) reserve(client string) (time.Duration, bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	now := f.now()
 	client = f.key(client, now)
-	ts := append(f.recent(client, now), now)
-	if len(ts) > maxFailures {
-		ts = ts[len(ts)-maxFailures:]
+	ts := f.recent(client, now)
+	if len(ts) >= maxFailures {
+		return ts[0].Add(failureWindow).Sub(now), false
 	}
-	f.m[client] = ts
+	f.m[client] = append(ts, now)
+	return 0, true
 }
 
-// forget clears client's record after a successful sign-in.
+// forget clears client's record after a successful sign-in, the attempt
+// reserve counted included.
 func (f *failures) forget(client string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -104,12 +98,21 @@ func (f *failures) forget(client string) {
 // clientOf identifies the client of r by its IP address, without the
 // port; an IPv6 client by its /64 network, since one host commonly holds
 // all of it and could otherwise fill the table alone. Behind a reverse
-// proxy all clients share the proxy's address, and so one throttle;
-// X-Forwarded-For is not trusted because any client can set it.
-func clientOf(r *http.Request) string {
+// proxy every client has the proxy's address; with trustProxy the address
+// is the last one of X-Forwarded-For, the one the proxy added (the ones
+// before it are the client's to invent).
+func clientOf(r *http.Request, trustProxy bool) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		host = r.RemoteAddr
+	}
+	if trustProxy {
+		if xff := r.Header.Values("X-Forwarded-For"); len(xff) > 0 {
+			hops := strings.Split(xff[len(xff)-1], ",")
+			if last := strings.TrimSpace(hops[len(hops)-1]); net.ParseIP(last) != nil {
+				host = last
+			}
+		}
 	}
 	ip := net.ParseIP(host)
 	if ip == nil || ip.To4() != nil {

@@ -13,7 +13,7 @@ import (
 )
 
 func runBackend(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("backend", "[--addr HOST:PORT] [--db FILE | --postgres DSN] [--secret WHSEC] [--agent-token T]\n\n"+
+	fs := newFlags("backend", "[--addr HOST:PORT] [--db FILE | --postgres DSN] [--secret WHSEC] [--agent-token T] [--trust-proxy]\n\n"+
 		"The secret and the agent token are best given in the environment (LOTSE_WEBHOOK_SECRET,\n"+
 		"LOTSE_AGENT_TOKEN): flags show in ps.", stdout, stderr)
 	addr := fs.String("addr", "127.0.0.1:8081", "listen address")
@@ -21,6 +21,7 @@ func runBackend(args []string, stdout, stderr io.Writer) error {
 	pg := fs.String("postgres", os.Getenv("LOTSE_POSTGRES_DSN"), "PostgreSQL DSN; used instead of --db when set (env LOTSE_POSTGRES_DSN)")
 	secret := fs.String("secret", os.Getenv("LOTSE_WEBHOOK_SECRET"), "webhook secret the edge signs handoffs with, whsec_<base64> (env LOTSE_WEBHOOK_SECRET); generated and printed when unset")
 	token := fs.String("agent-token", os.Getenv("LOTSE_AGENT_TOKEN"), "agents' console password and API bearer token, at least 8 characters (env LOTSE_AGENT_TOKEN); generated and printed when unset")
+	trustProxy := fs.Bool("trust-proxy", os.Getenv("LOTSE_TRUST_PROXY") == "1", "behind a reverse proxy that appends the client's address to X-Forwarded-For: throttle sign-ins by that address, not the proxy's (env LOTSE_TRUST_PROXY=1)")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -40,7 +41,7 @@ func runBackend(args []string, stdout, stderr io.Writer) error {
 		*token = hex.EncodeToString(randomBytes(16))
 		fmt.Fprintf(stdout, "agent token (console password): %s\n", *token)
 	}
-	cfg := backend.Config{Secret: *secret, AgentToken: *token, Logger: log, PostgresDSN: *pg}
+	cfg := backend.Config{Secret: *secret, AgentToken: *token, Logger: log, PostgresDSN: *pg, TrustProxy: *trustProxy}
 	if *pg == "" {
 		cfg.SQLitePath = *db
 	}
