@@ -68,8 +68,8 @@ type Config struct {
 	// RateLimit is each client's token bucket: Burst requests at once,
 	// refilled at Burst per Per. The zero value means 60 per minute.
 	RateLimit Rate
-	// ClientKey names the client a request counts against; nil means the
-	// CF-Connecting-IP header if present, else the remote address's host.
+	// ClientKey names the client a request counts against; nil means
+	// PeerKey, the TCP peer. Behind Cloudflare use CloudflareKey.
 	ClientKey func(*http.Request) string
 
 	// Assets are the static files (widget.js, engine.wasm, the model ...)
@@ -186,7 +186,7 @@ func New(cfg Config) (*Handler, error) {
 		return nil, fmt.Errorf("edge: RateLimit %+v: want Burst >= 1 and Per > 0", cfg.RateLimit)
 	}
 	if cfg.ClientKey == nil {
-		cfg.ClientKey = clientKey
+		cfg.ClientKey = PeerKey
 	}
 	if cfg.Retry == (Retry{}) {
 		cfg.Retry = DefaultRetry

@@ -355,7 +355,16 @@ func TestRateLimit(t *testing.T) {
 	if e := decode[errorBody](t, w); w.Code != 429 || e.Error.Code != "rate_limited" || w.Header().Get("Retry-After") != "1" {
 		t.Fatalf("request over the burst: %d Retry-After %q %s, want 429 with Retry-After 1", w.Code, w.Header().Get("Retry-After"), w.Body)
 	}
-	if w := f.do("POST", "/v1/chat", chatBody("c1", "m4", "hallo"), "CF-Connecting-IP", "198.51.100.7"); w.Code != 200 {
+	// A header naming another client does not buy a fresh bucket: natively
+	// any client can send one.
+	if w := f.do("POST", "/v1/chat", chatBody("c1", "m4", "hallo"), "CF-Connecting-IP", "198.51.100.7"); w.Code != 429 {
+		t.Errorf("a forged CF-Connecting-IP got past the limit: %d", w.Code)
+	}
+	other := httptest.NewRequest("POST", "/v1/chat", strings.NewReader(chatBody("c1", "m4", "hallo")))
+	other.RemoteAddr = "198.51.100.7:5000"
+	w = httptest.NewRecorder()
+	f.edge.ServeHTTP(w, other)
+	if w.Code != 200 {
 		t.Errorf("another client was limited too: %d", w.Code)
 	}
 	f.clock.Advance(time.Second)

@@ -91,16 +91,34 @@ func sameOrigin(r *http.Request, origin string) bool {
 	return strings.EqualFold(u.Scheme, strings.TrimSpace(scheme)) && strings.EqualFold(u.Host, r.Host)
 }
 
-// clientKey is the default Config.ClientKey: Cloudflare's client address,
-// else the TCP peer's host.
-func clientKey(r *http.Request) string {
-	if ip := r.Header.Get("CF-Connecting-IP"); ip != "" {
-		return ip
+// PeerKey is the default Config.ClientKey: the TCP peer's address, an
+// IPv6 peer by its /64 network (one host commonly holds all of it). No
+// header counts: natively any client could set one to get a fresh bucket.
+func PeerKey(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
 	}
-	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+	return ipKey(host)
+}
+
+// CloudflareKey is the Config.ClientKey of the Worker: the client address
+// Cloudflare puts in CF-Connecting-IP (which clients cannot set there),
+// an IPv6 client by its /64 network; PeerKey without the header.
+func CloudflareKey(r *http.Request) string {
+	if ip := r.Header.Get("CF-Connecting-IP"); ip != "" {
+		return ipKey(ip)
+	}
+	return PeerKey(r)
+}
+
+// ipKey is host itself, or its /64 network if it is an IPv6 address.
+func ipKey(host string) string {
+	ip := net.ParseIP(host)
+	if ip == nil || ip.To4() != nil {
 		return host
 	}
-	return r.RemoteAddr
+	return ip.Mask(net.CIDRMask(64, 128)).String() + "/64"
 }
 
 // limited applies the per-client rate limit.
@@ -148,10 +166,17 @@ func (l *limiter) take(key string, now time.Time) time.Duration {
 	perToken := l.rate.Per / time.Duration(l.rate.Burst)
 	k := maphash.String(l.seed, key)
 	b, ok := l.buckets[k]
-	if !ok {
+	if !ok && len(l.buckets) >= l.max {
+		l.sweep(now)
 		if len(l.buckets) >= l.max {
-			l.sweep(now)
+			// Full of clients still spending: the new ones share one
+			// bucket. Forgetting everyone would reset the limit of the
+			// client that filled the table.
+			k = overflowBucket
+			b, ok = l.buckets[k]
 		}
+	}
+	if !ok {
 		b = bucket{tokens: burst, last: now.UnixNano()}
 	}
 	elapsed := max(0, now.UnixNano()-b.last) // a clock set back refills nothing
@@ -167,17 +192,18 @@ func (l *limiter) take(key string, now time.Time) time.Duration {
 	return wait
 }
 
+// overflowBucket is the key of the bucket that new clients share while the
+// table is full (maphash never gives 0 in practice, and a collision only
+// shares a bucket).
+const overflowBucket = 0
+
 // sweep drops buckets that have refilled completely: forgetting them
-// changes nothing. If none has, it drops all, trading a short burst of
-// leniency for bounded memory.
+// changes nothing.
 func (l *limiter) sweep(now time.Time) {
 	for k, b := range l.buckets {
-		if now.UnixNano()-b.last >= int64(l.rate.Per) {
+		if k != overflowBucket && now.UnixNano()-b.last >= int64(l.rate.Per) {
 			delete(l.buckets, k)
 		}
-	}
-	if len(l.buckets) >= l.max {
-		clear(l.buckets)
 	}
 }
 

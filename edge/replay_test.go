@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"fmt"
+	"net/http/httptest"
 	"testing"
 	"time"
 )
@@ -57,8 +58,9 @@ func TestReplayCache(t *testing.T) {
 	}
 }
 
-// TestLimiterSweep checks that a full limiter forgets refilled buckets
-// first, and all of them only when none has refilled.
+// TestLimiterSweep checks that a full limiter forgets refilled buckets,
+// and that while none has refilled new clients share one bucket and the
+// buckets it holds keep their state.
 func TestLimiterSweep(t *testing.T) {
 	t0 := time.Unix(1_800_000_000, 0)
 	at := func(s int) time.Time { return t0.Add(time.Duration(s) * time.Second) }
@@ -77,5 +79,52 @@ func TestLimiterSweep(t *testing.T) {
 	}
 	if wait := l.take("b", at(0)); wait <= 0 {
 		t.Errorf("a clock set back gave b a token")
+	}
+}
+
+// TestLimiterFull checks that while the table is full of clients still
+// spending, new clients share one bucket and the buckets held keep their
+// state (forgetting them would reset the limit of whoever filled it).
+func TestLimiterFull(t *testing.T) {
+	now := time.Unix(1_800_000_000, 0)
+	l := newLimiter(Rate{Burst: 2, Per: 10 * time.Second}, 2)
+	for range 2 {
+		l.take("a", now)
+		l.take("b", now)
+	}
+	for i, want := range []bool{false, false, true} { // c, d, c: one shared bucket of 2
+		if wait := l.take([]string{"c", "d", "c"}[i], now); (wait > 0) != want {
+			t.Errorf("take %d over the bound: wait %v, want a wait: %v", i, wait, want)
+		}
+	}
+	if len(l.buckets) != 3 {
+		t.Errorf("%d buckets, want a, b and the shared one", len(l.buckets))
+	}
+	if wait := l.take("a", now); wait <= 0 {
+		t.Error("a's empty bucket was reset by the clients over the bound")
+	}
+}
+
+func TestClientKeys(t *testing.T) {
+	for _, tt := range []struct {
+		remote, cf  string
+		peer, cloud string
+	}{
+		{"192.0.2.1:4711", "", "192.0.2.1", "192.0.2.1"},
+		{"192.0.2.1:4711", "198.51.100.7", "192.0.2.1", "198.51.100.7"}, // natively the header is anyone's to set
+		{"[2001:db8:1:2::9]:443", "", "2001:db8:1:2::/64", "2001:db8:1:2::/64"},
+		{"192.0.2.1:4711", "2001:db8:7:8:aaaa::1", "192.0.2.1", "2001:db8:7:8::/64"},
+	} {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.RemoteAddr = tt.remote
+		if tt.cf != "" {
+			r.Header.Set("CF-Connecting-IP", tt.cf)
+		}
+		if got := PeerKey(r); got != tt.peer {
+			t.Errorf("PeerKey(%s, CF %q) = %q, want %q", tt.remote, tt.cf, got, tt.peer)
+		}
+		if got := CloudflareKey(r); got != tt.cloud {
+			t.Errorf("CloudflareKey(%s, CF %q) = %q, want %q", tt.remote, tt.cf, got, tt.cloud)
+		}
 	}
 }

@@ -143,6 +143,7 @@ func handler(log *slog.Logger) (http.Handler, error) {
 		AllowedOrigins: edge.ParseOrigins(cloudflare.Getenv("ALLOWED_ORIGINS")),
 		Assets:         assets,
 		Logger:         log,
+		ClientKey:      edge.CloudflareKey, // Cloudflare sets it; a client cannot
 	}
 	if v := cloudflare.Getenv("RATE_LIMIT"); v != "" {
 		if cfg.RateLimit, err = edge.ParseRate(v); err != nil {
