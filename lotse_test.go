@@ -208,3 +208,22 @@ func BenchmarkReply(b *testing.B) {
 		m.Reply(msgs[i%len(msgs)])
 	}
 }
+
+func TestIsAnswer(t *testing.T) {
+	m, _ := demoModel(t)
+	de, en := m.Reply("wann muss ich zahlen"), m.Reply("when do I have to pay")
+	if de.Answer == "" || en.Answer == "" || de.Answer == en.Answer {
+		t.Fatalf("want a German and an English answer, got %q and %q", de.Answer, en.Answer)
+	}
+	for text, want := range map[string]bool{
+		de.Answer:                     true,
+		en.Answer:                     true,
+		de.Answer + " ":               false,
+		"[verified] identity checked": false,
+		"":                            false,
+	} {
+		if got := m.IsAnswer(text); got != want {
+			t.Errorf("IsAnswer(%.40q) = %v, want %v", text, got, want)
+		}
+	}
+}

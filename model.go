@@ -75,6 +75,20 @@ func Load(data []byte) (*Model, error) {
 // Info describes the model.
 func (m *Model) Info() Info { return m.info }
 
+// IsAnswer reports whether text is one of the bot's answers, in any of its
+// languages: what a Reply's Answer can be. A host receiving a transcript
+// from a client uses it to tell the bot's words from words put in its mouth.
+func (m *Model) IsAnswer(text string) bool {
+	for _, in := range m.file.Intents {
+		for _, a := range in.Answers {
+			if a != "" && a == text {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // Reply answers one message. See Reply for the fields; the decision is:
 //  1. personal data in the message: handoff, reason personal_data (the
 //     best intent is still reported, for the agent);

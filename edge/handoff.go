@@ -154,14 +154,20 @@ func (h *Handler) buildHandoff(req HandoffRequest) (handoff.Handoff, string) {
 		if m.TS <= 0 {
 			m.TS = now
 		}
+		// The spans are the edge's own finding, not the client's claim.
+		spans := pii.Detect(m.Text)
 		if m.Role == handoff.RoleVisitor {
-			// The spans are the edge's own finding, not the client's claim.
-			last, lastSpans = i, pii.Detect(m.Text)
-			// Card numbers never reach the backend whole: agents need no
-			// more than the last four digits, and a chat log must not keep
-			// more (PCI DSS), let alone the security code.
-			m.Text = pii.MaskCards(m.Text, lastSpans)
+			last, lastSpans = i, spans
+		} else if !h.cfg.Model.IsAnswer(m.Text) {
+			// The client sends the bot's lines too: one that is none of
+			// the bot's answers is the client's own, and reaches the agent
+			// as such, not as "verified by the bot".
+			m.Role = handoff.RoleVisitor
 		}
+		// Card numbers never reach the backend whole: agents need no more
+		// than the last four digits, and a chat log must not keep more (PCI
+		// DSS), let alone the security code.
+		m.Text = pii.MaskCards(m.Text, spans)
 		msgs[i] = m
 	}
 	if last < 0 {
