@@ -324,6 +324,47 @@ func TestLongPollWakesOnAgentReply(t *testing.T) {
 	}
 }
 
+// TestEventReadersBounded checks that a conversation takes a few waiting
+// readers only, frees their places when they end, and that the backend
+// sends no CORS headers (pages read events through the edge).
+func TestEventReadersBounded(t *testing.T) {
+	ts := newTestServer(t)
+	ts.handoff(t, sample("c1", "help"))
+	done := make(chan int, maxReadersPerConversation)
+	for range maxReadersPerConversation {
+		go func() {
+			code, _ := ts.poll(t, "c1", 1, 30)
+			done <- code
+		}()
+	}
+	for waiting := 0; waiting < maxReadersPerConversation; {
+		time.Sleep(5 * time.Millisecond)
+		ts.readers.mu.Lock()
+		waiting = ts.readers.n["c1"]
+		ts.readers.mu.Unlock()
+	}
+	res, err := ts.http.Get(ts.URL + "/v1/conversations/c1/events?after=1&wait=0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusTooManyRequests || res.Header.Get("Retry-After") == "" {
+		t.Errorf("a reader over the limit: %d, Retry-After %q; want 429 with Retry-After", res.StatusCode, res.Header.Get("Retry-After"))
+	}
+	if acao := res.Header.Get("Access-Control-Allow-Origin"); acao != "" {
+		t.Errorf("Access-Control-Allow-Origin %q; the backend sends none", acao)
+	}
+	ts.console(t, "POST", "conversations/c1/reply", map[string]string{"text": "Hello"}) // wakes them all
+	for range maxReadersPerConversation {
+		if code := <-done; code != 200 {
+			t.Errorf("a waiting reader got %d", code)
+		}
+	}
+	if code, _ := ts.poll(t, "c1", 2, 0); code != 200 {
+		t.Errorf("after the readers ended: %d, want 200", code)
+	}
+}
+
 type sse struct {
 	id, event, data string
 }

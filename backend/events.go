@@ -74,15 +74,48 @@ const (
 	pageSize    = 500
 )
 
-func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
-	// The conversation ID is the capability, no cookies are involved, so any
-	// origin may read: the widget lives on the customer's site.
-	w.Header().Set("Access-Control-Allow-Origin", "*")
-	if r.Method == http.MethodOptions {
-		w.Header().Set("Access-Control-Allow-Headers", "Last-Event-ID, Accept")
-		w.WriteHeader(http.StatusNoContent)
-		return
+// Limits on waiting readers: a conversation has one visitor (a few tabs),
+// and each reader holds a connection and queries the store on every
+// heartbeat. A stream ends after maxStreamAge; the browser reconnects with
+// Last-Event-ID and loses nothing.
+const (
+	maxReadersPerConversation = 4
+	maxReaders                = 2000
+	maxStreamAge              = 10 * time.Minute
+)
+
+// readers counts the requests waiting for a conversation's events.
+type readers struct {
+	mu    sync.Mutex
+	n     map[string]int
+	total int
+}
+
+// acquire counts a reader of id, or reports that the limits are reached.
+func (rs *readers) acquire(id string) bool {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	if rs.n[id] >= maxReadersPerConversation || rs.total >= maxReaders {
+		return false
 	}
+	rs.n[id]++
+	rs.total++
+	return true
+}
+
+func (rs *readers) release(id string) {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	if rs.n[id]--; rs.n[id] <= 0 {
+		delete(rs.n, id)
+	}
+	rs.total--
+}
+
+// handleEvents serves a conversation's events to the edge, which relays
+// them to the widget under its own CORS rules: the backend sends no CORS
+// headers, so a page cannot read it directly.
+func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	if !handoff.ValidID(id) {
 		writeError(w, http.StatusNotFound, "conversation_not_found", "no such conversation")
@@ -101,6 +134,13 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusServiceUnavailable, "store_unavailable", "store unavailable; retry")
 		return
 	}
+	if !s.readers.acquire(id) {
+		w.Header().Set("Retry-After", "10")
+		writeError(w, http.StatusTooManyRequests, "too_many_readers",
+			fmt.Sprintf("%d requests already wait for this conversation's events (or %d in all); retry later", maxReadersPerConversation, maxReaders))
+		return
+	}
+	defer s.readers.release(id)
 	if r.Header.Get("Accept") == "text/event-stream" {
 		s.stream(w, r, id, after)
 		return
@@ -190,6 +230,8 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, id string, after
 	fmt.Fprint(w, "retry: 2000\n\n")
 	heartbeat := time.NewTicker(s.cfg.Heartbeat)
 	defer heartbeat.Stop()
+	age := time.NewTimer(maxStreamAge)
+	defer age.Stop()
 	var state store.State
 	for {
 		ch := s.notify.wait(id)
@@ -222,6 +264,8 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, id string, after
 			if _, err := fmt.Fprint(w, ": ping\n\n"); err != nil {
 				return
 			}
+		case <-age.C:
+			return // the browser reconnects with Last-Event-ID
 		case <-r.Context().Done():
 			return
 		}

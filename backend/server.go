@@ -76,6 +76,7 @@ type Server struct {
 	log      *slog.Logger
 	notify   *notifier
 	failures *failures
+	readers  readers // requests waiting for events, bounded
 	mux      *http.ServeMux
 }
 
@@ -118,7 +119,7 @@ func New(cfg Config) (*Server, error) {
 		}
 	}
 	s := &Server{cfg: cfg, store: st, key: handoff.SecretKey(cfg.Secret), log: cfg.Logger,
-		notify: newNotifier(), failures: newFailures(maxFailureClients, cfg.Now)}
+		notify: newNotifier(), failures: newFailures(maxFailureClients, cfg.Now), readers: readers{n: map[string]int{}}}
 	s.routes()
 	return s, nil
 }
@@ -178,7 +179,6 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /v1/inbox", s.handleInbox)
 	m.HandleFunc("GET /v1/health", s.handleHealth)
 	m.HandleFunc("GET /v1/conversations/{id}/events", s.handleEvents)
-	m.HandleFunc("OPTIONS /v1/conversations/{id}/events", s.handleEvents)
 	s.consoleRoutes(m)
 	s.mux = m
 }
