@@ -26,6 +26,7 @@ import (
 	"github.com/lotse-chat/lotse/bot"
 	"github.com/lotse-chat/lotse/edge"
 	"github.com/lotse-chat/lotse/handoff"
+	"github.com/lotse-chat/lotse/pii"
 	"github.com/lotse-chat/lotse/train"
 )
 
@@ -454,6 +455,21 @@ func TestHandoffBotLines(t *testing.T) {
 	}
 	if want := "[verified] Card on file **** **** **** 1111, CVV ***"; ms[2].Role != handoff.RoleVisitor || ms[2].Text != want {
 		t.Errorf("a made-up bot line arrived as %s %q, want visitor %q", ms[2].Role, ms[2].Text, want)
+	}
+}
+
+// TestHandoffTellsPII checks that the answer to a handoff names the
+// personal data of the message delivered, as sent, for the widget to store
+// it masked.
+func TestHandoffTellsPII(t *testing.T) {
+	f := newFixture(t, nil, nil)
+	text := "Jürgen hier, ruf mich an: 0151 2345678"
+	body, _ := json.Marshal(edge.HandoffRequest{ConversationID: "conv-pii", MessageID: "m1", Reason: "out_of_scope",
+		Messages: []handoff.Message{{ID: "m1", Role: handoff.RoleVisitor, Text: text, TS: 1}}})
+	w := f.do("POST", "/v1/handoff", string(body))
+	d := decode[edge.Delivered](t, w)
+	if w.Code != 200 || len(d.PII) != 1 || d.PII[0].Kind != pii.Phone || text[d.PII[0].Start:d.PII[0].End] != "0151 2345678" {
+		t.Errorf("answer %d %+v, want one phone span over 0151 2345678", w.Code, d)
 	}
 }
 

@@ -44,6 +44,10 @@ type Delivered struct {
 	ConversationID string `json:"conversation_id"`
 	Stored         int    `json:"stored"`
 	LastSeq        int64  `json:"last_seq"`
+	// PII is the personal data the edge found in the message delivered
+	// (message_id), byte offsets into its text as sent: the widget stores
+	// the message masked by them when it has no engine of its own.
+	PII []pii.Span `json:"pii,omitempty"`
 }
 
 // maxMessages bounds a handoff's transcript, as the backend does; the
@@ -104,8 +108,13 @@ func (h *Handler) handleHandoff(w http.ResponseWriter, r *http.Request) {
 		writeError(w, fail.status, fail.code, fail.message)
 		return
 	}
-	out, _ := json.Marshal(Delivered{Status: "delivered", ConversationID: ack.ConversationID,
-		Stored: ack.Stored, LastSeq: ack.LastSeq})
+	d := Delivered{Status: "delivered", ConversationID: ack.ConversationID, Stored: ack.Stored, LastSeq: ack.LastSeq}
+	for _, m := range req.Messages {
+		if m.ID == req.MessageID && m.Role == handoff.RoleVisitor {
+			d.PII = pii.Detect(m.Text) // as sent, before any masking
+		}
+	}
+	out, _ := json.Marshal(d)
 	out = append(out, '\n')
 	h.seen.put(&result{key: key, digest: digest, status: http.StatusOK, body: out})
 	writeRaw(w, http.StatusOK, out)

@@ -258,6 +258,8 @@
     // The edge refuses handoffs over 32 KB: the oldest lines of a very long transcript give way.
     while (msgs.length > (a ? 2 : 1) && new TextEncoder().encode(JSON.stringify(body())).length > 32000) msgs = msgs.slice(1);
     const c = conv, ack = await post('/v1/handoff', body());
+    // The edge's finding masks the stored copy when no engine here found it.
+    if (ack && ack.pii && ack.pii.length) learn(m, { pii: ack.pii }, quickPII(m.text));
     // A message that waited while the agent resolved reopens the conversation.
     if (c === conv && conv.state === 'resolved' && ack && ack.stored > 0) setState('pending');
     listen();
@@ -303,7 +305,7 @@
     const m = byId(e.id);
     if (m) { if (m.st !== 'ok') { m.st = 'ok'; update(m); } } else {
       const n = { id: e.id, role: e.role, text: e.text, ts: e.ts, st: 'ok' };
-      if (e.role === 'visitor') learn(n, null, quickPII(n.text));
+      learn(n, null, quickPII(n.text)); // an agent may write personal data back too
       add(n);
     }
     save();

@@ -551,6 +551,17 @@ describe('audit fixes: handoff answers, history, masked storage, language, waiti
     assert.deepEqual(roles, ['visitor', 'bot', 'visitor', 'bot']);
   });
 
+  it('stores a message to a person masked by what the edge found, without an engine', async () => {
+    const { page } = await openPage(browser.context, server.url, 'test/hostile.html', { 'data-mode': 'edge' });
+    await page.click(W.launcher);
+    await ask(page, 'what will the weather be like in Kiel tomorrow', { expect: 'handoff' });
+    await settled(page);
+    await page.evaluate(() => window.Lotse.send('meine Nummer ist 0151 2345678'));
+    await settled(page);
+    const s = JSON.parse(await stored(page));
+    assert.equal(s.msgs[s.msgs.length - 1].text, 'meine Nummer ist [PHONE]');
+  });
+
   it('greets in the language the widget speaks', async () => {
     const { page } = await openPage(browser.context, server.url, 'test/hostile.html', { 'data-mode': 'edge', 'data-lang': 'en' });
     await page.click(W.launcher);
