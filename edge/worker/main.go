@@ -64,7 +64,8 @@ func main() {
 	log := slog.New(slog.NewJSONHandler(out, nil))
 	h, err := handler(log)
 	if err != nil {
-		// Answer every request with the reason instead of failing opaquely.
+		// Answer every request 500 instead of failing opaquely; the reason
+		// goes to the log.
 		log.Error("edge worker misconfigured", "err", err)
 		h = misconfigured(err)
 	} else {
@@ -162,8 +163,10 @@ func (f fetchClient) Do(req *http.Request) (*http.Response, error) {
 	return f.c.Do(&fetch.Request{Request: req}, nil)
 }
 
+// misconfigured answers every request 500. The reason is in the log only:
+// it may quote a variable's value (BACKEND_URL), which is not the public's.
 func misconfigured(err error) http.Handler {
-	body := fmt.Appendf(nil, `{"error":{"code":"misconfigured","message":%q}}`+"\n", "edge worker misconfigured: "+err.Error())
+	body := []byte(`{"error":{"code":"misconfigured","message":"the edge is misconfigured; its log says why (npx wrangler tail, or the wrangler dev console)"}}` + "\n")
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		w.WriteHeader(http.StatusInternalServerError)
