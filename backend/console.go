@@ -322,10 +322,19 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request, agent string
 		writeError(w, http.StatusBadRequest, "invalid_parameter", "state must be bot, pending, open or resolved")
 		return
 	}
-	cs, err := s.store.List(r.Context(), state, 500)
+	cs, err := s.store.List(r.Context(), state, queueLimit)
 	if err != nil {
 		s.storeError(w, err)
 		return
+	}
+	// The total tells the agent when the list is cut: a flood of handoffs
+	// must not hide the visitors behind it unnoticed.
+	total := len(cs)
+	if total == queueLimit {
+		if total, err = s.store.Count(r.Context(), state); err != nil {
+			s.storeError(w, err)
+			return
+		}
 	}
 	ids := make([]string, len(cs))
 	for i, c := range cs {
@@ -341,8 +350,11 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request, agent string
 	for i, c := range cs {
 		items[i] = QueueItem{Conversation: c, Waiting: max(0, now-c.PendingSince) / 1000, Preview: preview(last[c.ID])}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"conversations": items})
+	writeJSON(w, http.StatusOK, map[string]any{"conversations": items, "total": total})
 }
+
+// queueLimit is how many conversations the console lists at once.
+const queueLimit = 500
 
 // preview redacts text's personal data and shortens it to previewRunes
 // runes on one line. Redaction comes first: cutting first could split an

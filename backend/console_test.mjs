@@ -242,3 +242,17 @@ test('Take asks before taking a conversation from another agent, then forces', a
   assert.deepEqual(sent, ['{}']);
   assert.equal($('error').textContent, '');
 });
+
+test('the queue says how many conversations it does not show', async () => {
+  const item = { id: 'c1', state: 'pending', reason: 'out_of_scope', preview: 'x', waiting_seconds: 1 };
+  for (const [total, note] of [[3, /2 more not shown/], [1, null]]) {
+    const ctx = load(reply(200, JSON.stringify({ conversations: [item], total })));
+    const $ = (id) => ctx.document.getElementById(id);
+    $('app').hidden = false;
+    $('unanswered').hidden = true;
+    await ctx.loadQueue();
+    const text = $('list').textContent;
+    if (note) assert.match(text, note);
+    else assert.doesNotMatch(text, /more not shown/);
+  }
+});

@@ -210,6 +210,8 @@ async function loadQueue() {
     list.append(li);
   }
   if (!data.conversations.length) list.append(el('li', 'Nothing here.'));
+  const more = (data.total || 0) - data.conversations.length;
+  if (more > 0) list.append(el('li', more + ' more not shown: the oldest come first; resolve these to see the rest.', 'small'));
 }
 
 // messageEntry renders one transcript message: the visitor's as plain text

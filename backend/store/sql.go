@@ -473,6 +473,13 @@ func (s *sqlStore) Messages(ctx context.Context, id string, after int64, limit i
 	return ms, rows.Err()
 }
 
+// Count implements Store.
+func (s *sqlStore) Count(ctx context.Context, state State) (int, error) {
+	var n int
+	err := s.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM conversations WHERE state = $1", state).Scan(&n)
+	return n, err
+}
+
 // List implements Store.
 func (s *sqlStore) List(ctx context.Context, state State, limit int) ([]Conversation, error) {
 	order := "pending_since, id"

@@ -112,6 +112,8 @@ type Store interface {
 	Conversation(ctx context.Context, id string) (Conversation, error)
 	// Messages returns up to limit messages with seq > after, in order.
 	Messages(ctx context.Context, id string, after int64, limit int) ([]Message, error)
+	// Count returns how many conversations are in state.
+	Count(ctx context.Context, state State) (int, error)
 	// List returns up to limit conversations in state, longest waiting first.
 	List(ctx context.Context, state State, limit int) ([]Conversation, error)
 	// LastVisitorTexts returns, for each of the conversations ids that has

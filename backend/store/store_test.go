@@ -288,6 +288,9 @@ func TestListAndQuestions(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if n, err := s.Count(ctx, StatePending); err != nil || n != len(pending) {
+			t.Errorf("Count(pending) = %d, %v; want %d, as List lists", n, err, len(pending))
+		}
 		var mine []string
 		for _, c := range pending {
 			if strings.HasPrefix(c.ID, conv(t, "")[:len(t.Name())]) && c.Reason == reason {
