@@ -5,10 +5,14 @@ GO    ?= go
 BUILD := build
 WASMFLAGS := -trimpath -ldflags="-s -w"
 
-.PHONY: all build wasm worker serve test deps test-go test-wasi test-runner \
+.PHONY: all help build wasm worker serve test deps test-go test-wasi test-runner \
 	test-edge test-widget bench fuzz testdata clean
 
 all: build
+
+## help: this list
+help:
+	@sed -n 's/^## //p' Makefile
 
 ## build: the lotse binary, with the WASI engine embedded
 build: wasm
@@ -37,27 +41,34 @@ serve: wasm
 ## Chromium.
 test: deps build worker test-go test-wasi test-runner test-edge test-widget
 
+## deps: the npm packages, Debian's chromium, postgresql and trans-de-en
 deps:
 	sh scripts/deps.sh
 
-test-go:
+## test-go: vet and every Go test (PostgreSQL started when missing)
+test-go: worker
 	$(GO) vet ./...
 	GOOS=js GOARCH=wasm $(GO) vet ./edge/worker ./wasm/browser
+	GOOS=wasip1 GOARCH=wasm $(GO) vet ./wasm/wasi
 	eval "$$(sh scripts/backend/postgres.sh)" && \
 	LOTSE_CRASHTEST=1 $(GO) test -count=1 ./...
 
+## test-wasi: the engine's tests compiled to wasip1, run by wazero
 test-wasi:
 	sh scripts/wasi-test.sh
 
+## test-runner: wasm parity on every benchmark text, and the soak
 test-runner:
 	LOTSE_PARITY=full $(GO) test -count=1 ./runner -run TestParity
 	LOTSE_SOAK=1 $(GO) test -count=1 -timeout 30m ./runner -run TestSoak
 
-test-edge:
+## test-edge: the Worker under wrangler dev
+test-edge: deps worker
 	node --test edge/worker/gostart_test.mjs
 	$(GO) run ./edge/e2e -npm=false
 
-test-widget:
+## test-widget: the console's script in node, the widget in Chromium
+test-widget: deps build
 	node --test backend/console_test.mjs
 	LOTSE_BIN=$(BUILD)/lotse LOTSE_ASSETS=$(BUILD) node --test widget/test/
 

@@ -6,9 +6,10 @@
 // host (GOOS=wasip1). Training lives in package train, so that the
 // WebAssembly builds link neither the YAML parser nor the tokenizer of record.
 //
-//	m, err := lotse.Load(modelBytes)
+//	m, err := lotse.Load(modelBytes) // from lotse train, or train.Train
+//	if err != nil { ... }             // truncated, corrupted or newer: says which
 //	r := m.Reply("wann muss ich zahlen?")
-//	if r.Action == lotse.Answer { show(r.Answer) }
+//	if r.Action == lotse.Answer { show(r.Answer) } else { handOff(r.Reason) }
 package lotse
 
 // Version is the engine version, reported by the hosts.
@@ -33,6 +34,9 @@ type Info struct {
 
 // IntentInfo describes one intent of a model.
 type IntentInfo struct {
-	Name    string `json:"name"`
-	Handoff bool   `json:"handoff"`
+	// Name is the intent's name in the bot file.
+	Name string `json:"name"`
+	// Handoff is the bot file's handoff flag: the intent is recognized,
+	// then handed to a person (reason handoff_intent).
+	Handoff bool `json:"handoff"`
 }

@@ -34,32 +34,46 @@ const (
 
 // Alternative is a runner-up intent with its confidence.
 type Alternative struct {
-	Intent     string  `json:"intent"`
+	// Intent is an intent's name.
+	Intent string `json:"intent"`
+	// Confidence is the calibrated probability that Intent is right.
 	Confidence float64 `json:"confidence"`
 }
 
-// Reply is the engine's answer to one message. Its JSON form is the Reply
-// of DESIGN.md; AppendJSON writes it without reflection.
+// Reply is the engine's answer to one message. AppendJSON writes it
+// without reflection, as
+//
+//	{"action": "answer" | "handoff", "intent": name | null, "confidence": 0.97,
+//	 "lang": "de", "answer": text | null, "reason": null | "out_of_scope" |
+//	 "handoff_intent" | "personal_data", "alternatives": [{"intent", "confidence"}],
+//	 "pii": [{"kind", "start", "end"}]}
 type Reply struct {
+	// Action is what the host does: show Answer, or hand off (Reason).
 	Action Action
 	// Intent is the best intent, also on a handoff (so the agent knows what
 	// the visitor wanted), except for reason out_of_scope, where it is empty
 	// and the best guesses are in Alternatives.
 	Intent string
-	// Confidence is the calibrated probability that Intent is right.
+	// Confidence is the calibrated probability that the best intent is
+	// right: Intent's, or on reason out_of_scope that of the first of
+	// Alternatives. 0 for a message with nothing to classify (no letter or
+	// digit).
 	Confidence float64
 	// Lang is the detected language of the message, one of the bot's.
 	Lang string
-	// Answer is the answer text in Lang. A handoff has none, but for
-	// reason handoff_intent it carries the intent's answer when the bot
-	// has one: what the visitor should know or do until a person takes
-	// over (DESIGN.md had none on every handoff; the demo bot's fraud
-	// intent then never told the visitor to lock the card).
+	// Answer is the answer text in Lang, a Markdown subset. A handoff has
+	// none, but for reason handoff_intent it carries the intent's answer
+	// when the bot has one: what the visitor should know or do until a
+	// person takes over ("lock your card in the app first").
 	Answer string
-	// Reason is empty on an answer.
-	Reason       Reason
+	// Reason says why the Reply hands off; empty on an answer.
+	Reason Reason
+	// Alternatives are the next best intents, best first, at most three,
+	// Intent not among them (on reason out_of_scope: the best guesses).
 	Alternatives []Alternative
-	PII          []pii.Span
+	// PII is the personal data in the message, byte offsets into it; any
+	// makes the Reply a handoff with reason personal_data.
+	PII []pii.Span
 }
 
 // MarshalJSON implements json.Marshaler.

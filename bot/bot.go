@@ -1,5 +1,5 @@
 // Package bot reads bot definitions: Lotse's bot.yaml, Rasa's nlu.yml and
-// two-column FAQ CSV files, into one Bot.
+// FAQ CSV files (question,answer[,lang]), into one Bot.
 //
 // Reading is checking: Load and Parse either return a Bot that satisfies the
 // invariants documented on Bot and Intent, or an error that lists every
@@ -10,7 +10,7 @@ package bot
 // Source formats, the values of Bot.Source.
 const (
 	SourceBotYAML = "bot.yaml" // Lotse's own format (README.md, "For bot authors")
-	SourceRasa    = "rasa"     // Rasa 3.x NLU training data (nlu.yml)
+	SourceRasa    = "rasa"     // Rasa 2+ NLU training data (nlu.yml)
 	SourceCSV     = "csv"      // FAQ CSV: question,answer[,lang]
 )
 

@@ -19,7 +19,7 @@ var (
 	rasaItemKeys = []string{"intent", "synonym", "regex", "lookup", "examples", "metadata"}
 )
 
-// readRasa builds a Bot from Rasa 3.x NLU training data. Rasa intent names
+// readRasa builds a Bot from Rasa 2+ NLU training data. Rasa intent names
 // become snake_case (faq/ask_name -> faq_ask_name); an intent listed twice
 // in the file is an error, as in bot.yaml; examples of the intent
 // out_of_scope become the bot's OutOfScope examples. Rasa files carry no

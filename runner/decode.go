@@ -10,7 +10,7 @@ import (
 	"github.com/lotse-chat/lotse/pii"
 )
 
-// wireReply is the Reply JSON of DESIGN.md as the engine writes it
+// wireReply is the Reply JSON (lotse.Reply) as the engine writes it
 // (lotse.Reply.AppendJSON). null strings decode as "".
 type wireReply struct {
 	Action       lotse.Action        `json:"action"`

@@ -164,7 +164,7 @@ func heldOut(scores [][]float64) ([][]float64, []int) {
 // the threshold rejects, counting those the out-of-scope class already
 // takes, unless Options.RejectBudget says otherwise.
 // A fixed budget on in-scope held-out data is the steadier control
-// (PEERS.md): thresholds tuned on a hundred out-of-scope examples swing
+// (measured on peer systems too): thresholds tuned on a hundred out-of-scope examples swing
 // widely, and maximizing accuracy plus out-of-scope recall over-rejects,
 // since one out-of-scope example then weighs as much as a hundred in-scope
 // ones (CLINC150 validation: 0.862 in-scope accuracy at that rule's 10%

@@ -4,9 +4,9 @@
 // TF-IDF features (words, word pairs, character n-grams and WordPiece
 // tokens), trained by dual coordinate descent; bots up to a million
 // examples x classes also try a multinomial logistic regression and the
-// sum of both, which cross-validation keeps when it does better (see
-// chooseSolver). An intent with few examples also learns from
-// its name (see withNames). Cross-validation over the
+// sum of both, which cross-validation keeps when it does better. An
+// intent with fewer than 20 examples also learns from its name, split into
+// words (RATIONALE.md in the repository says why). Cross-validation over the
 // training examples and the bot's out_of_scope examples calibrates the
 // confidences and chooses the out-of-scope threshold; test data is never
 // used. Training is deterministic: the same bot and Options give the same
@@ -16,6 +16,7 @@ package train
 import (
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"time"
 
@@ -34,7 +35,8 @@ import (
 // Options tune training. The zero value is the recommended setting.
 type Options struct {
 	// Folds is the number of cross-validation folds used to choose the
-	// out-of-scope threshold and to calibrate confidences (default 3).
+	// out-of-scope threshold and to calibrate confidences: at least 2
+	// (default 3).
 	Folds int
 	// Seed fixes the assignment of examples to folds and the solver's
 	// visiting order (default 1).
@@ -136,7 +138,25 @@ type Report struct {
 	Solver string `json:"solver"`
 }
 
-// Train trains a model for b and returns the model file's bytes.
+// check refuses options that would train a useless model, and a bot the
+// bot package would not load: b should come from bot.Load or bot.Parse.
+func (o Options) check(b *bot.Bot) error {
+	switch {
+	case o.Folds < 2:
+		return fmt.Errorf("train: %d cross-validation folds; give at least 2 (or 0 for the default, 3)", o.Folds)
+	case o.C < 0 || math.IsNaN(o.C) || math.IsInf(o.C, 0):
+		return fmt.Errorf("train: C %g must be a positive number (or 0 for the default, 1)", o.C)
+	}
+	for _, in := range b.Intents {
+		if len(in.Examples) == 0 {
+			return fmt.Errorf("train: intent %q has no examples; a bot from bot.Load or bot.Parse never has such an intent", in.Name)
+		}
+	}
+	return nil
+}
+
+// Train trains a model for b, which should come from bot.Load or
+// bot.Parse, and returns the model file's bytes.
 func Train(b *bot.Bot, opts Options) ([]byte, *Report, error) {
 	start := time.Now()
 	opts = opts.withDefaults()
@@ -145,6 +165,9 @@ func Train(b *bot.Bot, opts Options) ([]byte, *Report, error) {
 	}
 	if len(b.Languages) == 0 {
 		return nil, nil, errors.New("train: the bot declares no languages")
+	}
+	if err := opts.check(b); err != nil {
+		return nil, nil, err
 	}
 	if opts.RejectBudget < 0 || opts.RejectBudget > MaxRejectBudget {
 		return nil, nil, fmt.Errorf("train: reject budget %g is out of range; give a share above 0 and at most %g (0.02 is 2%%)", opts.RejectBudget, MaxRejectBudget)

@@ -81,6 +81,7 @@ type AssignedError struct {
 	Assignee string
 }
 
+// Error says whose the conversation is.
 func (e *AssignedError) Error() string {
 	return "store: conversation is assigned to " + e.Assignee
 }

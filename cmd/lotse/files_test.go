@@ -14,6 +14,7 @@ import (
 	"github.com/lotse-chat/lotse"
 	"github.com/lotse-chat/lotse/internal/eval"
 	"github.com/lotse-chat/lotse/internal/modelfile"
+	"github.com/lotse-chat/lotse/runner/embedded"
 )
 
 // faqBot is the repository's smallest bot: it trains in a fraction of a
@@ -334,7 +335,14 @@ func TestVersion(t *testing.T) {
 	}
 	// "lotse 0.1.0 (model format 3, go1.26.0 linux/amd64)"
 	want := fmt.Sprintf("lotse %s (model format %d, %s %s/%s)\n", lotse.Version, modelfile.Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
-	if out.String() != want || !strings.Contains(want, "go1.") {
-		t.Errorf("version %q, want %q", out.String(), want)
+	first, engine, _ := strings.Cut(out.String(), "\n")
+	if first+"\n" != want || !strings.Contains(want, "go1.") {
+		t.Errorf("version %q, want %q first", out.String(), want)
+	}
+	// The second line says which engine ask and test run: this binary's
+	// tests see the module that make wasm generated, or none.
+	_, err := embedded.Module()
+	if wantEngine := map[bool]string{true: "wasm engine: not built in", false: "wasm engine: "}[err != nil]; !strings.HasPrefix(engine, wantEngine) {
+		t.Errorf("engine line %q, want it to start %q", engine, wantEngine)
 	}
 }

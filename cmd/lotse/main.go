@@ -20,10 +20,12 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"strings"
 
 	"github.com/lotse-chat/lotse"
 	"github.com/lotse-chat/lotse/internal/modelfile"
+	"github.com/lotse-chat/lotse/runner/embedded"
 )
 
 // command is one subcommand. run gets the arguments after the command name
@@ -105,15 +107,36 @@ func usage(w io.Writer) {
 // files), the model file format it writes and the Go toolchain it was
 // built with: what a bug report needs.
 func runVersion(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("version", "\n\nPrints the engine version, the model file format and the Go version.", stdout, stderr)
+	fs := newFlags("version", "\n\nPrints the engine version, the model file format, the Go version and which wasm engine\nask and test run.", stdout, stderr)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return usageError(fs, "unexpected argument %q", fs.Arg(0))
 	}
-	_, err := fmt.Fprintf(stdout, "lotse %s (model format %d, %s %s/%s)\n",
-		lotse.Version, modelfile.Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	if _, err := fmt.Fprintf(stdout, "lotse %s (model format %d, %s %s/%s)\n",
+		lotse.Version, modelfile.Version, runtime.Version(), runtime.GOOS, runtime.GOARCH); err != nil {
+		return err
+	}
+	// Which engine ask and test run by default: the WASI module built in,
+	// or none (then they need --engine native).
+	engine := "wasm engine: not built in; ask and test need --engine native (make build embeds it)"
+	if m, err := embedded.Module(); err == nil {
+		engine = fmt.Sprintf("wasm engine: %d KB", len(m)>>10)
+		if p := os.Getenv(embedded.ModuleEnv); p != "" {
+			engine += " from $" + embedded.ModuleEnv + " (" + p + ")"
+		} else {
+			engine += ", built in"
+		}
+	}
+	if info, ok := debug.ReadBuildInfo(); ok {
+		for _, st := range info.Settings {
+			if st.Key == "vcs.revision" {
+				engine += ", source " + st.Value[:min(12, len(st.Value))]
+			}
+		}
+	}
+	_, err := fmt.Fprintln(stdout, engine)
 	return err
 }
 

@@ -8,7 +8,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -17,13 +17,15 @@ const goroot = execFileSync("go", ["env", "GOROOT"], { encoding: "utf8" }).trim(
 await import(join(goroot, "lib/wasm/wasm_exec.js"));
 const { startGo } = await import("./gostart.mjs");
 
-const wasm = join(mkdtempSync(join(tmpdir(), "gostart-")), "startup.wasm");
+const dir = mkdtempSync(join(tmpdir(), "gostart-"));
+const wasm = join(dir, "startup.wasm");
 execFileSync("go", ["build", "-o", wasm, "./edge/worker/testdata/startup"], {
   cwd: root,
   env: { ...process.env, GOOS: "js", GOARCH: "wasm" },
   stdio: "inherit",
 });
 const mod = new WebAssembly.Module(readFileSync(wasm));
+rmSync(dir, { recursive: true, force: true }); // compiled: the file is done with
 globalThis.tryCatch = (fn) => { try { return { result: fn() }; } catch (e) { return { error: e }; } };
 
 // inGlobalScope runs fn with workerd's global-scope restrictions.

@@ -26,7 +26,7 @@ import (
 //go:embed all:module
 var files embed.FS
 
-// Path is the module's path in files.
+// path is the module's path in files.
 const path = "module/lotse.wasi.wasm"
 
 // ModuleEnv names the environment variable that, when set, makes Module
@@ -36,9 +36,10 @@ const ModuleEnv = "LOTSE_WASI_MODULE"
 
 // ErrNotBuilt is returned by Module when this binary was built without the
 // engine module.
-var ErrNotBuilt = errors.New("the WASI engine module is not built into this lotse binary: " +
-	`run "make wasm" (or "go generate ./runner/embedded") and rebuild lotse, ` +
-	"or set $" + ModuleEnv + " to a lotse.wasi.wasm, or use --engine native")
+var ErrNotBuilt = errors.New("the WASI engine module is not built in: in the lotse repository, " +
+	`run "make wasm" (or "go generate ./runner/embedded") and rebuild; as a library user, build it with ` +
+	"GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared -o lotse.wasi.wasm github.com/lotse-chat/lotse/wasm/wasi " +
+	"and set $" + ModuleEnv + " to it (the lotse CLI also takes --engine native)")
 
 // Module returns the engine's WASI module: the file named by
 // $LOTSE_WASI_MODULE if set, else the embedded build, else ErrNotBuilt.

@@ -29,7 +29,7 @@
 //	    languages, intents, format_version, engine, threshold). On an
 //	    Error the previously loaded model, if any, stays loaded.
 //	lotse.reply(text: string): string | Error
-//	    The Reply JSON of DESIGN.md for one message; an Error before a
+//	    The Reply JSON (see lotse.Reply) for one message; an Error before a
 //	    successful load or if text is not a string.
 //	lotse.info(): string | Error
 //	    The loaded model's Info JSON, as load returned it.

@@ -6,7 +6,7 @@
 //
 // Build:
 //
-//	GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared -trimpath -ldflags=-s -o lotse.wasi.wasm ./wasm/wasi
+//	GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared -trimpath "-ldflags=-s -w" -o lotse.wasi.wasm ./wasm/wasi
 //
 // # ABI
 //
@@ -28,7 +28,7 @@
 //	    reuse the input buffer afterwards.
 //	reply(ptr u32, len u32) -> result u64
 //	    Replies to the UTF-8 message in [ptr, ptr+len). The result is the
-//	    Reply JSON of DESIGN.md, or {"error":"..."} if no model is loaded.
+//	    Reply JSON (see lotse.Reply), or {"error":"..."} if no model is loaded.
 //	    Unlike other results, it lives in one buffer the module reuses: it
 //	    stays valid until the next reply call and is not to be freed
 //	    (freeing it does nothing). A reply is then one call, not two.
