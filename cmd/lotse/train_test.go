@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/lotse-chat/lotse/bot"
@@ -25,13 +27,33 @@ func cli(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	return code, out.String(), errb.String()
 }
 
-// trainDemo trains the demo bot into a temporary directory and returns the
-// model's path.
+// demo is the demo bot's model, trained by lotse train once for all tests
+// (training is deterministic; each test gets its own copy).
+var demo struct {
+	once sync.Once
+	data []byte
+	err  string
+}
+
+// trainDemo puts the demo bot's model into a temporary directory and
+// returns its path.
 func trainDemo(t *testing.T) string {
 	t.Helper()
+	demo.once.Do(func() {
+		model := filepath.Join(t.TempDir(), "demo.lotse")
+		var out, errb bytes.Buffer
+		if code := run([]string{"train", demoBot, "-o", model}, &out, &errb); code != 0 {
+			demo.err = fmt.Sprintf("lotse train: exit %d: %s", code, errb.String())
+			return
+		}
+		demo.data, _ = os.ReadFile(model)
+	})
+	if demo.err != "" || len(demo.data) == 0 {
+		t.Fatalf("training the demo bot: %s", demo.err)
+	}
 	model := filepath.Join(t.TempDir(), "demo.lotse")
-	if code, _, stderr := cli(t, "train", demoBot, "-o", model); code != 0 {
-		t.Fatalf("lotse train: exit %d: %s", code, stderr)
+	if err := os.WriteFile(model, demo.data, 0o644); err != nil {
+		t.Fatal(err)
 	}
 	return model
 }
