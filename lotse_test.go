@@ -3,6 +3,7 @@ package lotse_test
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -170,16 +171,20 @@ func TestLoadErrors(t *testing.T) {
 		name string
 		data []byte
 		msg  string
+		is   error
 	}{
-		{"bot file", []byte("name: demo\n"), "not a Lotse model file"},
-		{"truncated", data[:len(data)/2], "truncated"},
-		{"corrupted", append(bytes.Clone(data[:100]), append([]byte{data[100] ^ 1}, data[101:]...)...), "checksum"},
+		{"bot file", []byte("name: demo\n"), "not a Lotse model file", lotse.ErrNotModel},
+		{"truncated", data[:len(data)/2], "truncated", lotse.ErrTruncated},
+		{"corrupted", append(bytes.Clone(data[:100]), append([]byte{data[100] ^ 1}, data[101:]...)...), "checksum", lotse.ErrCorrupted},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := lotse.Load(tt.data)
 			if err == nil || !strings.Contains(err.Error(), tt.msg) || !strings.HasPrefix(err.Error(), "lotse: load model: ") {
 				t.Fatalf("Load error = %v, want one mentioning %q", err, tt.msg)
+			}
+			if !errors.Is(err, tt.is) {
+				t.Errorf("Load error %v does not wrap %v", err, tt.is)
 			}
 		})
 	}

@@ -1,7 +1,6 @@
 package lotse
 
 import (
-	"errors"
 	"math"
 	"sync"
 	"unicode"
@@ -44,18 +43,35 @@ const maxAlternatives = 3
 // alternatives and the out-of-scope class, which may rank above them.
 const topN = maxAlternatives + 2
 
+// Errors of Load, which wraps them: test with errors.Is.
+var (
+	ErrNotModel   = modelfile.ErrNotModel  // not a model file at all
+	ErrTruncated  = modelfile.ErrTruncated // cut short, e.g. copied in part
+	ErrCorrupted  = modelfile.ErrChecksum  // bytes changed since training
+	ErrNewerModel = modelfile.ErrNewer     // written by a newer engine: update
+	ErrOlderModel = modelfile.ErrOlder     // written by an older engine: retrain
+)
+
+// loadError is Load's error: "lotse: load model: " and the cause, which it
+// wraps. Not fmt.Errorf: the browser engine links no fmt.
+type loadError struct{ err error }
+
+func (e loadError) Error() string { return "lotse: load model: " + e.err.Error() }
+func (e loadError) Unwrap() error { return e.err }
+
 // Load parses a model file written by the trainer (lotse train). A
-// truncated, corrupted or newer-version file yields an error.
+// truncated, corrupted or newer-version file yields an error that wraps
+// one of the Err variables above.
 func Load(data []byte) (*Model, error) {
 	f, err := modelfile.Decode(data)
 	if err != nil {
-		return nil, errors.New("lotse: load model: " + err.Error())
+		return nil, loadError{err}
 	}
 	m := &Model{file: f, tok: tokenize.FromVocab(f.Vocab), weights: newWeights(f)}
 	f.RowStart, f.Class, f.Weight = nil, nil, nil // m.weights holds them now
 	if len(f.VecWords) > 0 {
 		if m.vec, err = wordvec.New(f.VecWords, f.VecScales, f.VecValues); err != nil {
-			return nil, errors.New("lotse: load model: " + err.Error())
+			return nil, loadError{err}
 		}
 	}
 	m.info = Info{Name: f.Name, Languages: f.Languages, FormatVersion: modelfile.Version,
