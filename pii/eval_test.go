@@ -87,7 +87,7 @@ func TestEvaluation(t *testing.T) {
 	clean, flagged := 0, 0
 	for _, l := range data {
 		got := Detect(l.Text)
-		a, b, c := Match(l.Spans, got)
+		a, b, c := match(l.Spans, got)
 		for k, v := range a {
 			tp[k] += v
 		}

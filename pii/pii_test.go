@@ -316,7 +316,7 @@ func TestRedactSeparated(t *testing.T) {
 func TestMatch(t *testing.T) {
 	want := []Span{{IBAN, 0, 10}, {Email, 20, 30}, {Name, 40, 45}}
 	got := []Span{{IBAN, 5, 12}, {Phone, 20, 30}, {Name, 46, 50}}
-	tp, fn, fp := Match(want, got)
+	tp, fn, fp := match(want, got)
 	if tp[IBAN] != 1 || fn[Email] != 1 || fn[Name] != 1 || fp[Phone] != 1 || fp[Name] != 1 || fp[IBAN] != 0 {
 		t.Errorf("Match = tp %v fn %v fp %v", tp, fn, fp)
 	}

@@ -1,11 +1,11 @@
 package pii
 
-// Match compares detected spans with labelled ones at span level, as the
+// match compares detected spans with labelled ones at span level, as the
 // evaluation of testdata/pii and `lotse test` count them. A wanted span is
 // found (tp) if a got span of the same kind overlaps it, and missed (fn)
 // otherwise; a got span that overlaps no wanted span of its kind is a false
 // positive (fp). The maps are keyed by kind and never nil.
-func Match(want, got []Span) (tp, fn, fp map[Kind]int) {
+func match(want, got []Span) (tp, fn, fp map[Kind]int) {
 	tp, fn, fp = map[Kind]int{}, map[Kind]int{}, map[Kind]int{}
 	for _, w := range want {
 		if overlapsAny(w, got) {
