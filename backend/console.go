@@ -106,22 +106,20 @@ func (s *Server) tokenOK(got string) bool {
 // than at the login.
 func (s *Server) agent(next func(w http.ResponseWriter, r *http.Request, agent string)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if token, ok := bearerToken(r.Header.Get("Authorization")); ok {
-			client := clientOf(r, s.cfg.TrustProxy)
-			if token != "" && !s.attempt(w, r, client) {
+		if token, ok := bearerToken(r.Header.Get("Authorization")); ok && token != "" {
+			a, ok := s.attempt(w, r)
+			if !ok {
 				return
 			}
 			if s.tokenOK(token) {
-				s.failures.forget(client)
+				s.failures.succeeded(a)
 				next(w, r, "agent")
 				return
 			}
-			if token != "" {
-				s.log.Warn("console bearer token refused", "remote", r.RemoteAddr)
-				writeError(w, http.StatusUnauthorized, "unauthenticated",
-					"the bearer token is wrong; send Authorization: Bearer <agent token> with the agent token the backend was started with")
-				return
-			}
+			s.log.Warn("console bearer token refused", "remote", r.RemoteAddr)
+			writeError(w, http.StatusUnauthorized, "unauthenticated",
+				"the bearer token is wrong; send Authorization: Bearer <agent token> with the agent token the backend was started with")
+			return
 		} else if c, err := r.Cookie(sessionCookie); err == nil {
 			agent, err := s.store.SessionAgent(r.Context(), s.sessionKey(c.Value), s.cfg.Now())
 			if err == nil {
@@ -149,19 +147,19 @@ func bearerToken(auth string) (string, bool) {
 }
 
 // attempt counts a sign-in attempt of client as failed until it succeeds
-// (failures.forget), or answers 429 with Retry-After if client failed too
+// (failures.succeeded), or answers 429 with Retry-After if client failed too
 // often lately; it reports whether the attempt may go on.
-func (s *Server) attempt(w http.ResponseWriter, r *http.Request, client string) bool {
-	wait, ok := s.failures.reserve(client)
+func (s *Server) attempt(w http.ResponseWriter, r *http.Request) (attempt, bool) {
+	a, wait, ok := s.failures.reserve(clientOf(r, s.cfg.TrustProxy))
 	if ok {
-		return true
+		return a, true
 	}
 	sec := max(1, int((wait+time.Second-1)/time.Second))
 	w.Header().Set("Retry-After", strconv.Itoa(sec))
 	s.log.Warn("console sign-in throttled", "remote", r.RemoteAddr)
 	writeError(w, http.StatusTooManyRequests, "rate_limited",
 		fmt.Sprintf("too many failed sign-ins from your address (%d within %d s); retry in %d s", maxFailures, int(failureWindow.Seconds()), sec))
-	return false
+	return attempt{}, false
 }
 
 // jsonOnly refuses POSTs whose body is not declared JSON. A cross-site form
@@ -242,8 +240,8 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 			`password is missing or empty; send {"password": "<agent token>"}`)
 		return
 	}
-	client := clientOf(r, s.cfg.TrustProxy)
-	if !s.attempt(w, r, client) {
+	a, ok := s.attempt(w, r)
+	if !ok {
 		return
 	}
 	if !s.tokenOK(req.Password) {
@@ -252,7 +250,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 			"wrong password; the password is the agent token the backend was started with")
 		return
 	}
-	s.failures.forget(client)
+	s.failures.succeeded(a)
 	name := strings.TrimSpace(req.Name)
 	if name == "" || len(name) > maxNameLen || !utf8Printable(name) {
 		name = "agent"

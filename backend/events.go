@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -76,37 +77,56 @@ const (
 
 // Limits on waiting readers: a conversation has one visitor (a few tabs),
 // and each reader holds a connection and queries the store on every
-// heartbeat. A stream ends after maxStreamAge; the browser reconnects with
-// Last-Event-ID and loses nothing.
+// heartbeat. Over maxReadersPerConversation the oldest reader ends. A
+// stream ends after maxStreamAge; the browser reconnects with Last-Event-ID
+// and loses nothing.
 const (
-	maxReadersPerConversation = 4
+	maxReadersPerConversation = 8
 	maxReaders                = 2000
 	maxStreamAge              = 10 * time.Minute
 )
 
-// readers counts the requests waiting for a conversation's events.
+// readers tracks the requests waiting for a conversation's events.
 type readers struct {
 	mu    sync.Mutex
-	n     map[string]int
+	n     map[string][]*reader // oldest first
 	total int
 }
 
-// acquire counts a reader of id, or reports that the limits are reached.
-func (rs *readers) acquire(id string) bool {
+// reader is one waiting request; cancel ends it.
+type reader struct{ cancel context.CancelFunc }
+
+// acquire adds a reader of id that cancel ends. A conversation at its
+// limit ends its oldest reader instead of refusing the new one: the oldest
+// is most likely a tab or a network the visitor has left, whose connection
+// has not failed yet. Over the limit of all readers, acquire refuses.
+func (rs *readers) acquire(id string, cancel context.CancelFunc) (*reader, bool) {
 	rs.mu.Lock()
 	defer rs.mu.Unlock()
-	if rs.n[id] >= maxReadersPerConversation || rs.total >= maxReaders {
-		return false
+	if len(rs.n[id]) >= maxReadersPerConversation {
+		rs.n[id][0].cancel()
+		rs.n[id] = rs.n[id][1:]
+		rs.total--
 	}
-	rs.n[id]++
+	if rs.total >= maxReaders {
+		return nil, false
+	}
+	r := &reader{cancel}
+	rs.n[id] = append(rs.n[id], r)
 	rs.total++
-	return true
+	return r, true
 }
 
-func (rs *readers) release(id string) {
+// release removes r, unless acquire already ended it for a newer reader.
+func (rs *readers) release(id string, r *reader) {
 	rs.mu.Lock()
 	defer rs.mu.Unlock()
-	if rs.n[id]--; rs.n[id] <= 0 {
+	i := slices.Index(rs.n[id], r)
+	if i < 0 {
+		return
+	}
+	rs.n[id] = slices.Delete(rs.n[id], i, i+1)
+	if len(rs.n[id]) == 0 {
 		delete(rs.n, id)
 	}
 	rs.total--
@@ -134,13 +154,17 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusServiceUnavailable, "store_unavailable", "store unavailable; retry")
 		return
 	}
-	if !s.readers.acquire(id) {
+	ctx, cancel := context.WithCancel(r.Context())
+	defer cancel()
+	r = r.WithContext(ctx)
+	rd, ok := s.readers.acquire(id, cancel)
+	if !ok {
 		w.Header().Set("Retry-After", "10")
 		writeError(w, http.StatusTooManyRequests, "too_many_readers",
-			fmt.Sprintf("%d requests already wait for this conversation's events (or %d in all); retry later", maxReadersPerConversation, maxReaders))
+			fmt.Sprintf("%d requests already wait for events; retry later", maxReaders))
 		return
 	}
-	defer s.readers.release(id)
+	defer s.readers.release(id, rd)
 	if r.Header.Get("Accept") == "text/event-stream" {
 		s.stream(w, r, id, after)
 		return
@@ -200,7 +224,11 @@ func (s *Server) longPoll(w http.ResponseWriter, r *http.Request, c store.Conver
 		case <-ch:
 		case <-ctx.Done():
 			if r.Context().Err() != nil {
-				return // the client left
+				// The client left (the write then goes nowhere), or a newer
+				// reader of the conversation ended this one: answer as if
+				// the wait were over, so that it simply polls again.
+				writeJSON(w, http.StatusOK, Events{Events: events(nil), State: c.State})
+				return
 			}
 			// Time is up: look once more, which also finds messages another
 			// backend process stored without waking this one.

@@ -119,7 +119,7 @@ func New(cfg Config) (*Server, error) {
 		}
 	}
 	s := &Server{cfg: cfg, store: st, key: handoff.SecretKey(cfg.Secret), log: cfg.Logger,
-		notify: newNotifier(), failures: newFailures(maxFailureClients, cfg.Now), readers: readers{n: map[string]int{}}}
+		notify: newNotifier(), failures: newFailures(maxFailureClients, cfg.Now), readers: readers{n: map[string][]*reader{}}}
 	s.routes()
 	return s, nil
 }

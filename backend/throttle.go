@@ -3,6 +3,7 @@ package backend
 import (
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -70,29 +71,46 @@ func (f *failures) key(client string, now time.Time) string {
 	return overflowClient
 }
 
+// attempt is a reserved sign-in attempt: the record it was counted in and
+// when, so that a success takes back this one and nothing else.
+type attempt struct {
+	key string
+	at  time.Time
+}
+
 // reserve counts an attempt of client as failed before it is checked, and
 // reports whether client may make it (else how long to wait). Counting
 // first, in one step under the lock, is what bounds guessing: a check
 // before and a count after let every request held open in between guess.
-func (f *failures) reserve(client string) (time.Duration, bool) {
+func (f *failures) reserve(client string) (attempt, time.Duration, bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	now := f.now()
-	client = f.key(client, now)
-	ts := f.recent(client, now)
+	key := f.key(client, now)
+	ts := f.recent(key, now)
 	if len(ts) >= maxFailures {
-		return ts[0].Add(failureWindow).Sub(now), false
+		return attempt{}, ts[0].Add(failureWindow).Sub(now), false
 	}
-	f.m[client] = append(ts, now)
-	return 0, true
+	f.m[key] = append(ts, now)
+	return attempt{key, now}, 0, true
 }
 
-// forget clears client's record after a successful sign-in, the attempt
-// reserve counted included.
-func (f *failures) forget(client string) {
+// succeeded takes back a reserved attempt that turned out right. Only that
+// one: others sharing the address (a NAT, a proxy, the shared overflow
+// record) keep their failures, or a correct request now and then would
+// reset an attacker's count.
+func (f *failures) succeeded(a attempt) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	delete(f.m, client)
+	ts := f.m[a.key]
+	if i := slices.Index(ts, a.at); i >= 0 {
+		ts = slices.Delete(ts, i, i+1)
+	}
+	if len(ts) == 0 {
+		delete(f.m, a.key)
+	} else {
+		f.m[a.key] = ts
+	}
 }
 
 // clientOf identifies the client of r by its IP address, without the
@@ -109,7 +127,11 @@ func clientOf(r *http.Request, trustProxy bool) string {
 	if trustProxy {
 		if xff := r.Header.Values("X-Forwarded-For"); len(xff) > 0 {
 			hops := strings.Split(xff[len(xff)-1], ",")
-			if last := strings.TrimSpace(hops[len(hops)-1]); net.ParseIP(last) != nil {
+			last := strings.TrimSpace(hops[len(hops)-1])
+			if h, _, err := net.SplitHostPort(last); err == nil {
+				last = h // "198.51.100.9:4711", "[2001:db8::1]:443"
+			}
+			if last = strings.Trim(last, "[]"); net.ParseIP(last) != nil {
 				host = last
 			}
 		}

@@ -26,10 +26,10 @@ func TestFailuresBounded(t *testing.T) {
 	if _, shared := f.m[overflowClient]; len(f.m) != 5 || !shared {
 		t.Fatalf("map holds %v; want the 4 first clients and the shared record", f.m)
 	}
-	if _, ok := f.reserve("10.9.9.9"); ok {
+	if _, _, ok := f.reserve("10.9.9.9"); ok {
 		t.Error("a new client while the map is full: not throttled by the shared record")
 	}
-	if _, ok := f.reserve("10.0.0.1"); !ok {
+	if _, _, ok := f.reserve("10.0.0.1"); !ok {
 		t.Error("a client with one failure is throttled")
 	}
 	now = now.Add(failureWindow)
@@ -37,7 +37,7 @@ func TestFailuresBounded(t *testing.T) {
 	if _, ok := f.m["10.2.0.1"]; !ok || len(f.m) != 1 {
 		t.Errorf("after the window: map %v, want only 10.2.0.1", f.m)
 	}
-	if _, ok := f.reserve("10.9.9.9"); !ok {
+	if _, _, ok := f.reserve("10.9.9.9"); !ok {
 		t.Error("the shared record still throttles after the window")
 	}
 }
@@ -51,7 +51,7 @@ func TestReserveConcurrent(t *testing.T) {
 	var wg sync.WaitGroup
 	for range 100 {
 		wg.Go(func() {
-			if _, ok := f.reserve("192.0.2.1"); ok {
+			if _, _, ok := f.reserve("192.0.2.1"); ok {
 				allowed.Add(1)
 			}
 		})
@@ -60,9 +60,39 @@ func TestReserveConcurrent(t *testing.T) {
 	if n := allowed.Load(); n != maxFailures {
 		t.Errorf("%d of 100 concurrent attempts allowed, want %d", n, maxFailures)
 	}
-	f.forget("192.0.2.1")
-	if _, ok := f.reserve("192.0.2.1"); !ok {
-		t.Error("after a success (forget) the client is still throttled")
+}
+
+// TestSucceededTakesBackOnlyItsAttempt checks that a correct request from
+// an address does not wipe the failures others made from it (a NAT, a
+// proxy): nine wrong guesses and a right one, ten times, allow no more
+// than the limit of wrong guesses.
+func TestSucceededTakesBackOnlyItsAttempt(t *testing.T) {
+	now := time.Unix(1_700_000_000, 0)
+	f := newFailures(10, func() time.Time { now = now.Add(time.Millisecond); return now })
+	wrong := 0
+	for range 10 {
+		for range 9 {
+			if _, _, ok := f.reserve("192.0.2.1"); ok {
+				wrong++
+			}
+		}
+		if a, _, ok := f.reserve("192.0.2.1"); ok {
+			f.succeeded(a)
+		}
+	}
+	if wrong != maxFailures {
+		t.Errorf("%d wrong guesses allowed within the window, want %d", wrong, maxFailures)
+	}
+	// In the shared overflow record too: a success there takes back its own.
+	g := newFailures(1, time.Now)
+	g.reserve("10.0.0.1")
+	a, _, ok := g.reserve("10.0.0.2") // the table is full: the shared record
+	if !ok || a.key != overflowClient {
+		t.Fatalf("attempt %+v, want one in the shared record", a)
+	}
+	g.succeeded(a)
+	if len(g.m[overflowClient]) != 0 {
+		t.Errorf("the shared record keeps a successful attempt: %v", g.m[overflowClient])
 	}
 }
 
@@ -103,6 +133,9 @@ func TestClientOf(t *testing.T) {
 		{"10.0.0.1:80", "1.2.3.4, 198.51.100.9", true, "198.51.100.9"}, // the first is the client's to invent
 		{"10.0.0.1:80", "2001:db8:5::7", true, "2001:db8:5::/64"},
 		{"10.0.0.1:80", "garbage", true, "10.0.0.1"},
+		{"10.0.0.1:80", "198.51.100.9:4711", true, "198.51.100.9"}, // IP:port, as some proxies write
+		{"10.0.0.1:80", "[2001:db8:5::7]:443", true, "2001:db8:5::/64"},
+		{"10.0.0.1:80", "[2001:db8:5::7]", true, "2001:db8:5::/64"},
 		{"10.0.0.1:80", "", true, "10.0.0.1"},
 	} {
 		r := httptest.NewRequest("GET", "/", nil)

@@ -146,6 +146,7 @@ type limiter struct {
 	max     int
 	seed    maphash.Seed
 	buckets map[uint64]bucket
+	swept   int64 // Unix nanoseconds of the last sweep
 }
 
 type bucket struct {
@@ -167,7 +168,12 @@ func (l *limiter) take(key string, now time.Time) time.Duration {
 	k := maphash.String(l.seed, key)
 	b, ok := l.buckets[k]
 	if !ok && len(l.buckets) >= l.max {
-		l.sweep(now)
+		// A sweep reads the whole table: at most once per token's time, or
+		// a flood of new addresses would make every request pay for it.
+		if now.UnixNano()-l.swept >= int64(perToken) {
+			l.sweep(now)
+			l.swept = now.UnixNano()
+		}
 		if len(l.buckets) >= l.max {
 			// Full of clients still spending: the new ones share one
 			// bucket. Forgetting everyone would reset the limit of the

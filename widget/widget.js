@@ -673,9 +673,16 @@ textarea{flex:1;resize:none;min-height:42px;max-height:120px;padding:10px 12px;b
     // Another tab forgot the conversation (Lotse.reset on logout, or the
     // page cleared storage): so does this one, or its next save would
     // bring it back.
-    if ((e.key === KEY || e.key === null) && e.newValue === null) { if (consent) reset(); return; }
+    let stored = e.key === KEY ? e.newValue : null;
+    if ((e.key === KEY || e.key === null) && e.newValue === null) {
+      // Forgotten there: forget here, without touching storage, which may
+      // already hold the next conversation if this event came late (a
+      // frozen tab); that one is then taken below.
+      if (consent) { unlisten(); conv = fresh(); consent = false; restore(); }
+      try { stored = localStorage.getItem(KEY); } catch (x) { /* blocked */ }
+    }
     let other = null;
-    try { other = e.key === KEY && JSON.parse(e.newValue); } catch (x) { /* corrupt */ }
+    try { other = stored && JSON.parse(stored); } catch (x) { /* corrupt */ }
     if (!other || other.v !== 1 || !Array.isArray(other.msgs) || !Array.isArray(other.outbox)) return;
     if (other.id !== conv.id) {
       // Another conversation: take it if this tab had none yet, or if the

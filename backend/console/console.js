@@ -211,7 +211,7 @@ async function loadQueue() {
   }
   if (!data.conversations.length) list.append(el('li', 'Nothing here.'));
   const more = (data.total || 0) - data.conversations.length;
-  if (more > 0) list.append(el('li', more + ' more not shown: the oldest come first; resolve these to see the rest.', 'small'));
+  if (more > 0) list.append(el('li', more + (state === 'resolved' ? ' older ones not shown.' : ' more not shown: the longest waiting come first; resolve these to see the rest.'), 'small'));
 }
 
 // messageEntry renders one transcript message: the visitor's as plain text

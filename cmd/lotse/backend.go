@@ -21,7 +21,7 @@ func runBackend(args []string, stdout, stderr io.Writer) error {
 	pg := fs.String("postgres", os.Getenv("LOTSE_POSTGRES_DSN"), "PostgreSQL DSN; used instead of --db when set (env LOTSE_POSTGRES_DSN)")
 	secret := fs.String("secret", os.Getenv("LOTSE_WEBHOOK_SECRET"), "webhook secret the edge signs handoffs with, whsec_<base64> (env LOTSE_WEBHOOK_SECRET); generated and printed when unset")
 	token := fs.String("agent-token", os.Getenv("LOTSE_AGENT_TOKEN"), "agents' console password and API bearer token, at least 8 characters (env LOTSE_AGENT_TOKEN); generated and printed when unset")
-	trustProxy := fs.Bool("trust-proxy", os.Getenv("LOTSE_TRUST_PROXY") == "1", "behind a reverse proxy that appends the client's address to X-Forwarded-For: throttle sign-ins by that address, not the proxy's (env LOTSE_TRUST_PROXY=1)")
+	trustProxy := fs.Bool("trust-proxy", os.Getenv("LOTSE_TRUST_PROXY") == "1", "behind a reverse proxy that appends the client's address to X-Forwarded-For: throttle sign-ins by that address, not the proxy's; the backend must then be reachable only through the proxy (env LOTSE_TRUST_PROXY=1)")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
 	if err := parse(fs, args); err != nil {
 		return err
