@@ -130,15 +130,9 @@ func checkBotFile(path string) error {
 // anything else there (the bot file, a test file, another bot) would be
 // lost without a trace.
 func checkOutput(out, in string) error {
-	if err := checkDir(out, "-o", "output"); err != nil {
+	fi, err := target(out, "-o", "output", "model file")
+	if err != nil || fi == nil {
 		return err
-	}
-	fi, err := os.Stat(out)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return describeFileError("model file", out, err, "")
 	}
 	instead := suggestModelName(in)
 	if fi.IsDir() {
@@ -256,19 +250,27 @@ func readTestFile(path string) ([]eval.Case, error) {
 	return eval.DecodeCases(bytes.NewReader(data), path)
 }
 
-// checkDir checks that the directory the file at path is to be written
-// into exists, before any work that would be lost when it does not. flag
-// names the option that gave path, what the kind of file.
-func checkDir(path, flag, what string) error {
+// target checks, before any work that would be lost, that the directory
+// the file at path is to be written into exists, and returns the file
+// already there, or nil. flag names the option that gave path; dirKind and
+// fileKind name the directory and the file in messages.
+func target(path, flag, dirKind, fileKind string) (fs.FileInfo, error) {
 	dir := filepath.Dir(path)
-	fi, err := os.Stat(dir)
+	di, err := os.Stat(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return &fileError{fmt.Sprintf("%s directory %s does not exist; create it first or choose another %s", what, dir, flag), err}
+		return nil, &fileError{fmt.Sprintf("%s directory %s does not exist; create it first or choose another %s", dirKind, dir, flag), err}
 	case err != nil:
-		return describeFileError(what+" directory", dir, err, "")
-	case !fi.IsDir():
-		return fmt.Errorf("%s %s: %s is not a directory; choose another %s", flag, path, dir, flag)
+		return nil, describeFileError(dirKind+" directory", dir, err, "")
+	case !di.IsDir():
+		return nil, fmt.Errorf("%s %s: %s is not a directory; choose another %s", flag, path, dir, flag)
 	}
-	return nil
+	fi, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, describeFileError(fileKind, path, err, "")
+	}
+	return fi, nil
 }

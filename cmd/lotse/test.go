@@ -2,10 +2,8 @@ package main
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -177,15 +175,9 @@ func piiKinds() string {
 // existing, non-empty file there must be one (eval.IsReport), and neither
 // the model nor the test file.
 func checkReport(path, model, data string) error {
-	if err := checkDir(path, "--report", "report"); err != nil {
+	fi, err := target(path, "--report", "report", "report file")
+	if err != nil || fi == nil {
 		return err
-	}
-	fi, err := os.Stat(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return describeFileError("report file", path, err, "")
 	}
 	switch {
 	case fi.IsDir():
