@@ -21,7 +21,7 @@ type request struct {
 	Urgent         bool              `json:"urgent"`
 	Score          float64           `json:"score"`
 	Reply          *message          `json:"reply"`
-	skipped        int // unexported: not part of the JSON shape named in errors
+	skipped        int               // unexported: not part of the JSON shape named in errors
 }
 
 func TestDescribe(t *testing.T) {
