@@ -446,9 +446,9 @@ textarea{flex:1;resize:none;min-height:42px;max-height:120px;padding:10px 12px;b
   const status = el('p', { class: 'note state', role: 'status', hidden: '' });
   const privacy = el('p', { class: 'note', role: 'status', hidden: '' });
   const offline = el('p', { class: 'note', role: 'alert', hidden: '' });
-  const input = el('textarea', { id: 'lotse-input', rows: '1', maxlength: '1000', autocomplete: 'off' }); // MAX
-  const again = el('button', { type: 'button', class: 'again', hidden: '' });
   const MAX = 1000; // characters a message may have: the edge takes 4 KB of UTF-8
+  const input = el('textarea', { id: 'lotse-input', rows: '1', maxlength: String(MAX), autocomplete: 'off' });
+  const again = el('button', { type: 'button', class: 'again', hidden: '' });
   const limit = el('p', { class: 'note limit', 'aria-live': 'polite', hidden: '' });
   const label = el('label', { class: 'sr', for: 'lotse-input' });
   const sendBtn = el('button', { type: 'submit', class: 'send' }, svg('M3 20.5V14l9-2-9-2V3.5L22 12z'));
