@@ -318,6 +318,16 @@ describe('audit fixes: handoff answers, history, masked storage, language, waiti
   const texts = (page, sel = '.m') => page.$$eval('lotse-chat ' + sel, (ns) => ns.map((n) => n.textContent));
   const stored = (page) => page.evaluate(() => localStorage.getItem('lotse:demo'));
   const settled = (page) => page.waitForFunction(() => window.Lotse.state.outbox === 0, null, { timeout: 20_000 });
+  // handedOff opens the chat in edge mode, asks what the bot cannot answer
+  // and waits until the handoff is delivered; it returns the page and the
+  // conversation's id.
+  const handedOff = async (question) => {
+    const { page } = await openPage(browser.context, server.url, 'test/hostile.html', { 'data-mode': 'edge' });
+    await page.click(W.launcher);
+    await ask(page, question, { expect: 'handoff' });
+    await settled(page);
+    return { page, id: await page.evaluate(() => window.Lotse.state.conversation) };
+  };
   // Each pending conversation's page holds an event stream, one of Chromium's
   // 6 connections per host: close the pages of finished tests.
   const opened = [];
@@ -396,11 +406,7 @@ describe('audit fixes: handoff answers, history, masked storage, language, waiti
   });
 
   it('keeps the resolved conversation visible above a divider when the visitor writes again', async () => {
-    const { page } = await openPage(browser.context, server.url, 'test/hostile.html', { 'data-mode': 'edge' });
-    await page.click(W.launcher);
-    await ask(page, 'what will the weather be like in Berlin tomorrow', { expect: 'handoff' });
-    await settled(page);
-    const id = await page.evaluate(() => window.Lotse.state.conversation);
+    const { page, id } = await handedOff('what will the weather be like in Berlin tomorrow');
     await consoleAPI(server.url, `/conversations/${id}/reply`, { text: 'Sunny, I am told.' });
     await page.waitForFunction(() => document.querySelector('lotse-chat').shadowRoot.querySelector('.m.agent'), null, { timeout: 20_000 });
     await consoleAPI(server.url, `/conversations/${id}/resolve`, {});
@@ -426,11 +432,7 @@ describe('audit fixes: handoff answers, history, masked storage, language, waiti
   });
 
   it('counts agent replies that came while closed, also across a reload', async () => {
-    const { page } = await openPage(browser.context, server.url, 'test/hostile.html', { 'data-mode': 'edge' });
-    await page.click(W.launcher);
-    await ask(page, 'will it snow in Munich next week', { expect: 'handoff' });
-    await settled(page);
-    const id = await page.evaluate(() => window.Lotse.state.conversation);
+    const { page, id } = await handedOff('will it snow in Munich next week');
     await page.evaluate(() => window.Lotse.close());
     await consoleAPI(server.url, `/conversations/${id}/reply`, { text: 'I will check.' });
     await consoleAPI(server.url, `/conversations/${id}/reply`, { text: 'Snow is likely.' });
@@ -449,11 +451,7 @@ describe('audit fixes: handoff answers, history, masked storage, language, waiti
   });
 
   it('delivers a message that waited while the agent resolved, and reopens the conversation', async () => {
-    const { page } = await openPage(browser.context, server.url, 'test/hostile.html', { 'data-mode': 'edge' });
-    await page.click(W.launcher);
-    await ask(page, 'what will the weather be like in Hamburg tomorrow', { expect: 'handoff' });
-    await settled(page);
-    const id = await page.evaluate(() => window.Lotse.state.conversation);
+    const { page, id } = await handedOff('what will the weather be like in Hamburg tomorrow');
     await consoleAPI(server.url, `/conversations/${id}/reply`, { text: 'Let me look.' });
     await page.waitForFunction(() => document.querySelector('lotse-chat').shadowRoot.querySelector('.m.agent'), null, { timeout: 20_000 });
     // The network fails for handoffs only: the event stream still brings the resolve.
@@ -552,10 +550,7 @@ describe('audit fixes: handoff answers, history, masked storage, language, waiti
   });
 
   it('stores a message to a person masked by what the edge found, without an engine', async () => {
-    const { page } = await openPage(browser.context, server.url, 'test/hostile.html', { 'data-mode': 'edge' });
-    await page.click(W.launcher);
-    await ask(page, 'what will the weather be like in Kiel tomorrow', { expect: 'handoff' });
-    await settled(page);
+    const { page } = await handedOff('what will the weather be like in Kiel tomorrow');
     await page.evaluate(() => window.Lotse.send('meine Nummer ist 0151 2345678'));
     await settled(page);
     const s = JSON.parse(await stored(page));
