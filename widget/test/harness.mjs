@@ -106,8 +106,13 @@ export async function launch(options = {}) {
 
 // page opens a test page: a file of widget/test (served through page.route on
 // the server's origin, so it is same-origin with the widget) with the
-// script tag's attributes replaced by attrs.
+// script tag's attributes replaced by attrs. Other pages of the context are
+// closed first, unless opts.keep.
 export async function openPage(context, base, file, attrs = {}, opts = {}) {
+  // The pages of earlier tests would take this one's conversation as a
+  // second tab's (the widget shares one conversation between the tabs of
+  // a site) and answer it too: close them, unless the test wants them.
+  if (!opts.keep) await Promise.all(context.pages().map((p) => p.close()));
   const page = await context.newPage();
   const requests = [];
   page.on('request', (r) => requests.push({ url: r.url(), method: r.method(), t: Date.now(), body: r.postData() }));

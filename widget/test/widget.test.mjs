@@ -476,7 +476,7 @@ describe('audit fixes: handoff answers, history, masked storage, language, waiti
 
   it('keeps one conversation across two tabs, losing neither tab\'s messages', async () => {
     const a = await openPage(browser.context, server.url, 'test/hostile.html', { 'data-mode': 'edge' });
-    const b = await openPage(browser.context, server.url, 'test/hostile.html', { 'data-mode': 'edge' });
+    const b = await openPage(browser.context, server.url, 'test/hostile.html', { 'data-mode': 'edge' }, { keep: true });
     for (const { page } of [a, b]) await page.click(W.launcher);
     await ask(a.page, 'how do I return an item');
     await b.page.waitForFunction(() => window.Lotse.state.messages === 2, null, { timeout: 10_000 }); // B took A's conversation
