@@ -497,6 +497,3 @@ func (p *prefixBuffer) suffix() string {
 	}
 	return "; the engine's stderr: " + string(bytes.TrimSpace(p.b))
 }
-
-// Name is "wasm", the engine metric of lotse test (package internal/eval).
-func (r *Runner) Name() string { return "wasm" }

@@ -54,9 +54,6 @@ func TestInfoMatchesNative(t *testing.T) {
 	if got := r.EngineVersion(); got != lotse.Version {
 		t.Errorf("EngineVersion = %q, want lotse.Version %q", got, lotse.Version)
 	}
-	if got := r.Name(); got != "wasm" {
-		t.Errorf("Name = %q, want wasm", got)
-	}
 }
 
 func TestNewErrors(t *testing.T) {
