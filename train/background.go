@@ -5,6 +5,8 @@ import (
 	"compress/gzip"
 	_ "embed"
 	"io"
+	"maps"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -12,6 +14,7 @@ import (
 
 	"github.com/lotse-chat/lotse/bot"
 	"github.com/lotse-chat/lotse/internal/features"
+	"github.com/lotse-chat/lotse/internal/langid"
 	"github.com/lotse-chat/lotse/internal/tokenize"
 	"github.com/lotse-chat/lotse/internal/wordvec"
 )
@@ -25,7 +28,35 @@ import (
 //	go run ./scripts/wordvec corpus | gzip -9n > train/background.txt.gz
 //
 //go:embed background.txt.gz
-var backgroundGz []byte
+var backgroundEn []byte
+
+// background.de.txt.gz holds German requests to assistants: 1,200 texts of
+// background.txt.gz, a seeded sample of those with three words or more,
+// translated by hand into the German that visitors type (lower case,
+// often without umlauts). Being a translation of CLINC150 and HWU64 texts,
+// it carries their licences.
+//
+//go:embed background.de.txt.gz
+var backgroundDe []byte
+
+// backgroundTexts holds the background of each language that has one.
+var backgroundTexts = map[string]func() []string{
+	"en": sync.OnceValue(func() []string { return lines("background.txt.gz", backgroundEn) }),
+	"de": sync.OnceValue(func() []string { return lines("background.de.txt.gz", backgroundDe) }),
+}
+
+// lines returns the lines of an embedded gzip file.
+func lines(name string, gz []byte) []string {
+	r, err := gzip.NewReader(bytes.NewReader(gz))
+	if err != nil {
+		panic("train: " + name + ": " + err.Error()) // embedded; a test reads it
+	}
+	data, err := io.ReadAll(r)
+	if err != nil {
+		panic("train: " + name + ": " + err.Error())
+	}
+	return strings.Split(strings.TrimSpace(string(data)), "\n")
+}
 
 // Background out-of-scope examples. A bot author writes a few dozen
 // out_of_scope examples at most, and its out-of-scope class then knows
@@ -53,48 +84,76 @@ const (
 	backgroundPool = 4
 )
 
-var backgroundTexts = sync.OnceValue(func() []string {
-	r, err := gzip.NewReader(bytes.NewReader(backgroundGz))
-	if err != nil {
-		panic("train: background.txt.gz: " + err.Error()) // embedded; a test reads it
-	}
-	data, err := io.ReadAll(r)
-	if err != nil {
-		panic("train: background.txt.gz: " + err.Error())
-	}
-	return strings.Split(strings.TrimSpace(string(data)), "\n")
-})
-
 // usesBackground tells whether a bot gets background out-of-scope
-// examples: it must serve English, the background's language. A bot with
-// no out_of_scope examples of its own gets an out-of-scope class of them
+// examples: it must serve a language that has a background. A bot with no
+// out_of_scope examples of its own gets an out-of-scope class of them
 // alone; without one it answered every message with some intent.
-func usesBackground(b *bot.Bot) bool {
-	return slices.Contains(b.Languages, wordvec.Lang)
+func usesBackground(b *bot.Bot) bool { return len(backgroundLangs(b)) > 0 }
+
+// backgroundLangs returns the bot's languages that have a background, in
+// the bot's order.
+func backgroundLangs(b *bot.Bot) []string {
+	var out []string
+	for _, l := range b.Languages {
+		if backgroundTexts[l] != nil {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 // background returns up to len(ss)/backgroundShare background texts as
 // out-of-scope samples: texts of at least backgroundMinWords words that
 // are none of the bot's own and that no intent claims (see unclaimed).
-// The choice is a seeded shuffle: the same bot gives the same texts.
+// A bot of two languages gets each one's background in the share of its
+// examples in that language: German visitors ask besides in German. The
+// choice is a seeded shuffle: the same bot gives the same texts.
 func background(ss []sample, b *bot.Bot, tok *tokenize.Tokenizer, vec *wordvec.Table, o Options) []sample {
 	want := len(ss) / backgroundShare
 	if want == 0 {
 		return nil
 	}
-	return unclaimed(ss, candidates(ss, want*backgroundPool, o.Seed), want, b, tok, vec, o)
+	langs := backgroundLangs(b)
+	quota := quotas(ss, langs, want)
+	var cands []candidate
+	for _, l := range langs {
+		cands = append(cands, candidates(ss, l, quota[l]*backgroundPool, o.Seed)...)
+	}
+	return unclaimed(ss, cands, quota, b, tok, vec, o)
 }
 
-// unclaimed returns, as out-of-scope samples, up to want of cands that
-// every intent's SVM, trained on ss, scores below backgroundMargin.
-func unclaimed(ss []sample, cands []string, want int, b *bot.Bot, tok *tokenize.Tokenizer, vec *wordvec.Table, o Options) []sample {
+// quotas divides want among langs by the share of the samples detected in
+// each.
+func quotas(ss []sample, langs []string, want int) map[string]int {
+	if len(langs) == 1 {
+		return map[string]int{langs[0]: want}
+	}
+	count := map[string]int{}
+	for _, s := range ss {
+		l, _ := langid.Detect(s.text, langs)
+		count[l]++
+	}
+	q := map[string]int{}
+	for _, l := range langs {
+		q[l] = int(math.Round(float64(want*count[l]) / float64(len(ss))))
+	}
+	return q
+}
+
+// A candidate is a background text in its language.
+type candidate struct{ text, lang string }
+
+// unclaimed returns, as out-of-scope samples, up to quota[lang] of the
+// candidates of each language that every intent's SVM, trained on ss,
+// scores below backgroundMargin.
+func unclaimed(ss []sample, cands []candidate, quota map[string]int, b *bot.Bot, tok *tokenize.Tokenizer, vec *wordvec.Table, o Options) []sample {
 	if len(cands) == 0 {
 		return nil
 	}
 	oos := len(b.Intents)
 	all := slices.Clone(ss)
-	for _, t := range cands {
-		all = append(all, sample{text: t, class: oos, background: true})
+	for _, c := range cands {
+		all = append(all, sample{text: c.text, class: oos, background: true})
 	}
 	if vec != nil {
 		markEnglish(all[len(ss):], b.Languages)
@@ -107,30 +166,35 @@ func unclaimed(ss []sample, cands []string, want int, b *bot.Bot, tok *tokenize.
 	o.progress("background out-of-scope examples: scoring %d candidates", len(cands))
 	w := svm.train(ds.problem(own...), o)
 	scores := make([]float64, ds.classes)
+	left := maps.Clone(quota)
 	var out []sample
-	for i := len(ss); i < len(all) && len(out) < want; i++ {
-		w.Scores(ds.x[i], ds.denseOf(i), len(ds.bucket), scores)
+	for i, c := range cands {
+		if left[c.lang] == 0 {
+			continue
+		}
+		w.Scores(ds.x[len(ss)+i], ds.denseOf(len(ss)+i), len(ds.bucket), scores)
 		if slices.Max(scores[:oos]) < backgroundMargin {
-			s := all[i]
+			s := all[len(ss)+i]
 			s.group = len(ss) + len(out) // its own fold group, after the bot's
 			out = append(out, s)
+			left[c.lang]--
 		}
 	}
 	return out
 }
 
-// candidates returns up to n background texts of at least
+// candidates returns up to n background texts in lang of at least
 // backgroundMinWords words that are none of the bot's own, in a seeded
 // random order.
-func candidates(ss []sample, n int, seed uint64) []string {
+func candidates(ss []sample, lang string, n int, seed uint64) []candidate {
 	own := make(map[string]bool, len(ss))
 	for _, s := range ss {
 		own[normalize(s.text)] = true
 	}
-	var out []string
-	for _, t := range backgroundTexts() {
+	var out []candidate
+	for _, t := range backgroundTexts[lang]() {
 		if len(strings.Fields(t)) >= backgroundMinWords && !own[normalize(t)] {
-			out = append(out, t)
+			out = append(out, candidate{t, lang})
 		}
 	}
 	rng := rand.New(rand.NewPCG(seed, 0xb6))

@@ -2,11 +2,13 @@ package train
 
 import (
 	"bytes"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/lotse-chat/lotse/bot"
+	"github.com/lotse-chat/lotse/internal/langid"
 	"github.com/lotse-chat/lotse/internal/modelfile"
 	"github.com/lotse-chat/lotse/internal/tokenize"
 	"github.com/lotse-chat/lotse/internal/wordvec/english"
@@ -31,9 +33,36 @@ func TestBackgroundCorpus(t *testing.T) {
 			want = append(want, strings.Join(strings.Fields(e), " "))
 		}
 	}
-	got := backgroundTexts()
+	got := backgroundTexts["en"]()
 	if !slices.Equal(got, want) {
-		t.Errorf("background.txt.gz has %d lines, the testdata bots %d; rebuild it (see backgroundGz)", len(got), len(want))
+		t.Errorf("background.txt.gz has %d lines, the testdata bots %d; rebuild it (see backgroundEn)", len(got), len(want))
+	}
+}
+
+// TestBackgroundGerman checks the German background: as many lines as its
+// doc comment says, none blank or repeated, and German to the language
+// detector that picks a sample's background.
+func TestBackgroundGerman(t *testing.T) {
+	got := backgroundTexts["de"]()
+	if len(got) != 1200 {
+		t.Errorf("background.de.txt.gz has %d lines, want 1,200", len(got))
+	}
+	seen := map[string]int{}
+	german := 0
+	for i, line := range got {
+		if strings.TrimSpace(line) == "" {
+			t.Errorf("line %d is blank", i+1)
+		}
+		if j, ok := seen[normalize(line)]; ok {
+			t.Errorf("line %d repeats line %d: %q", i+1, j+1, line)
+		}
+		seen[normalize(line)] = i
+		if l, _ := langid.Detect(line, []string{"de", "en"}); l == "de" {
+			german++
+		}
+	}
+	if german < len(got)*9/10 {
+		t.Errorf("%d of %d lines detected as German, want 90%%", german, len(got))
 	}
 }
 
@@ -44,7 +73,7 @@ func topicBot(n int, topics ...string) *bot.Bot {
 		OutOfScope: []string{"what is the meaning of life", "tell me a story about dragons", "who won the game last night"}}
 	for _, topic := range topics {
 		in := bot.Intent{Name: topic}
-		for _, t := range backgroundTexts() {
+		for _, t := range backgroundTexts["en"]() {
 			if len(in.Examples) < n && strings.Contains(t, topic) {
 				in.Examples = append(in.Examples, t)
 			}
@@ -60,14 +89,14 @@ func TestUnclaimed(t *testing.T) {
 	topics := []string{"weather", "alarm", "music", "email", "recipe", "traffic", "calendar", "joke"}
 	b := topicBot(60, topics...)
 	ss := samples(b)
-	cands := candidates(ss, 1<<30, 1)
+	cands := candidates(ss, "en", 1<<30, 1)
 	vec, err := english.Table()
 	if err != nil {
 		t.Fatal(err)
 	}
 	tok := tokenize.Record()
 	markEnglish(ss, b.Languages)
-	kept := unclaimed(ss, cands, len(cands), b, tok, vec, Options{}.withDefaults())
+	kept := unclaimed(ss, cands, map[string]int{"en": len(cands)}, b, tok, vec, Options{}.withDefaults())
 	onTopic := func(texts []string) int {
 		n := 0
 		for _, s := range texts {
@@ -89,7 +118,11 @@ func TestUnclaimed(t *testing.T) {
 	}
 	// 1,426 of 23,650 candidates mention a topic, none of the 8,394 kept.
 	share := func(n, of int) float64 { return float64(n) / float64(max(of, 1)) }
-	candShare, keptShare := share(onTopic(cands), len(cands)), share(onTopic(keptTexts), len(kept))
+	var candTexts []string
+	for _, c := range cands {
+		candTexts = append(candTexts, c.text)
+	}
+	candShare, keptShare := share(onTopic(candTexts), len(cands)), share(onTopic(keptTexts), len(kept))
 	if len(kept) < len(cands)/10 || keptShare > candShare/4 {
 		t.Errorf("kept %d of %d candidates, %.3f on the bot's topics against %.3f of the candidates",
 			len(kept), len(cands), keptShare, candShare)
@@ -97,25 +130,52 @@ func TestUnclaimed(t *testing.T) {
 }
 
 func TestCandidates(t *testing.T) {
-	corpus := backgroundTexts()
-	own := []sample{{text: "  " + strings.ToUpper(corpus[0]) + " "}, {text: corpus[1]}}
-	got := candidates(own, 1<<30, 1)
-	for _, c := range got {
-		if c == corpus[0] || c == corpus[1] {
-			t.Errorf("candidate %q is one of the bot's examples", c)
+	for _, lang := range []string{"en", "de"} {
+		corpus := backgroundTexts[lang]()
+		own := []sample{{text: "  " + strings.ToUpper(corpus[0]) + " "}, {text: corpus[1]}}
+		got := candidates(own, lang, 1<<30, 1)
+		for _, c := range got {
+			if c.text == corpus[0] || c.text == corpus[1] {
+				t.Errorf("%s: candidate %q is one of the bot's examples", lang, c.text)
+			}
+			if len(strings.Fields(c.text)) < backgroundMinWords {
+				t.Errorf("%s: candidate %q has fewer than %d words", lang, c.text, backgroundMinWords)
+			}
+			if c.lang != lang {
+				t.Errorf("%s: candidate %q has language %q", lang, c.text, c.lang)
+			}
 		}
-		if len(strings.Fields(c)) < backgroundMinWords {
-			t.Errorf("candidate %q has fewer than %d words", c, backgroundMinWords)
+		if len(got) < len(corpus)/2 {
+			t.Errorf("%s: %d candidates of %d texts", lang, len(got), len(corpus))
+		}
+		if again := candidates(own, lang, 100, 1); !slices.Equal(again, got[:100]) {
+			t.Errorf("%s: candidates(n=100) is not the first 100 of the same shuffle", lang)
+		}
+		if other := candidates(own, lang, 100, 2); slices.Equal(other, got[:100]) {
+			t.Errorf("%s: seed 2 gives seed 1's order", lang)
 		}
 	}
-	if len(got) < len(corpus)/2 {
-		t.Errorf("%d candidates of %d texts", len(got), len(corpus))
-	}
-	if again := candidates(own, 100, 1); !slices.Equal(again, got[:100]) {
-		t.Errorf("candidates(n=100) is not the first 100 of the same shuffle")
-	}
-	if other := candidates(own, 100, 2); slices.Equal(other, got[:100]) {
-		t.Errorf("seed 2 gives seed 1's order")
+}
+
+// TestQuotas checks that a bot's background is shared among its
+// languages as its examples are.
+func TestQuotas(t *testing.T) {
+	de := sample{text: "wann muss ich meine rechnung bezahlen"}
+	en := sample{text: "when do i have to pay my bill"}
+	for _, tc := range []struct {
+		name  string
+		ss    []sample
+		langs []string
+		want  map[string]int
+	}{
+		{"one language", []sample{de, en}, []string{"en"}, map[string]int{"en": 30}},
+		{"half and half", []sample{de, en}, []string{"de", "en"}, map[string]int{"de": 15, "en": 15}},
+		{"mostly German", []sample{de, de, de, en}, []string{"de", "en"}, map[string]int{"de": 23, "en": 8}},
+		{"German only", []sample{de, de}, []string{"en", "de"}, map[string]int{"de": 30, "en": 0}},
+	} {
+		if got := quotas(tc.ss, tc.langs, 30); !maps.Equal(got, tc.want) {
+			t.Errorf("%s: quotas = %v, want %v", tc.name, got, tc.want)
+		}
 	}
 }
 
@@ -131,17 +191,20 @@ func TestTrainBackground(t *testing.T) {
 		in.Examples = in.Examples[5:]
 	}
 	// Without out_of_scope examples of its own, the bot's out-of-scope
-	// class is the background's; a bot not in English gets none.
+	// class is the background's; a bot in neither English nor German gets
+	// none.
 	bare := topicBot(60, topics...)
 	bare.OutOfScope = nil
 	german := topicBot(60, topics...)
 	german.OutOfScope, german.Languages = nil, []string{"de"}
+	french := topicBot(60, topics...)
+	french.OutOfScope, french.Languages = nil, []string{"fr"}
 	for _, tc := range []struct {
 		name           string
 		bot            *bot.Bot
 		wantBackground bool
 	}{{"topics", b, true}, {"grabby out-of-scope class", grabby, false},
-		{"no out_of_scope examples", bare, true}, {"not English", german, false}} {
+		{"no out_of_scope examples", bare, true}, {"German", german, true}, {"French", french, false}} {
 		data, rep, err := Train(tc.bot, Options{})
 		if err != nil {
 			t.Fatal(err)

@@ -33,9 +33,11 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		"than "+strconv.Itoa(int(1/train.DefaultRejectBudget))+" at "+budget+"), there is no confidence threshold.\n"+
 		"A larger budget hands off more out-of-scope messages and more in-scope\n"+
 		"ones; \"lotse test --curve\" shows the trade-off on a test file.\n\n"+
-		"A bot in English also learns from background out-of-scope examples:\n"+
-		"requests written for other assistants (CLINC150 and HWU64) that none of\n"+
-		"its intents claims, one for every 15 of its own examples. A bot without\n"+
+		"A bot in English or German also learns from background out-of-scope\n"+
+		"examples: requests written for other assistants (CLINC150 and HWU64, 1,200\n"+
+		"of them translated into German) that none of its intents claims, one for\n"+
+		"every 15 of its own examples, in the share of its examples in each of the\n"+
+		"two languages. A bot without\n"+
 		"out_of_scope examples gets an out-of-scope class of them alone; in a bot\n"+
 		"with some they are left out again when its out-of-scope class would then\n"+
 		"take the whole budget. The summary counts them; the out-of-scope recall it\n"+
