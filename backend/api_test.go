@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/lotse-chat/lotse/handoff"
 )
 
 // apiError is the error body every failed request carries.
@@ -69,6 +71,14 @@ func TestErrorShape(t *testing.T) {
 	ts.handoff(t, sample("c1", "hi"))
 	bearer := http.Header{"Authorization": {"Bearer " + testToken}}
 	bearerJSON := http.Header{"Authorization": {"Bearer " + testToken}, "Content-Type": {"application/json"}}
+	signed := func(path, secret string) http.Header { // as the edge signs events requests
+		req := httptest.NewRequest("GET", path, nil)
+		if err := handoff.SignRequest(handoff.SecretKey(secret), req, "", time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		return req.Header
+	}
+	otherSecret := "whsec_d3Jvbmctc2VjcmV0LXdyb25nLXNlY3JldA=="
 	tests := []struct {
 		name         string
 		method, path string
@@ -92,8 +102,11 @@ func TestErrorShape(t *testing.T) {
 		{"empty reply", "POST", "/console/api/conversations/c1/reply", bearerJSON, `{"text":" "}`, 400, "invalid_request", "", "text"},
 		{"unknown conversation", "POST", "/console/api/conversations/nope/resolve", bearerJSON, `{}`, 404, "conversation_not_found", "", "conversation"},
 		{"bad state filter", "GET", "/console/api/conversations?state=weird", bearer, "", 400, "invalid_parameter", "", "state"},
-		{"unknown events", "GET", "/v1/conversations/nope/events?wait=0", nil, "", 404, "conversation_not_found", "", "conversation"},
-		{"bad cursor", "GET", "/v1/conversations/c1/events?after=x", nil, "", 400, "invalid_parameter", "", "after"},
+		{"unknown events", "GET", "/v1/conversations/nope/events?wait=0", signed("/v1/conversations/nope/events?wait=0", testSecret), "", 404, "conversation_not_found", "", "conversation"},
+		{"bad cursor", "GET", "/v1/conversations/c1/events?after=x", signed("/v1/conversations/c1/events?after=x", testSecret), "", 400, "invalid_parameter", "", "after"},
+		{"unsigned events", "GET", "/v1/conversations/c1/events?wait=0", nil, "", 401, "missing_signature", "", "through the edge"},
+		{"events signed with another secret", "GET", "/v1/conversations/c1/events?wait=0", signed("/v1/conversations/c1/events?wait=0", otherSecret), "", 401, "bad_signature", "", "WEBHOOK_SECRET"},
+		{"events signed for another query", "GET", "/v1/conversations/c1/events?wait=0", signed("/v1/conversations/c1/events?wait=1", testSecret), "", 401, "bad_signature", "", "path or query"},
 		{"unsigned handoff", "POST", "/v1/inbox", nil, `{}`, 401, "missing_signature", "", "webhook-signature"},
 	}
 	for _, tt := range tests {

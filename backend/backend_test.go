@@ -85,6 +85,20 @@ func (ts *testServer) post(t *testing.T, body []byte, secret string, at time.Tim
 	return ts.do(t, req)
 }
 
+// events returns a GET of ts's path, signed as the edge signs its events
+// requests.
+func (ts *testServer) events(t *testing.T, ctx context.Context, path string) *http.Request {
+	t.Helper()
+	req, err := http.NewRequestWithContext(ctx, "GET", ts.URL+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := handoff.SignRequest(handoff.SecretKey(testSecret), req, "", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	return req
+}
+
 func (ts *testServer) do(t *testing.T, req *http.Request) (int, map[string]any) {
 	t.Helper()
 	res, err := ts.http.Do(req)
@@ -267,7 +281,7 @@ func TestAcceptInProcess(t *testing.T) {
 func TestEventsUnknownConversation(t *testing.T) {
 	ts := newTestServer(t)
 	for _, accept := range []string{"", "text/event-stream"} {
-		req, _ := http.NewRequest("GET", ts.URL+"/v1/conversations/nope/events?wait=0", nil)
+		req := ts.events(t, context.Background(), "/v1/conversations/nope/events?wait=0")
 		req.Header.Set("Accept", accept)
 		if code, v := ts.do(t, req); code != 404 || v["error"] == nil {
 			t.Errorf("Accept %q: %d %v, want 404 JSON error", accept, code, v)
@@ -277,7 +291,7 @@ func TestEventsUnknownConversation(t *testing.T) {
 
 func (ts *testServer) poll(t *testing.T, id string, after int64, wait int) (int, Events) {
 	t.Helper()
-	res, err := ts.http.Get(fmt.Sprintf("%s/v1/conversations/%s/events?after=%d&wait=%d", ts.URL, id, after, wait))
+	res, err := ts.http.Do(ts.events(t, context.Background(), fmt.Sprintf("/v1/conversations/%s/events?after=%d&wait=%d", id, after, wait)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -361,7 +375,7 @@ func TestEventReadersBounded(t *testing.T) {
 	if n := waiting(); n != maxReadersPerConversation {
 		t.Errorf("%d readers wait, want %d", n, maxReadersPerConversation)
 	}
-	res, err := ts.http.Get(ts.URL + "/v1/conversations/c1/events?after=1&wait=0")
+	res, err := ts.http.Do(ts.events(t, context.Background(), "/v1/conversations/c1/events?after=1&wait=0"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -414,7 +428,7 @@ func TestSSEResumeAndLive(t *testing.T) {
 	ts.handoff(t, sample("c1", "one", "two", "three"))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, "GET", ts.URL+"/v1/conversations/c1/events", nil)
+	req := ts.events(t, ctx, "/v1/conversations/c1/events")
 	req.Header.Set("Accept", "text/event-stream")
 	req.Header.Set("Last-Event-ID", "1") // the browser reconnecting after seq 1
 	res, err := ts.http.Do(req)
@@ -447,6 +461,141 @@ func TestSSEResumeAndLive(t *testing.T) {
 	}
 }
 
+// TestEventsOnlyForTheEdge checks that events requests the edge did not
+// sign are refused with 401 before they take a reader or reveal whether
+// the conversation exists: else a script reaching the backend could fill
+// the readers and stop agent replies for every visitor.
+func TestEventsOnlyForTheEdge(t *testing.T) {
+	ts := newTestServer(t)
+	const id = "conv-kept-out-of-logs"
+	ts.handoff(t, sample(id, "help"))
+	path := "/v1/conversations/" + id + "/events?after=0&wait=30"
+	sign := func(req *http.Request, secret string, at time.Time) *http.Request {
+		if err := handoff.SignRequest(handoff.SecretKey(secret), req, "", at); err != nil {
+			t.Fatal(err)
+		}
+		return req
+	}
+	get := func(path string) *http.Request {
+		req, _ := http.NewRequest("GET", ts.URL+path, nil)
+		return req
+	}
+	tampered := sign(get("/v1/conversations/"+id+"/events?after=5&wait=30"), testSecret, time.Now())
+	tampered.URL.RawQuery = "after=0&wait=30"
+	moved := sign(get("/v1/conversations/other/events?after=0&wait=30"), testSecret, time.Now())
+	moved.URL.Path = "/v1/conversations/" + id + "/events"
+	sse := get(path)
+	sse.Header.Set("Accept", "text/event-stream")
+	tests := []struct {
+		name string
+		req  *http.Request
+		code string
+	}{
+		{"unsigned", get(path), "missing_signature"},
+		{"unsigned stream", sse, "missing_signature"},
+		{"unsigned, unknown conversation", get("/v1/conversations/nope/events?wait=30"), "missing_signature"},
+		{"another secret", sign(get(path), "whsec_d3Jvbmctc2VjcmV0LXdyb25nLXNlY3JldA==", time.Now()), "bad_signature"},
+		{"tampered query", tampered, "bad_signature"},
+		{"signed for another conversation", moved, "bad_signature"},
+		{"signed 6 minutes ago", sign(get(path), testSecret, time.Now().Add(-6*time.Minute)), "stale_timestamp"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := ts.http.Do(tt.req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			e, raw := decodeError(t, res) // answered at once: a reader would wait 30 s
+			if res.StatusCode != 401 || e.Error.Code != tt.code {
+				t.Errorf("%d %s, want 401 %s", res.StatusCode, raw, tt.code)
+			}
+			ts.readers.mu.Lock()
+			defer ts.readers.mu.Unlock()
+			if ts.readers.total != 0 {
+				t.Errorf("%d readers after a refused request, want 0", ts.readers.total)
+			}
+		})
+	}
+	logs := ts.logs.String()
+	if !strings.Contains(logs, "events request refused") || strings.Contains(logs, id) {
+		t.Errorf("want refusals logged without the conversation ID; log:\n%s", logs)
+	}
+	if code, ev := ts.poll(t, id, 0, 0); code != 200 || len(ev.Events) != 1 {
+		t.Errorf("signed poll = %d %+v, want the visitor's message", code, ev)
+	}
+}
+
+// TestEventsUnderPrefix mounts the backend as lotse serve does, under
+// /backend by http.StripPrefix: the edge signs below its backend URL's
+// path, which the backend does not see.
+func TestEventsUnderPrefix(t *testing.T) {
+	ts := newTestServer(t)
+	ts.handoff(t, sample("c1", "help"))
+	hs := httptest.NewServer(http.StripPrefix("/backend", ts.Handler()))
+	defer hs.Close()
+	for _, tt := range []struct {
+		base   string
+		status int
+	}{{"/backend", 200}, {"", 401}} {
+		req, _ := http.NewRequest("GET", hs.URL+"/backend/v1/conversations/c1/events?after=0&wait=0", nil)
+		if err := handoff.SignRequest(handoff.SecretKey(testSecret), req, tt.base, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		if code, v := ts.do(t, req); code != tt.status {
+			t.Errorf("signed with base %q: %d %v, want %d", tt.base, code, v, tt.status)
+		}
+	}
+}
+
+// TestConsoleEvents: the console cannot sign, so it reads the same stream
+// as a signed-in agent, with its session cookie or the bearer token.
+func TestConsoleEvents(t *testing.T) {
+	ts := newTestServer(t)
+	ts.handoff(t, sample("c1", "one", "two"))
+	res, err := ts.http.Post(ts.URL+"/console/api/login", "application/json", strings.NewReader(`{"password":"`+testToken+`","name":"Anna"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	cookies := res.Cookies()
+	if len(cookies) == 0 {
+		t.Fatalf("login: %d without a session cookie", res.StatusCode)
+	}
+	for _, auth := range []string{"cookie", "bearer"} {
+		req, _ := http.NewRequest("GET", ts.URL+"/console/api/conversations/c1/events?after=1&wait=0", nil)
+		if auth == "cookie" {
+			for _, c := range cookies {
+				req.AddCookie(c)
+			}
+		} else {
+			req.Header.Set("Authorization", "Bearer "+testToken)
+		}
+		res, err := ts.http.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ev Events
+		err = json.NewDecoder(res.Body).Decode(&ev)
+		res.Body.Close()
+		if res.StatusCode != 200 || err != nil || len(ev.Events) != 1 || ev.Events[0].Text != "two" || ev.State != "pending" {
+			t.Errorf("with the %s: %d %+v (%v), want message two in state pending", auth, res.StatusCode, ev, err)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", ts.URL+"/console/api/conversations/c1/events", nil)
+	req.Header.Set("Accept", "text/event-stream")
+	req.Header.Set("Authorization", "Bearer "+testToken)
+	res, err = ts.http.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if evs := readSSE(t, bufio.NewReader(res.Body), 3); evs[1].id != "2" || evs[2].data != `{"state":"pending"}` {
+		t.Errorf("console stream = %+v, want messages 1 and 2, then the state", evs)
+	}
+}
+
 func TestConsoleRefusesUnauthenticated(t *testing.T) {
 	ts := newTestServer(t)
 	ts.handoff(t, sample("c1", "hi"))
@@ -458,6 +607,7 @@ func TestConsoleRefusesUnauthenticated(t *testing.T) {
 		{"POST", "conversations/c1/resolve"},
 		{"GET", "unanswered"},
 		{"GET", "me"},
+		{"GET", "conversations/c1/events?wait=0"},
 	}
 	for _, p := range paths {
 		for _, auth := range []string{"", "Bearer wrong-token", "Bearer ", "Basic " + testToken} {

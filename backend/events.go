@@ -135,7 +135,40 @@ func (rs *readers) release(id string, r *reader) {
 // handleEvents serves a conversation's events to the edge, which relays
 // them to the widget under its own CORS rules: the backend sends no CORS
 // headers, so a page cannot read it directly.
+//
+// Only the edge may ask: each waiting request holds one of the backend's
+// few readers (maxReaders, maxReadersPerConversation), which a script
+// reaching the backend could otherwise fill, stopping agent replies for
+// every visitor. The edge signs the request with the webhook secret
+// (handoff.SignRequest); anything else is refused with 401 before the
+// conversation is looked up, so it learns not even whether one exists.
 func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
+	if err := handoff.VerifyRequest(s.key, r, s.cfg.Now()); err != nil {
+		s.log.Warn("events request refused", "remote", r.RemoteAddr, "err", err)
+		code := signatureCode(err)
+		writeError(w, http.StatusUnauthorized, code, eventsSignatureMessage(code, err))
+		return
+	}
+	s.serveEvents(w, r)
+}
+
+// eventsSignatureMessage says what to do about a refused events request.
+// Unsigned ones are most likely a page or script reading the backend
+// directly rather than through the edge, or the console's older address.
+func eventsSignatureMessage(code string, err error) string {
+	switch code {
+	case "missing_signature":
+		return "events are served to the edge only, which signs its requests with the webhook secret; " +
+			"widgets read them through the edge, agents' scripts through GET /console/api/conversations/{id}/events with the agent token"
+	case "bad_signature":
+		return signatureMessage(code, err) + ", and a proxy between them must not change the path or query below the edge's BACKEND_URL"
+	}
+	return signatureMessage(code, err)
+}
+
+// serveEvents answers an events request that may be served: the edge's,
+// signed, or a signed-in agent's.
+func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	if !handoff.ValidID(id) {
 		writeError(w, http.StatusNotFound, "conversation_not_found", "no such conversation")

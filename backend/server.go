@@ -7,11 +7,14 @@
 //
 //	POST /v1/inbox                              signed handoffs from the edge
 //	GET  /v1/health                             {"status":"ok"}
-//	GET  /v1/conversations/{id}/events?after=N  the visitor's live stream
+//	GET  /v1/conversations/{id}/events?after=N  the visitor's live stream, for the edge (signed)
 //	GET  /console                               the agent console page
-//	     /console/api/...                       its JSON API (signed-in agents)
+//	     /console/api/...                       its JSON API (signed-in agents), with
+//	GET  /console/api/conversations/{id}/events the live stream for the console
 //
-// and can be mounted in another mux as it is.
+// and can be mounted in another mux as it is, also under a prefix by
+// http.StripPrefix: the edge signs its events requests below its
+// backend URL's path (see handoff.SignRequest).
 //
 // Every error, including an unknown route (404) and a wrong method (405,
 // with Allow), is JSON in the edge's shape:
@@ -149,7 +152,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeError(w, http.StatusNotFound, "not_found", "no route "+r.URL.Path+
-		"; the backend serves POST /v1/inbox, GET /v1/health, GET /v1/conversations/{id}/events, GET /console and the console API under /console/api/")
+		"; the backend serves POST /v1/inbox, GET /v1/health, GET /v1/conversations/{id}/events (signed by the edge), GET /console and the console API under /console/api/")
 }
 
 // statusRecorder keeps the header and status a handler writes and drops
@@ -179,6 +182,11 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /v1/inbox", s.handleInbox)
 	m.HandleFunc("GET /v1/health", s.handleHealth)
 	m.HandleFunc("GET /v1/conversations/{id}/events", s.handleEvents)
+	// The console reads the same stream as a signed-in agent: it cannot
+	// sign, and its session cookie is sent to /console paths only.
+	m.HandleFunc("GET /console/api/conversations/{id}/events", s.agent(func(w http.ResponseWriter, r *http.Request, _ string) {
+		s.serveEvents(w, r)
+	}))
 	s.consoleRoutes(m)
 	s.mux = m
 }

@@ -657,6 +657,60 @@ func TestEventsStream(t *testing.T) {
 	}
 }
 
+// TestEventsSigned checks the edge's events requests against the real
+// backend, which serves only those the edge signed: also under a path
+// prefix, as lotse serve mounts it, and with a secret that differs, which
+// the visitor sees as 502 and the edge's log explains.
+func TestEventsSigned(t *testing.T) {
+	f := newFixture(t, nil, nil)
+	if w := f.do("POST", "/v1/handoff", handoffBody("conv-p", "m1", "wie ist das wetter")); w.Code != 200 {
+		t.Fatalf("handoff: %d %s", w.Code, w.Body)
+	}
+	hs := httptest.NewServer(http.StripPrefix("/backend", f.backend.Handler()))
+	defer hs.Close()
+	tests := []struct {
+		name, backend, secret string
+		status                int
+		code                  string
+	}{
+		{"under a prefix", hs.URL + "/backend", secret, 200, ""},
+		{"under a prefix, trailing slash", hs.URL + "/backend/", secret, 200, ""},
+		{"another secret", hs.URL + "/backend", "whsec_d3Jvbmctc2VjcmV0LXdyb25nLXNlY3JldA==", 502, "backend_rejected"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			logs := &bytes.Buffer{}
+			e, err := edge.New(edge.Config{Model: model, BackendURL: tt.backend, Secret: tt.secret,
+				Logger: slog.New(slog.NewJSONHandler(logs, nil))})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := httptest.NewRequest("GET", "/v1/conversations/conv-p/events?after=0&wait=0", nil)
+			r.RemoteAddr = "192.0.2.1:4711"
+			w := httptest.NewRecorder()
+			e.ServeHTTP(w, r)
+			if w.Code != tt.status {
+				t.Fatalf("events: %d %s, want %d", w.Code, w.Body, tt.status)
+			}
+			if tt.status == 200 {
+				if ev := decode[backend.Events](t, w); len(ev.Events) != 1 || ev.Events[0].ID != "m1-0" {
+					t.Errorf("events %+v, want the visitor message m1-0", ev)
+				}
+				return
+			}
+			if e := decode[errorBody](t, w); e.Error.Code != tt.code || w.Header().Get("Retry-After") == "" ||
+				strings.Contains(e.Error.Message, "SECRET") {
+				t.Errorf("answer %d %s with Retry-After %q; want %s, a Retry-After and no advice for operators",
+					w.Code, w.Body, w.Header().Get("Retry-After"), tt.code)
+			}
+			if log := logs.String(); !strings.Contains(log, "bad_signature") || !strings.Contains(log, "WEBHOOK_SECRET") ||
+				strings.Contains(log, "conv-p") {
+				t.Errorf("edge log %q: want the backend's bad_signature advice and no conversation ID", log)
+			}
+		})
+	}
+}
+
 func TestAssets(t *testing.T) {
 	f := newFixture(t, nil, nil)
 	versioned := f.edge.AssetPath("engine.wasm")

@@ -6,6 +6,14 @@
 // webhook-id, webhook-timestamp and webhook-signature. The backend answers
 // 200 with an Ack only once every message is stored durably; anything else
 // means "not stored", and the sender retries with the same message IDs.
+//
+// The edge's other requests to the backend, GET
+// /v1/conversations/{id}/events, carry no body. Each holds a connection
+// and one of the backend's few event readers, so a script that could open
+// them freely would stop agent replies for every visitor. The edge signs
+// their method and target with SignRequest, under the same secret and
+// headers as a handoff, and the backend refuses those VerifyRequest does
+// not accept.
 package handoff
 
 import (
