@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"embed"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -311,8 +312,13 @@ type QueueItem struct {
 // previewRunes bounds a QueueItem's Preview.
 const previewRunes = 80
 
+// handleList answers a page of the queue of one state: up to limit
+// conversations (default and at most queueLimit) after cursor, with total,
+// the conversations in the state, remaining, those after this page, and
+// next_cursor, the cursor of the next page ("" after the last).
 func (s *Server) handleList(w http.ResponseWriter, r *http.Request, agent string) {
-	state := store.State(r.URL.Query().Get("state"))
+	q := r.URL.Query()
+	state := store.State(q.Get("state"))
 	if state == "" {
 		state = store.StatePending
 	}
@@ -320,16 +326,40 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request, agent string
 		writeError(w, http.StatusBadRequest, "invalid_parameter", "state must be bot, pending, open or resolved")
 		return
 	}
-	cs, err := s.store.List(r.Context(), state, queueLimit)
+	limit := queueLimit
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > queueLimit {
+			writeError(w, http.StatusBadRequest, "invalid_parameter", fmt.Sprintf("limit must be a whole number from 1 to %d", queueLimit))
+			return
+		}
+		limit = n
+	}
+	after, err := parseCursor(q.Get("cursor"), state)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "invalid_parameter", err.Error())
+		return
+	}
+	cs, err := s.store.List(r.Context(), state, after, limit)
 	if err != nil {
 		s.storeError(w, err)
 		return
 	}
-	// The total tells the agent when the list is cut: a flood of handoffs
+	// The counts tell the agent what is not on screen: a flood of handoffs
 	// must not hide the visitors behind it unnoticed.
-	total := len(cs)
-	if total == queueLimit {
-		if total, err = s.store.Count(r.Context(), state); err != nil {
+	total, remaining, next := len(cs), 0, ""
+	if len(cs) == limit {
+		last := store.CursorAfter(state, cs[len(cs)-1])
+		if remaining, err = s.store.Count(r.Context(), state, last); err != nil {
+			s.storeError(w, err)
+			return
+		}
+		if remaining > 0 {
+			next = formatCursor(state, last)
+		}
+	}
+	if after != (store.Cursor{}) || remaining > 0 {
+		if total, err = s.store.Count(r.Context(), state, store.Cursor{}); err != nil {
 			s.storeError(w, err)
 			return
 		}
@@ -348,11 +378,42 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request, agent string
 	for i, c := range cs {
 		items[i] = QueueItem{Conversation: c, Waiting: max(0, now-c.PendingSince) / 1000, Preview: preview(last[c.ID])}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"conversations": items, "total": total})
+	writeJSON(w, http.StatusOK, map[string]any{"conversations": items, "total": total, "remaining": remaining, "next_cursor": next})
 }
 
-// queueLimit is how many conversations the console lists at once.
+// queueLimit is how many conversations the console lists at once: the
+// default and largest page.
 const queueLimit = 500
+
+// formatCursor spells the place after a page of the list of state for the
+// next request: opaque to clients, base64url of "state:key:id". The state
+// is in it so that a cursor is not taken for a place in another list.
+func formatCursor(state store.State, c store.Cursor) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(string(state) + ":" + strconv.FormatInt(c.Key, 10) + ":" + c.ID))
+}
+
+// parseCursor reads a cursor of formatCursor for the list of state; ""
+// is the start of the list.
+func parseCursor(s string, state store.State) (store.Cursor, error) {
+	if s == "" {
+		return store.Cursor{}, nil
+	}
+	bad := errors.New("cursor is not one this API returned; pass next_cursor of the previous page unchanged, or leave cursor out for the first page")
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return store.Cursor{}, bad
+	}
+	st, rest, _ := strings.Cut(string(b), ":")
+	k, id, _ := strings.Cut(rest, ":")
+	key, err := strconv.ParseInt(k, 10, 64)
+	if err != nil || !store.State(st).Valid() || !handoff.ValidID(id) {
+		return store.Cursor{}, bad
+	}
+	if store.State(st) != state {
+		return store.Cursor{}, fmt.Errorf("cursor continues the %s list, not the %s one; leave cursor out for the first page of another state", st, state)
+	}
+	return store.Cursor{Key: key, ID: id}, nil
+}
 
 // preview redacts text's personal data and shortens it to previewRunes
 // runes on one line. Redaction comes first: cutting first could split an

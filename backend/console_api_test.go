@@ -1,8 +1,10 @@
 package backend
 
 import (
+	"encoding/base64"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"unicode/utf16"
@@ -201,5 +203,100 @@ func TestLogsOnlyIntentNames(t *testing.T) {
 	}
 	if !strings.Contains(logs, `"intent":"report_fraud","lang":"de"`) {
 		t.Errorf("log lacks the valid intent and lang:\n%s", logs)
+	}
+}
+
+// TestListPages pages through the queue with next_cursor while it
+// changes: a conversation taken between pages must not push another one
+// off the list (as paging by offset would), a new one shows once, at the
+// end, and the counts say what is still to come.
+func TestListPages(t *testing.T) {
+	ts := newTestServer(t)
+	for i := 1; i <= 5; i++ {
+		ts.handoff(t, sample(fmt.Sprintf("c%d", i), "hi"))
+	}
+	type page struct {
+		ids              string
+		total, remaining int
+		more             bool // next_cursor set
+	}
+	get := func(path string) (page, string) {
+		t.Helper()
+		code, v := ts.console(t, "GET", path, nil)
+		if code != 200 {
+			t.Fatalf("GET %s: %d %v", path, code, v)
+		}
+		var ids []string
+		for _, c := range v["conversations"].([]any) {
+			ids = append(ids, c.(map[string]any)["id"].(string))
+		}
+		next, _ := v["next_cursor"].(string)
+		return page{strings.Join(ids, " "), int(v["total"].(float64)), int(v["remaining"].(float64)), next != ""}, next
+	}
+	first, next := get("conversations?state=pending&limit=2")
+	if want := (page{"c1 c2", 5, 3, true}); first != want {
+		t.Errorf("first page = %+v, want %+v", first, want)
+	}
+	// Between pages c3 is taken and c6 arrives.
+	if code, v := ts.console(t, "POST", "conversations/c3/assign", map[string]any{}); code != 200 {
+		t.Fatalf("assign: %d %v", code, v)
+	}
+	ts.handoff(t, sample("c6", "hi"))
+	for _, want := range []page{{"c4 c5", 5, 1, true}, {"c6", 5, 0, false}} {
+		got, n := get("conversations?state=pending&limit=2&cursor=" + url.QueryEscape(next))
+		if got != want {
+			t.Errorf("page after %q = %+v, want %+v", next, got, want)
+		}
+		next = n
+	}
+	// A full last page has no next page: remaining is counted, not guessed.
+	if got, _ := get("conversations?state=pending&limit=5"); got != (page{"c1 c2 c4 c5 c6", 5, 0, false}) {
+		t.Errorf("full last page = %+v", got)
+	}
+	if got, _ := get("conversations?state=pending"); got != (page{"c1 c2 c4 c5 c6", 5, 0, false}) {
+		t.Errorf("default page = %+v", got)
+	}
+}
+
+// TestListBadParameters checks that a cursor or limit the API cannot use
+// is refused by name, in the backend's JSON error, not read as "from the
+// start", which would show the first page again as if it were the next.
+func TestListBadParameters(t *testing.T) {
+	ts := newTestServer(t)
+	ts.handoff(t, sample("c1", "hi"))
+	ts.handoff(t, sample("c2", "hi"))
+	_, v := ts.console(t, "GET", "conversations?state=pending&limit=1", nil)
+	pendingCursor, _ := v["next_cursor"].(string)
+	if pendingCursor == "" {
+		t.Fatalf("no next_cursor with more conversations to come: %v", v)
+	}
+	b64 := func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+	tests := []struct {
+		name, query, msgHas string
+	}{
+		{"not base64", "cursor=%25%25%25", "cursor is not one this API returned"},
+		{"padded base64", "cursor=" + url.QueryEscape(base64.URLEncoding.EncodeToString([]byte("pending:1:c12"))), "cursor is not"},
+		{"no key", "cursor=" + b64("pending:c1"), "cursor is not"},
+		{"key not a number", "cursor=" + b64("pending:x:c1"), "cursor is not"},
+		{"empty id", "cursor=" + b64("pending:1:"), "cursor is not"},
+		{"invalid id", "cursor=" + b64("pending:1:a b"), "cursor is not"},
+		{"unknown state", "cursor=" + b64("later:1:c1"), "cursor is not"},
+		{"another state's cursor", "state=resolved&cursor=" + pendingCursor, "cursor continues the pending list, not the resolved one"},
+		{"limit 0", "limit=0", "limit must be a whole number from 1 to 500"},
+		{"limit too large", "limit=501", "limit must be"},
+		{"limit not a number", "limit=ten", "limit must be"},
+	}
+	for _, tt := range tests {
+		code, v := ts.console(t, "GET", "conversations?"+tt.query, nil)
+		e, _ := v["error"].(map[string]any)
+		if code != 400 || e["code"] != "invalid_parameter" || !strings.Contains(fmt.Sprint(e["message"]), tt.msgHas) {
+			t.Errorf("%s: %d %v; want 400 invalid_parameter with a message containing %q", tt.name, code, v, tt.msgHas)
+		}
+	}
+	// The cursor made by the API itself works, and an empty one is the start.
+	for _, q := range []string{"cursor=" + pendingCursor, "cursor="} {
+		if code, v := ts.console(t, "GET", "conversations?state=pending&"+q, nil); code != 200 {
+			t.Errorf("%s: %d %v", q, code, v)
+		}
 	}
 }

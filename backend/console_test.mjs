@@ -25,7 +25,8 @@ class Node {
   replaceChildren(...kids) { this.childNodes = []; this.append(...kids); }
   setAttribute(k, v) { this.attributes[k] = String(v); }
   getAttribute(k) { return this.attributes[k] ?? null; }
-  addEventListener() {}
+  addEventListener(type, fn) { (this.listeners ??= {})[type] = fn; }
+  focus() { this.ownerDocument.activeElement = this; }
   scrollIntoView() {}
   get textContent() { return this.childNodes.map((c) => c.textContent).join(''); }
   set textContent(v) { this.childNodes = v === '' ? [] : [new Text(String(v))]; }
@@ -49,15 +50,20 @@ function html(n) {
 // is a function; globals adds or replaces globals (confirm, say).
 function load(response, globals = {}) {
   const elements = {};
+  const document = {
+    activeElement: null,
+    listeners: {},
+    addEventListener(type, fn) { this.listeners[type] = fn; },
+    querySelectorAll: () => [],
+    getElementById: (id) => (elements[id] ??= Object.assign(new Node('div'), { hidden: false })),
+    createElement: (tag) => new Node(tag),
+    createTextNode: (data) => new Text(data),
+    createDocumentFragment: () => new Node('#fragment'),
+  };
+  Node.prototype.ownerDocument = document; // one page at a time: tests run one after another
   const ctx = {
     URL,
-    document: {
-      addEventListener() {},
-      getElementById: (id) => (elements[id] ??= Object.assign(new Node('div'), { hidden: false })),
-      createElement: (tag) => new Node(tag),
-      createTextNode: (data) => new Text(data),
-      createDocumentFragment: () => new Node('#fragment'),
-    },
+    document,
     fetch: typeof response === 'function' ? response : async () => response,
     ...globals,
   };
@@ -243,16 +249,155 @@ test('Take asks before taking a conversation from another agent, then forces', a
   assert.equal($('error').textContent, '');
 });
 
-test('the queue says how many conversations it does not show', async () => {
+test('the queue says how many conversations it does not show and offers them', async () => {
   const item = { id: 'c1', state: 'pending', reason: 'out_of_scope', preview: 'x', waiting_seconds: 1 };
-  for (const [total, note] of [[3, /2 more not shown/], [1, null]]) {
-    const ctx = load(reply(200, JSON.stringify({ conversations: [item], total })));
+  for (const [state, page, button, status] of [
+    ['pending', { total: 3, remaining: 2, next_cursor: 'k' }, 'Show more (2 not shown)', 'Showing 1 of 3, longest waiting first.'],
+    ['resolved', { total: 3, remaining: 2, next_cursor: 'k' }, 'Older (2 not shown)', 'Showing 1 of 3, most recently resolved first.'],
+    ['pending', { total: 1, remaining: 0, next_cursor: '' }, null, 'Showing 1 of 1, longest waiting first.'],
+  ]) {
+    const ctx = load(reply(200, JSON.stringify({ conversations: [{ ...item, state }], ...page })));
     const $ = (id) => ctx.document.getElementById(id);
+    vm.runInContext(`state = '${state}'`, ctx);
     $('app').hidden = false;
     $('unanswered').hidden = true;
     await ctx.loadQueue();
-    const text = $('list').textContent;
-    if (note) assert.match(text, note);
-    else assert.doesNotMatch(text, /more not shown/);
+    assert.equal($('more').hidden, button === null, `${state} ${JSON.stringify(page)}: Show more hidden`);
+    if (button) assert.equal($('more').textContent, button);
+    assert.equal($('queue-status').textContent, status);
   }
+});
+
+test('Show more is a button of its own in the page, reachable by keyboard', () => {
+  const page = readFileSync(new URL('./console/index.html', import.meta.url), 'utf8');
+  assert.match(page, /<button type="button" id="more" hidden><\/button>/);
+});
+
+// queueServer answers the console API like the backend: the pending queue
+// longest waiting first, in pages of limit after a cursor (the last key
+// and ID of the page before), with total, remaining and next_cursor. Tests
+// change convs between requests as agents and visitors would.
+function queueServer(convs, limit = 2) {
+  const requests = [];
+  const fetch = async (url) => {
+    const u = new URL(url, 'http://console.test');
+    requests.push(u.pathname + u.search);
+    const path = u.pathname.replace('/console/api/', '');
+    if (path === 'me') return reply(200, '{"agent":"Anna"}');
+    assert.equal(path, 'conversations');
+    const list = convs.filter((c) => c.state === u.searchParams.get('state'))
+      .sort((a, b) => a.pending_since - b.pending_since || a.id.localeCompare(b.id));
+    let rest = list;
+    const cursor = u.searchParams.get('cursor');
+    if (cursor) {
+      const [key, id] = JSON.parse(cursor);
+      rest = list.filter((c) => c.pending_since > key || (c.pending_since === key && c.id > id));
+    }
+    const page = rest.slice(0, limit), last = page.at(-1), remaining = rest.length - page.length;
+    return reply(200, JSON.stringify({
+      conversations: page.map((c) => ({ ...c, reason: 'out_of_scope', waiting_seconds: 1 })),
+      total: list.length, remaining, next_cursor: remaining ? JSON.stringify([last.pending_since, last.id]) : '',
+    }));
+  };
+  return { fetch, requests };
+}
+
+const pending = (id, since) => ({ id, state: 'pending', pending_since: since });
+
+// signIn runs the page's start as the browser would (DOMContentLoaded, then
+// GET me and the queue) and returns the helpers the tests look through.
+async function signIn(server) {
+  const ctx = load(server.fetch, { setInterval: () => 0 });
+  const $ = (id) => ctx.document.getElementById(id);
+  $('unanswered').hidden = true;
+  ctx.document.listeners.DOMContentLoaded();
+  await new Promise((resolve) => setTimeout(resolve, 0)); // GET me
+  await vm.runInContext('queuing', ctx);
+  const ids = () => $('list').childNodes.map((li) => li.childNodes[0].getAttribute?.('data-id') ?? li.textContent);
+  const click = async () => { $('more').listeners.click(); await vm.runInContext('queuing', ctx); };
+  return { ctx, $, ids, click };
+}
+
+test('Show more appends the next page; the refresh keeps every page, each conversation once', async () => {
+  const convs = [1, 2, 3, 4, 5].map((i) => pending('c' + i, i));
+  const server = queueServer(convs);
+  const { ctx, $, ids, click } = await signIn(server);
+  assert.deepEqual(ids(), ['c1', 'c2']);
+  assert.equal($('more').hidden, false);
+  assert.equal($('more').textContent, 'Show more (3 not shown)');
+
+  await click();
+  assert.deepEqual(ids(), ['c1', 'c2', 'c3', 'c4']);
+  assert.equal($('more').textContent, 'Show more (1 not shown)');
+  assert.equal($('queue-status').textContent, 'Showing 4 of 5, longest waiting first.');
+  // The focus moves to the first conversation loaded, where the agent reads on.
+  assert.equal(ctx.document.activeElement.getAttribute('data-id'), 'c3');
+
+  // Meanwhile another agent takes c2 and c6 arrives: the refresh reloads
+  // both pages on screen, so c2 leaves the list and c5 moves up.
+  convs[1].state = 'open';
+  convs.push(pending('c6', 6));
+  server.requests.length = 0;
+  await ctx.loadQueue();
+  assert.deepEqual(ids(), ['c1', 'c3', 'c4', 'c5']);
+  assert.deepEqual(server.requests, ['/console/api/conversations?state=pending',
+    '/console/api/conversations?state=pending&cursor=' + encodeURIComponent('[3,"c3"]')], 'two pages, as many as on screen');
+  assert.equal($('more').textContent, 'Show more (1 not shown)');
+
+  await click();
+  assert.deepEqual(ids(), ['c1', 'c3', 'c4', 'c5', 'c6']);
+  assert.equal($('more').hidden, true, 'nothing more to show');
+  await ctx.loadQueue();
+  assert.deepEqual(ids(), ['c1', 'c3', 'c4', 'c5', 'c6']);
+});
+
+test('a conversation that moves to a later page between two loads shows once', async () => {
+  const convs = [1, 2, 3, 4].map((i) => pending('c' + i, i));
+  const server = queueServer(convs);
+  const { ids, click } = await signIn(server);
+  assert.deepEqual(ids(), ['c1', 'c2']);
+  convs[0].pending_since = 10; // resolved and handed off again: waits least now
+  await click();
+  assert.deepEqual(ids(), ['c1', 'c2', 'c3', 'c4']);
+  await click();
+  assert.deepEqual(ids(), ['c1', 'c2', 'c3', 'c4'], 'c1 again on the last page');
+});
+
+test('a refresh and Show more at once neither duplicate nor drop entries', async () => {
+  const server = queueServer([1, 2, 3, 4, 5, 6, 7].map((i) => pending('c' + i, i)));
+  const { ctx, ids } = await signIn(server);
+  ctx.loadQueue(); // the timer fires as the agent presses the button
+  ctx.document.getElementById('more').listeners.click();
+  ctx.loadQueue();
+  await vm.runInContext('queuing', ctx);
+  assert.deepEqual(ids(), ['c1', 'c2', 'c3', 'c4']);
+});
+
+test('the refresh keeps the focus on the entry the agent is on', async () => {
+  const convs = [1, 2, 3, 4, 5].map((i) => pending('c' + i, i));
+  const { ctx, $, click } = await signIn(queueServer(convs));
+  await click();
+  const c4 = $('list').childNodes[3].childNodes[0];
+  c4.focus();
+  convs[1].state = 'open'; // another agent takes c2: the list shifts under the agent
+  await ctx.loadQueue();
+  const focused = ctx.document.activeElement;
+  assert.notEqual(focused, c4, 'the list was rebuilt');
+  assert.equal(focused.getAttribute('data-id'), 'c4');
+});
+
+test('another list starts at its first page; a failed Show more says so', async () => {
+  const convs = [1, 2, 3, 4, 5].map((i) => pending('c' + i, i));
+  const server = queueServer(convs);
+  const { ctx, $, ids, click } = await signIn(server);
+  await click();
+  assert.equal(ids().length, 4);
+  for (const c of convs) c.state = 'open';
+  vm.runInContext("state = 'open'", ctx);
+  await ctx.loadQueue();
+  assert.deepEqual(ids(), ['c1', 'c2'], 'one page of the open list');
+  vm.runInContext("fetch = async () => ({ status: 503, ok: false, statusText: 'x', json: async () => ({ error: { message: 'store unavailable; retry' } }) })", ctx);
+  await click();
+  assert.deepEqual(ids(), ['c1', 'c2']);
+  assert.equal($('queue-status').textContent, 'Loading more failed: store unavailable; retry');
 });

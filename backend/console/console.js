@@ -157,7 +157,11 @@ function showLogin() {
   source = null;
   current = null;
   lastSeq = 0;
-  for (const id of ['transcript', 'list', 'groups', 'title', 'meta', 'error', 'who']) $(id).replaceChildren();
+  for (const id of ['transcript', 'list', 'groups', 'title', 'meta', 'error', 'who', 'queue-status']) $(id).replaceChildren();
+  queue.state = null;
+  queue.ids = new Set();
+  queue.next = '';
+  $('more').hidden = true;
   $('text').value = '';
   $('detail').hidden = true;
   $('app').hidden = true;
@@ -194,24 +198,117 @@ function queueEntry(c) {
   const time = c.state === 'resolved' ? 'resolved ' + when(c.updated) : 'waiting ' + waiting(c.waiting_seconds);
   b.append(el('span', [intentLabel(c), c.lang, c.assignee && 'assigned to ' + c.assignee, time].filter(Boolean).join(' · '), 'small'));
   b.setAttribute('aria-current', String(c.id === current));
+  b.setAttribute('data-id', c.id);
   b.addEventListener('click', () => openConversation(c.id));
   return b;
 }
 
-async function loadQueue() {
-  if ($('app').hidden || !$('unanswered').hidden) return;
-  let data;
-  try { data = await api('GET', 'conversations?state=' + state); } catch (e) { return; }
-  const list = $('list');
-  list.replaceChildren();
-  for (const c of data.conversations) {
+// ---- The queue --------------------------------------------------------------
+// The API gives the queue in pages (a cursor per page, never an offset, so
+// that a page does not skip or repeat conversations that moved meanwhile).
+// Show more appends the next page; the refresh every few seconds reloads
+// as many pages as are on screen, so that conversations taken or resolved
+// meanwhile leave every page, not only the first.
+
+const queue = { state: null, pages: 1, ids: new Set(), next: '' };
+let queuing = Promise.resolve(); // loads run one after another
+
+function queuePath(s, cursor) {
+  return 'conversations?state=' + s + (cursor ? '&cursor=' + encodeURIComponent(cursor) : '');
+}
+
+// serially runs fn after the queue loads before it, so that a page is
+// never appended to a list being rebuilt.
+function serially(fn) {
+  const run = queuing.then(fn);
+  queuing = run.catch(() => {}); // a failed load must not stop the ones after it
+  return run;
+}
+
+// addEntries appends the conversations not on the list yet and returns the
+// button of the first one added, or of the one with the ID find.
+function addEntries(conversations, find) {
+  let first = null;
+  for (const c of conversations) {
+    if (queue.ids.has(c.id)) continue; // moved between two pages
+    queue.ids.add(c.id);
+    const b = queueEntry(c);
     const li = el('li');
-    li.append(queueEntry(c));
-    list.append(li);
+    li.append(b);
+    $('list').append(li);
+    if (!first || c.id === find) first = b;
   }
-  if (!data.conversations.length) list.append(el('li', 'Nothing here.'));
-  const more = (data.total || 0) - data.conversations.length;
-  if (more > 0) list.append(el('li', more + (state === 'resolved' ? ' older ones not shown.' : ' more not shown: the longest waiting come first; resolve these to see the rest.'), 'small'));
+  return first;
+}
+
+// showCounts says how many conversations are on the list and offers the
+// rest: data is the answer for the list's last page.
+function showCounts(data) {
+  queue.next = data.next_cursor || '';
+  const left = queue.next ? data.remaining || 0 : 0;
+  const more = $('more');
+  more.hidden = left === 0;
+  more.textContent = (state === 'resolved' ? 'Older' : 'Show more') + ' (' + left + ' not shown)';
+  const order = state === 'resolved' ? 'most recently resolved first' : 'longest waiting first';
+  $('queue-status').textContent = queue.ids.size ? 'Showing ' + queue.ids.size + ' of ' + (queue.ids.size + left) + ', ' + order + '.' : '';
+}
+
+// loadQueue reloads the queue on screen.
+function loadQueue() {
+  return serially(reloadQueue);
+}
+
+async function reloadQueue() {
+  if ($('app').hidden || !$('unanswered').hidden) return;
+  const s = state;
+  if (queue.state !== s) queue.pages = 1;
+  const pages = [];
+  try {
+    let cursor = '';
+    do {
+      const data = await api('GET', queuePath(s, cursor));
+      pages.push(data);
+      cursor = data.next_cursor;
+    } while (cursor && pages.length < queue.pages);
+  } catch (e) { return; }
+  if (s !== state) return; // the agent switched lists meanwhile
+  // The entry a keyboard user is on keeps the focus: rebuilt every few
+  // seconds, the list must not throw the user back to the page's top.
+  const focused = document.activeElement;
+  const focusedId = focused && focused.getAttribute && focused.getAttribute('data-id');
+  queue.state = s;
+  queue.pages = pages.length; // fewer when the list shrank: a page on screen is one the agent asked for
+  queue.ids = new Set();
+  $('list').replaceChildren();
+  let refocus = null;
+  for (const data of pages) {
+    const first = addEntries(data.conversations, focusedId);
+    if (first && first.getAttribute('data-id') === focusedId) refocus = first;
+  }
+  if (!queue.ids.size) $('list').append(el('li', 'Nothing here.'));
+  showCounts(pages[pages.length - 1]);
+  if (refocus) refocus.focus();
+}
+
+// moreQueue appends the next page (the Show more button) and moves the
+// focus to its first conversation, where a keyboard user reads on.
+function moreQueue() {
+  return serially(async () => {
+    const s = state, cursor = queue.next;
+    if (!cursor || queue.state !== s) return;
+    let data;
+    try {
+      data = await api('GET', queuePath(s, cursor));
+    } catch (e) {
+      $('queue-status').textContent = 'Loading more failed: ' + e.message;
+      return;
+    }
+    if (s !== state) return; // the agent switched lists meanwhile
+    queue.pages++;
+    const first = addEntries(data.conversations);
+    showCounts(data);
+    if (first) first.focus();
+  });
 }
 
 // messageEntry renders one transcript message: the visitor's as plain text
@@ -272,8 +369,9 @@ async function openConversation(id) {
   const data = await api('GET', 'conversations/' + encodeURIComponent(id));
   showMeta(data.conversation);
   data.messages.forEach(addMessage);
-  // Live: the same stream the visitor's widget reads.
-  source = new EventSource('/v1/conversations/' + encodeURIComponent(id) + '/events?after=' + lastSeq);
+  // Live: the stream the visitor's widget reads, at the console's own
+  // address (the session cookie goes to /console only; /v1 is the edge's).
+  source = new EventSource('/console/api/conversations/' + encodeURIComponent(id) + '/events?after=' + lastSeq);
   source.addEventListener('message', (e) => catchUp(id, JSON.parse(e.data)));
   source.addEventListener('state', () => refreshMeta());
   loadQueue();
@@ -342,6 +440,7 @@ document.addEventListener('DOMContentLoaded', () => {
     }
   });
   $('logout').addEventListener('click', signOut);
+  $('more').addEventListener('click', moreQueue);
   for (const b of document.querySelectorAll('nav button')) {
     b.addEventListener('click', () => {
       for (const o of document.querySelectorAll('nav button')) o.setAttribute('aria-pressed', String(o === b));

@@ -47,10 +47,16 @@ var migrations = []string{
 		expires    BIGINT NOT NULL
 	);
 	CREATE INDEX sessions_expires ON sessions (expires);`,
+	// 4 indexes the queue's two orders with the ID that breaks their ties,
+	// so that a page after a cursor (List) starts with an index seek
+	// instead of sorting the whole state: resolved conversations only grow.
+	4: `CREATE INDEX conversations_waiting ON conversations (state, pending_since, id);
+	CREATE INDEX conversations_resolved ON conversations (state, updated, id);
+	DROP INDEX conversations_queue;`,
 }
 
 // SchemaVersion is the newest schema version this package writes.
-const SchemaVersion = 3
+const SchemaVersion = 4
 
 // migrate brings db's schema to SchemaVersion, recording each applied
 // version in schema_migrations. It refuses a database newer than this code.

@@ -474,19 +474,20 @@ func (s *sqlStore) Messages(ctx context.Context, id string, after int64, limit i
 }
 
 // Count implements Store.
-func (s *sqlStore) Count(ctx context.Context, state State) (int, error) {
+func (s *sqlStore) Count(ctx context.Context, state State, after Cursor) (int, error) {
+	where, args := queueWhere(state, after)
 	var n int
-	err := s.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM conversations WHERE state = $1", state).Scan(&n)
+	err := s.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM conversations WHERE "+where, args...).Scan(&n)
 	return n, err
 }
 
 // List implements Store.
-func (s *sqlStore) List(ctx context.Context, state State, limit int) ([]Conversation, error) {
-	order := "pending_since, id"
-	if state == StateResolved {
-		order = "updated DESC, id"
-	}
-	rows, err := s.r.QueryContext(ctx, "SELECT "+convColumns+" FROM conversations WHERE state = $1 ORDER BY "+order+" LIMIT $2", state, limit)
+func (s *sqlStore) List(ctx context.Context, state State, after Cursor, limit int) ([]Conversation, error) {
+	where, args := queueWhere(state, after)
+	key, dir, _ := queueOrder(state)
+	args = append(args, limit)
+	rows, err := s.r.QueryContext(ctx, "SELECT "+convColumns+" FROM conversations WHERE "+where+
+		" ORDER BY "+key+" "+dir+", id "+dir+" LIMIT $"+strconv.Itoa(len(args)), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -500,6 +501,27 @@ func (s *sqlStore) List(ctx context.Context, state State, limit int) ([]Conversa
 		cs = append(cs, c)
 	}
 	return cs, rows.Err()
+}
+
+// queueOrder returns the sort key of the List of state, its direction, and
+// the comparison that selects what comes after a cursor. Both columns run
+// the same way so that one row comparison, (key, id) > (k, i), selects the
+// rest of the list, and the index on (state, key, id) serves it either way.
+func queueOrder(state State) (key, dir, cmp string) {
+	if state == StateResolved {
+		return "updated", "DESC", "<"
+	}
+	return "pending_since", "ASC", ">"
+}
+
+// queueWhere returns the condition and arguments that select the
+// conversations in state after the cursor; the zero Cursor selects all.
+func queueWhere(state State, after Cursor) (string, []any) {
+	if after == (Cursor{}) {
+		return "state = $1", []any{state}
+	}
+	key, _, cmp := queueOrder(state)
+	return "state = $1 AND (" + key + ", id) " + cmp + " (CAST($2 AS BIGINT), CAST($3 AS TEXT))", []any{state, after.Key, after.ID}
 }
 
 // LastVisitorTexts implements Store.

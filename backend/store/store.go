@@ -113,10 +113,15 @@ type Store interface {
 	Conversation(ctx context.Context, id string) (Conversation, error)
 	// Messages returns up to limit messages with seq > after, in order.
 	Messages(ctx context.Context, id string, after int64, limit int) ([]Message, error)
-	// Count returns how many conversations are in state.
-	Count(ctx context.Context, state State) (int, error)
-	// List returns up to limit conversations in state, longest waiting first.
-	List(ctx context.Context, state State, limit int) ([]Conversation, error)
+	// Count returns how many conversations in state come after the
+	// cursor in List's order: with the zero Cursor, all of them.
+	Count(ctx context.Context, state State, after Cursor) (int, error)
+	// List returns up to limit conversations in state that come after the
+	// cursor, in the queue's order: longest waiting first (PendingSince,
+	// then ID), or for StateResolved most recently changed first (Updated,
+	// then ID, both descending). The zero Cursor starts at the beginning;
+	// CursorAfter of a page's last conversation continues after it.
+	List(ctx context.Context, state State, after Cursor, limit int) ([]Conversation, error)
 	// LastVisitorTexts returns, for each of the conversations ids that has
 	// a visitor message, the text of its newest one: the queue's previews,
 	// in one query however long the queue.
@@ -136,6 +141,28 @@ type Store interface {
 	Ping(ctx context.Context) error
 	// Close releases the database.
 	Close() error
+}
+
+// Cursor is a place in a List: the sort key and ID of the conversation a
+// page ended with. Paging by it (keyset paging) neither skips nor repeats
+// conversations when others arrive or leave between pages, as an offset
+// would: a new handoff sorts after every waiting conversation, a newly
+// resolved one before every resolved one, and either way the conversations
+// after the cursor stay after it. The zero Cursor is the start of a list.
+type Cursor struct {
+	// Key is PendingSince, or Updated in the list of resolved
+	// conversations.
+	Key int64
+	// ID breaks ties between conversations with the same Key.
+	ID string
+}
+
+// CursorAfter returns the Cursor just after c in the List of state.
+func CursorAfter(state State, c Conversation) Cursor {
+	if state == StateResolved {
+		return Cursor{Key: c.Updated, ID: c.ID}
+	}
+	return Cursor{Key: c.PendingSince, ID: c.ID}
 }
 
 // millis returns t in Unix milliseconds, the unit of every stored time.

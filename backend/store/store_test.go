@@ -2,9 +2,11 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"maps"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -284,11 +286,11 @@ func TestListAndQuestions(t *testing.T) {
 		if _, err := s.Resolve(ctx, ids[1], t0); err != nil {
 			t.Fatal(err)
 		}
-		pending, err := s.List(ctx, StatePending, 1<<20) // all: other tests share the database
+		pending, err := s.List(ctx, StatePending, Cursor{}, 1<<20) // all: other tests share the database
 		if err != nil {
 			t.Fatal(err)
 		}
-		if n, err := s.Count(ctx, StatePending); err != nil || n != len(pending) {
+		if n, err := s.Count(ctx, StatePending, Cursor{}); err != nil || n != len(pending) {
 			t.Errorf("Count(pending) = %d, %v; want %d, as List lists", n, err, len(pending))
 		}
 		var mine []string
@@ -534,6 +536,156 @@ func TestUpdatedOnlyOnChange(t *testing.T) {
 			if got := updated(); got != at(st.want).UnixMilli() {
 				t.Errorf("after %s at minute %d: updated is minute %d, want %d", st.name, i, (got-t0.UnixMilli())/60000, st.want)
 			}
+		}
+	})
+}
+
+// emptyStores runs test against every database this machine offers, each
+// empty: SQLite in a new file, PostgreSQL in a new schema of the test
+// database, dropped afterwards. Tests that look at whole lists use it;
+// the shared database holds other tests' conversations.
+func emptyStores(t *testing.T, test func(t *testing.T, s Store)) {
+	t.Run("sqlite", func(t *testing.T) {
+		s, err := OpenSQLite(filepath.Join(t.TempDir(), "lotse.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		test(t, s)
+	})
+	t.Run("postgres", func(t *testing.T) {
+		test(t, openEmptyPostgres(t))
+	})
+}
+
+// openEmptyPostgres opens a new, empty schema in the PostgreSQL database
+// named by LOTSE_TEST_POSTGRES_DSN, or skips the test as openTestPostgres.
+func openEmptyPostgres(t *testing.T) Store {
+	t.Helper()
+	dsn := os.Getenv("LOTSE_TEST_POSTGRES_DSN")
+	if dsn == "" {
+		t.Skip("LOTSE_TEST_POSTGRES_DSN is unset, so PostgreSQL is not tested; run eval \"$(scripts/backend/postgres.sh)\" first")
+	}
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	schema := fmt.Sprintf("test_%d", time.Now().UnixNano())
+	if _, err := db.Exec("CREATE SCHEMA " + schema); err != nil {
+		t.Fatalf("create schema %s: %v", schema, err)
+	}
+	t.Cleanup(func() {
+		if _, err := db.Exec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
+			t.Errorf("drop schema %s: %v", schema, err)
+		}
+	})
+	// search_path is a run-time parameter, in either form of DSN.
+	if u, err := url.Parse(dsn); err == nil && u.Scheme != "" {
+		q := u.Query()
+		q.Set("search_path", schema)
+		u.RawQuery = q.Encode()
+		dsn = u.String()
+	} else {
+		dsn += " search_path=" + schema
+	}
+	s, err := OpenPostgres(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// TestListPages pages through the queue while it changes between pages:
+// a conversation arrives, others are taken or resolved. Keyset paging
+// must show every conversation still in the list exactly once, in order,
+// where paging by offset would skip the one that moved up a place.
+func TestListPages(t *testing.T) {
+	emptyStores(t, func(t *testing.T, s Store) {
+		ctx := context.Background()
+		at := func(sec int) time.Time { return t0.Add(time.Duration(sec) * time.Second) }
+		handoffAt := func(id string, sec int) {
+			t.Helper()
+			if _, err := s.Accept(ctx, handoff.Handoff{ConversationID: id, Bot: "demo", Reason: "out_of_scope",
+				Messages: []handoff.Message{msg(id+"-m", "visitor", "hi")}}, at(sec)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		do := func(what string, err error) {
+			t.Helper()
+			if err != nil {
+				t.Fatalf("%s: %v", what, err)
+			}
+		}
+		// p5 and p6 wait equally long, r1 and r2 were resolved at the
+		// same time: the ID orders them, also across a page boundary.
+		for i, sec := range []int{0, 1, 2, 3, 4, 10, 10} {
+			handoffAt(fmt.Sprintf("p%d", i), sec)
+		}
+		for i, sec := range []int{20, 21, 21, 22} {
+			id := fmt.Sprintf("r%d", i)
+			handoffAt(id, 0)
+			_, err := s.Resolve(ctx, id, at(sec))
+			do("resolve", err)
+		}
+
+		type page struct {
+			ids  []string
+			left int // Count after the page
+		}
+		tests := []struct {
+			name    string
+			state   State
+			limit   int
+			between map[int]func() // changes made after page i
+			want    []page
+		}{
+			{name: "pending", state: StatePending, limit: 2,
+				want: []page{{[]string{"p0", "p1"}, 5}, {[]string{"p2", "p3"}, 3}, {[]string{"p4", "p5"}, 1}, {[]string{"p6"}, 0}, {nil, 0}}},
+			{name: "resolved, newest first", state: StateResolved, limit: 2,
+				want: []page{{[]string{"r3", "r2"}, 2}, {[]string{"r1", "r0"}, 0}, {nil, 0}}},
+			{name: "pending while it changes", state: StatePending, limit: 2,
+				between: map[int]func(){0: func() {
+					handoffAt("p7", 60)                                  // a new handoff: waits least, comes last
+					_, err := s.Assign(ctx, "p1", "Anna", false, at(61)) // seen, leaves
+					do("assign p1", err)
+					_, err = s.Assign(ctx, "p3", "Anna", false, at(61)) // not seen yet, leaves
+					do("assign p3", err)
+				}},
+				// By offset, page 1 would be p4 and p5: p2 moved up a place.
+				want: []page{{[]string{"p0", "p1"}, 5}, {[]string{"p2", "p4"}, 3}, {[]string{"p5", "p6"}, 1}, {[]string{"p7"}, 0}, {nil, 0}}},
+			{name: "resolved while it changes", state: StateResolved, limit: 3,
+				between: map[int]func(){0: func() {
+					_, err := s.Resolve(ctx, "p0", at(70)) // newest: before the cursor
+					do("resolve p0", err)
+				}},
+				want: []page{{[]string{"r3", "r2", "r1"}, 1}, {[]string{"r0"}, 0}, {nil, 0}}},
+		}
+		for _, tt := range tests {
+			var after Cursor
+			for i, want := range tt.want {
+				cs, err := s.List(ctx, tt.state, after, tt.limit)
+				do("List", err)
+				var ids []string
+				for _, c := range cs {
+					ids = append(ids, c.ID)
+				}
+				if len(cs) > 0 {
+					after = CursorAfter(tt.state, cs[len(cs)-1])
+				}
+				left, err := s.Count(ctx, tt.state, after)
+				do("Count", err)
+				if !slices.Equal(ids, want.ids) || left != want.left {
+					t.Errorf("%s: page %d = %q with %d after it; want %q with %d", tt.name, i, ids, left, want.ids, want.left)
+				}
+				if f := tt.between[i]; f != nil {
+					f()
+				}
+			}
+		}
+		if n, err := s.Count(ctx, StatePending, Cursor{}); err != nil || n != 5 {
+			t.Errorf("Count(pending) = %d, %v; want 5 (p2, p4, p5, p6, p7)", n, err)
 		}
 	})
 }
