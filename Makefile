@@ -45,12 +45,21 @@ test: deps build worker test-go test-wasi test-runner test-edge test-widget
 deps:
 	sh scripts/deps.sh
 
-## test-go: vet and every Go test (PostgreSQL started when missing)
+## test-go: vet and every Go test (PostgreSQL started when missing, and
+## stopped again afterwards if this target started it)
+#
+# pg= first, because eval "$(a failing command)" succeeds. The EXIT trap
+# stops the server if postgres.sh started it here, never one that was
+# running already, whether the tests pass, fail or are interrupted; the
+# recipe still exits with the tests' status.
 test-go: worker
 	$(GO) vet ./...
 	GOOS=js GOARCH=wasm $(GO) vet ./edge/worker ./wasm/browser
 	GOOS=wasip1 GOARCH=wasm $(GO) vet ./wasm/wasi
-	eval "$$(sh scripts/backend/postgres.sh)" && \
+	pg=$$(sh scripts/backend/postgres.sh) && eval "$$pg" && \
+	if [ "$${LOTSE_PG_STARTED:-}" = 1 ]; then \
+		trap 'sh scripts/backend/postgres.sh stop' EXIT; trap 'exit 130' INT; trap 'exit 143' TERM; \
+	fi && \
 	LOTSE_CRASHTEST=1 $(GO) test -count=1 ./...
 
 ## test-wasi: the engine's tests compiled to wasip1, run by wazero

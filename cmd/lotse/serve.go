@@ -27,13 +27,18 @@ import (
 const modelAsset = "model.lotse"
 
 func runServe(args []string, stdout, stderr io.Writer) error {
-	flags := newFlags("serve", "[--addr HOST:PORT] [--bot BOT] [--db FILE | --postgres DSN] [--agent-token T] [--allowed-origins LIST] [--assets DIR] [--widget DIR] [--log-level LEVEL]", stdout, stderr)
-	addr := flags.String("addr", "127.0.0.1:8080", "listen address")
+	flags := newFlags("serve", "[--addr HOST:PORT] [--bot BOT] [--db FILE | --postgres DSN] [--agent-token T] [--allowed-origins LIST] [--allowed-hosts LIST] [--assets DIR] [--widget DIR] [--log-level LEVEL]\n\n"+
+		"lotse serve answers only requests for localhost, an IP address, the host of --addr and the names\n"+
+		"in --allowed-hosts, and refuses others with 403: a page elsewhere must not reach it by pointing\n"+
+		"a name of its own at this machine (DNS rebinding). Bound to 0.0.0.0 or another interface, it is\n"+
+		"reached by IP address as it is; to reach it by a name, list the name in --allowed-hosts.", stdout, stderr)
+	addr := flags.String("addr", "127.0.0.1:8080", "listen address; 0.0.0.0:8080 for every interface (reached by name: add --allowed-hosts)")
 	botPath := flags.String("bot", "testdata/bots/demo", "bot file or directory, trained at start-up")
 	db := flags.String("db", "lotse.db", "SQLite database file (created if missing)")
 	pg := flags.String("postgres", os.Getenv("LOTSE_POSTGRES_DSN"), "PostgreSQL DSN; used instead of --db when set (env LOTSE_POSTGRES_DSN)")
 	token := flags.String("agent-token", os.Getenv("LOTSE_AGENT_TOKEN"), "agents' console password and API bearer token, at least 8 characters (env LOTSE_AGENT_TOKEN); generated and printed when unset")
 	origins := flags.String("allowed-origins", os.Getenv("LOTSE_ALLOWED_ORIGINS"), "comma-separated web origins besides this server's own whose pages may embed the widget, e.g. http://localhost:3000 (env LOTSE_ALLOWED_ORIGINS)")
+	hosts := flags.String("allowed-hosts", os.Getenv("LOTSE_ALLOWED_HOSTS"), "comma-separated host names besides localhost and IP addresses that browsers reach this server by, e.g. chat.example.lan; requests for other names get 403 (env LOTSE_ALLOWED_HOSTS)")
 	assets := flags.String("assets", "build", "directory with the browser engine (engine.wasm, wasm_exec.js from make wasm)")
 	widgetDir := flags.String("widget", "widget", "directory with widget.js and the demo page")
 	logLevel := flags.String("log-level", "info", "log level: debug, info, warn or error")
@@ -49,6 +54,10 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	names, err := parseAllowedHosts(*hosts, *addr)
+	if err != nil {
+		return usageError(flags, "%v", err)
+	}
 	shown := "from --agent-token or LOTSE_AGENT_TOKEN" // a token the operator chose stays out of the output
 	if *token == "" {
 		*token = hex.EncodeToString(randomBytes(16))
@@ -60,7 +69,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	}
 	origin := "http://" + ln.Addr().String()
 	h, closeAll, err := newServeHandler(serveConfig{
-		origin: origin, origins: edge.ParseOrigins(*origins), bot: *botPath, db: *db, postgres: *pg, token: *token,
+		origin: origin, origins: edge.ParseOrigins(*origins), hosts: names, bot: *botPath, db: *db, postgres: *pg, token: *token,
 		assets: *assets, widget: *widgetDir, log: log,
 	}, stdout)
 	if err != nil {
@@ -76,14 +85,15 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 type serveConfig struct {
 	origin                string   // where the server is reached, http://host:port
 	origins               []string // other origins whose pages may embed the widget
+	hosts                 []string // names besides localhost that requests may be for
 	bot, db, postgres     string
 	token, assets, widget string
 	log                   *slog.Logger
 }
 
 // newServeHandler trains the bot and builds the one-origin handler of lotse
-// serve: edge, backend, console, assets and demo page. close releases the
-// database.
+// serve: edge, backend, console, assets and demo page, behind the Host
+// guard (servehost.go). close releases the database.
 func newServeHandler(c serveConfig, stdout io.Writer) (h http.Handler, close func() error, err error) {
 	model, data, err := trainBot(c.bot, stdout)
 	if err != nil {
@@ -122,7 +132,7 @@ func newServeHandler(c serveConfig, stdout io.Writer) (h http.Handler, close fun
 	if _, err := fs.Stat(files, "engine.wasm"); err != nil {
 		fmt.Fprintf(stdout, "note: no engine.wasm in %s or beside the lotse binary (run make wasm): the widget answers through the edge only\n", c.assets)
 	}
-	return serveMux(edgeH, back, files), back.Close, nil
+	return guardHosts(serveMux(edgeH, back, files), c.hosts, c.log), back.Close, nil
 }
 
 // backendPrefix is where lotse serve mounts the backend's own API, so that

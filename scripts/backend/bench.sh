@@ -14,7 +14,7 @@ cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "
 trap cleanup EXIT INT TERM
 secret=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
 go build -o "$tmp/lotse" ./cmd/lotse
-go build -o "$tmp/loadbench" ./scripts/backend/loadbench
+go build -o "$tmp/loadbench" ./backend/internal/loadbench
 
 # run LABEL DB-FLAGS...: start the backend, wait for its address, measure.
 run() {

@@ -10,6 +10,12 @@
 # the cluster in $LOTSE_PG_DIR (default /tmp/lotse-pg), listens only on
 # 127.0.0.1:$LOTSE_PG_PORT (default 55432) and a socket in that directory,
 # and creates the database "lotse". Running it again reuses a running server.
+# It also prints LOTSE_PG_STARTED=1 when it started the server and
+# LOTSE_PG_STARTED=0 when one was running already, so that a caller stops
+# only a server of its own (make test-go does):
+#
+#	[ "$LOTSE_PG_STARTED" = 1 ] && scripts/backend/postgres.sh stop
+#
 # Authentication is "trust" because the server is reachable only from this
 # machine and holds test data; never point it at real conversations.
 # Run as root (CI) or as an ordinary user; as root the server runs as the
@@ -47,10 +53,15 @@ else
 	as() { "$@"; }
 fi
 
-if [ "${1:-}" = stop ]; then
+stop() {
 	if [ -f "$dir/data/postmaster.pid" ]; then
+		log "stopping server on 127.0.0.1:$port"
 		as "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >&2
 	fi
+}
+
+if [ "${1:-}" = stop ]; then
+	stop
 	exit 0
 fi
 
@@ -61,10 +72,15 @@ if [ ! -f "$dir/data/PG_VERSION" ]; then
 	as "$bin/initdb" -D "$dir/data" -A trust -U postgres -E UTF8 --locale=C.UTF-8 >&2
 fi
 
+started=0
 if ! as "$bin/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
 	log "starting server on 127.0.0.1:$port"
 	as "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
 		-o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=200" start >&2
+	started=1
+	# Should a step below fail, the caller gets no LOTSE_PG_STARTED and
+	# could not tell that this server is its to stop.
+	trap 'rc=$?; [ "$rc" = 0 ] || stop; exit "$rc"' EXIT
 fi
 
 if ! as "$bin/psql" -h "$dir" -p "$port" -U postgres -Atqc "select 1 from pg_database where datname='$db'" postgres | grep -q 1; then
@@ -72,3 +88,4 @@ if ! as "$bin/psql" -h "$dir" -p "$port" -U postgres -Atqc "select 1 from pg_dat
 fi
 
 echo "export LOTSE_TEST_POSTGRES_DSN='postgres://postgres@127.0.0.1:$port/$db?sslmode=disable'"
+echo "LOTSE_PG_STARTED=$started"

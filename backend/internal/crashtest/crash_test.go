@@ -4,7 +4,7 @@
 // It builds the real lotse binary, so it is slow for a unit test and runs
 // only when LOTSE_CRASHTEST=1 (CI sets it):
 //
-//	LOTSE_CRASHTEST=1 go test -v ./backend/crashtest/
+//	LOTSE_CRASHTEST=1 go test -v ./backend/internal/crashtest/
 //
 // With LOTSE_TEST_POSTGRES_DSN set it runs against PostgreSQL too.
 package crashtest
@@ -25,7 +25,7 @@ import (
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
-	"github.com/lotse-chat/lotse/backend/loadgen"
+	"github.com/lotse-chat/lotse/backend/internal/loadgen"
 	_ "modernc.org/sqlite"
 )
 

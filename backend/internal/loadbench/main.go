@@ -1,7 +1,7 @@
 // Command loadbench sends signed handoffs to a running lotse backend and
 // reports acknowledged handoffs per second and latency percentiles.
 //
-//	go run ./scripts/backend/loadbench --url http://127.0.0.1:8081 --secret whsec_... -n 20000 -c 32
+//	go run ./backend/internal/loadbench --url http://127.0.0.1:8081 --secret whsec_... -n 20000 -c 32
 //
 // scripts/backend/bench.sh starts the backend on SQLite and on PostgreSQL
 // and runs it against both.
@@ -15,7 +15,7 @@ import (
 	"os"
 	"time"
 
-	"github.com/lotse-chat/lotse/backend/loadgen"
+	"github.com/lotse-chat/lotse/backend/internal/loadgen"
 )
 
 func main() {
