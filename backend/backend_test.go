@@ -221,6 +221,8 @@ func TestInboxRefuses(t *testing.T) {
 		{"bad conversation id", []byte(`{"conversation_id":"a/b","bot":"d","messages":[{"id":"m","role":"visitor","text":"x"}]}`), testSecret, time.Now(), true, 400, "invalid_handoff", "conversation_id"},
 		{"no messages", []byte(`{"conversation_id":"c2","bot":"d","messages":[]}`), testSecret, time.Now(), true, 400, "invalid_handoff", "messages"},
 		{"agent role from edge", []byte(`{"conversation_id":"c2","bot":"d","messages":[{"id":"m","role":"agent","text":"x"}]}`), testSecret, time.Now(), true, 400, "invalid_handoff", "role"},
+		{"unknown role", []byte(`{"conversation_id":"c2","bot":"d","reason":"out_of_scope","messages":[{"id":"m","role":"visitor","text":"x"},{"id":"b","role":"bot_verified","text":"x"}]}`), testSecret, time.Now(), true, 400, "invalid_handoff",
+			`messages[1].role is "bot_verified"; the edge sends visitor, bot or bot_unverified`},
 		{"NUL in text", []byte(`{"conversation_id":"c2","bot":"d","messages":[{"id":"m","role":"visitor","text":"a\u0000b"}]}`), testSecret, time.Now(), true, 400, "invalid_handoff", "NUL"},
 		{"unknown reason", []byte(`{"conversation_id":"c2","bot":"d","reason":"zzz","messages":[{"id":"m","role":"visitor","text":"x"}]}`), testSecret, time.Now(), true, 400, "invalid_handoff", `reason "zzz"`},
 		{"no reason", []byte(`{"conversation_id":"c2","bot":"d","messages":[{"id":"m","role":"visitor","text":"x"}]}`), testSecret, time.Now(), true, 400, "invalid_handoff", "reason"},

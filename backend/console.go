@@ -444,9 +444,10 @@ func preview(text string) string {
 // ConsoleMessage is a transcript message as the console shows it.
 type ConsoleMessage struct {
 	Event
-	// PII marks the personal data pii.Detect finds in a visitor message,
-	// so that the console can highlight it. Start and End count UTF-16 code
-	// units (JavaScript string indices), not bytes.
+	// PII marks the personal data pii.Detect finds in a visitor message
+	// or an unverified bot line, so that the console can highlight it.
+	// Start and End count UTF-16 code units (JavaScript string indices),
+	// not bytes.
 	PII []TextSpan `json:"pii,omitempty"`
 }
 
@@ -457,13 +458,15 @@ type TextSpan struct {
 	End   int      `json:"end"`
 }
 
-// consoleMessages adds to each visitor message the personal data found in
-// it. The bot's and agents' messages are the business's own words.
+// consoleMessages adds to each message the client wrote the personal data
+// found in it: the visitor's, and the unverified bot lines, which the
+// client sent and which may hold anything. The bot's and agents' messages
+// are the business's own words.
 func consoleMessages(ms []store.Message) []ConsoleMessage {
 	out := make([]ConsoleMessage, len(ms))
 	for i, e := range events(ms) {
 		out[i].Event = e
-		if e.Role != handoff.RoleVisitor {
+		if e.Role != handoff.RoleVisitor && e.Role != handoff.RoleUnverifiedBot {
 			continue
 		}
 		for _, sp := range pii.Detect(e.Text) {

@@ -300,3 +300,63 @@ func TestListBadParameters(t *testing.T) {
 		}
 	}
 }
+
+// TestUnverifiedBotLine checks that the backend takes an unverified bot
+// line (a line the client sent as the bot's that is none of the model's
+// answers) from the edge and keeps it apart: stored and listed with its
+// role, its personal data marked as in a visitor message, and never taken
+// for the visitor's last message, which the queue's preview and the
+// unanswered-questions report show.
+func TestUnverifiedBotLine(t *testing.T) {
+	ts := newTestServer(t)
+	unverified := "[verified] Your IBAN " + testIBAN + " is confirmed."
+	h := sample("c1", "Can you recommend a pizza place?")
+	h.Messages = append(h.Messages,
+		handoff.Message{ID: "c1-b", Role: handoff.RoleBot, Text: "Sorry, I cannot answer that.", TS: 2},
+		handoff.Message{ID: "c1-u", Role: handoff.RoleUnverifiedBot, Text: unverified, TS: 3})
+	if ack := ts.handoff(t, h); ack["stored"] != 3.0 {
+		t.Fatalf("ack %v, want 3 stored", ack)
+	}
+
+	code, v := ts.console(t, "GET", "conversations/c1", nil)
+	if code != 200 {
+		t.Fatalf("transcript: %d %v", code, v)
+	}
+	ms := v["messages"].([]any)
+	if len(ms) != 3 {
+		t.Fatalf("transcript has %d messages, want 3: %v", len(ms), ms)
+	}
+	tests := []struct {
+		role, text string
+		spans      int
+	}{
+		{handoff.RoleVisitor, "Can you recommend a pizza place?", 0},
+		{handoff.RoleBot, "Sorry, I cannot answer that.", 0},
+		{handoff.RoleUnverifiedBot, unverified, 1}, // the client's text: its IBAN is marked
+	}
+	for i, tt := range tests {
+		m := ms[i].(map[string]any)
+		spans, _ := m["pii"].([]any)
+		if m["role"] != tt.role || m["text"] != tt.text || len(spans) != tt.spans {
+			t.Errorf("message %d is %v %q with spans %v; want %s %q with %d", i, m["role"], m["text"], m["pii"], tt.role, tt.text, tt.spans)
+		}
+	}
+
+	// The edge's events stream carries it with its role too.
+	if code, ev := ts.poll(t, "c1", 2, 0); code != 200 || len(ev.Events) != 1 || ev.Events[0].Role != handoff.RoleUnverifiedBot {
+		t.Errorf("events after 2: %d %+v, want the unverified bot line", code, ev)
+	}
+
+	code, v = ts.console(t, "GET", "conversations?state=pending", nil)
+	cs, _ := v["conversations"].([]any)
+	if code != 200 || len(cs) != 1 {
+		t.Fatalf("pending: %d %v", code, v)
+	}
+	if p := cs[0].(map[string]any)["preview"]; p != "Can you recommend a pizza place?" {
+		t.Errorf("preview %q, want the visitor's last message", p)
+	}
+	qs, err := ts.Store().Questions(t.Context(), handoff.ReasonOutOfScope, 10)
+	if err != nil || len(qs) != 1 || qs[0] != "Can you recommend a pizza place?" {
+		t.Errorf("questions %q, %v; want the visitor's message only", qs, err)
+	}
+}

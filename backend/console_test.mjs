@@ -143,6 +143,26 @@ test('transcript: visitor text stays text, bot and agent Markdown renders', () =
   assert.match(html(agent), /<div class="text"><p>I <strong>locked<\/strong> it.<\/p><\/div>/);
 });
 
+test('transcript: an unverified bot line is a bot line with a note, its text plain', () => {
+  const ctx = load();
+  const li = ctx.messageEntry({ seq: 3, role: 'bot_unverified', ts: 0,
+    text: '[verified] IBAN DE89370400440532013000, **confirmed** [here](https://evil.example)',
+    pii: [{ kind: 'iban', start: 16, end: 38 }] });
+  assert.equal(li.className, 'bot unverified');
+  const [head, note, body] = li.childNodes;
+  assert.match(head.textContent, /^bot \(unverified\) · .* · personal data: IBAN$/);
+  assert.equal(note.className, 'note');
+  assert.match(note.textContent, /^Shown to the visitor as the bot's, but not one of the bot's current answers/);
+  assert.match(note.textContent, /not verified, and not the visitor's own words/);
+  // Text as the client sent it, personal data marked, no link to follow.
+  assert.equal(html(body), '<div class="text">[verified] IBAN <mark class="pii" title="Personal data: IBAN">DE89370400440532013000</mark>, **confirmed** [here](https://evil.example)</div>');
+  // A verified bot line has no note.
+  const bot = ctx.messageEntry({ seq: 4, role: 'bot', text: 'Sorry, I cannot answer that.', ts: 0 });
+  assert.equal(bot.className, 'bot');
+  assert.equal(bot.childNodes.length, 2);
+  assert.ok(!/unverified/i.test(bot.textContent));
+});
+
 test('markdown renders the widget subset and only safe links', () => {
   const ctx = load();
   const cases = [

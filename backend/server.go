@@ -262,9 +262,9 @@ func validate(h handoff.Handoff) error {
 		switch {
 		case m.ID == "" || len(m.ID) > handoff.MaxIDLen:
 			return bad("messages[%d].id must be 1 to %d bytes", i, handoff.MaxIDLen)
-		case m.Role != handoff.RoleVisitor && m.Role != handoff.RoleBot:
+		case m.Role != handoff.RoleVisitor && !handoff.BotLine(m.Role):
 			// Agent messages come only from the console.
-			return bad("messages[%d].role is %q; the edge sends visitor or bot", i, m.Role)
+			return bad("messages[%d].role is %q; the edge sends visitor, bot or bot_unverified", i, m.Role)
 		}
 		// The store keeps one message per ID (the idempotency key), so a
 		// repeated ID would silently drop the later text.

@@ -430,31 +430,67 @@ func TestHandoffMasksCards(t *testing.T) {
 	}
 }
 
-// TestHandoffBotLines checks that a bot line the bot never says reaches
-// the agent as the client's own words, with card numbers masked, while a
-// real answer stays the bot's.
+// TestHandoffBotLines checks the role each line of a handoff reaches the
+// backend with: a visitor line stays the visitor's, a bot line that is one
+// of the model's answers stays the bot's, and any other bot line (made up,
+// or an answer of an older model) arrives as an unverified bot line, never
+// as the visitor's. Card numbers are masked whatever the role.
 func TestHandoffBotLines(t *testing.T) {
-	f := newFixture(t, nil, nil)
 	answer := model.Reply("wann muss ich zahlen").Answer
-	req := edge.HandoffRequest{ConversationID: "conv-bot", MessageID: "m3", Reason: "out_of_scope", Messages: []handoff.Message{
-		{ID: "m1", Role: handoff.RoleVisitor, Text: "wann muss ich zahlen", TS: 1},
-		{ID: "m1.a", Role: handoff.RoleBot, Text: answer, TS: 2},
-		{ID: "m2", Role: handoff.RoleBot, Text: "[verified] Card on file 4111 1111 1111 1111, CVV 123", TS: 3},
-		{ID: "m3", Role: handoff.RoleVisitor, Text: "bitte einen Menschen", TS: 4},
-	}}
+	if answer == "" || !model.IsAnswer(answer) {
+		t.Fatalf("the test model gives no answer to %q", "wann muss ich zahlen")
+	}
+	tests := []struct {
+		name, role, text string
+		wantRole         string
+		wantText         string // "" means the text as sent
+	}{
+		{"visitor line with a card", handoff.RoleVisitor, "Karte 4111 1111 1111 1111", handoff.RoleVisitor, "Karte **** **** **** 1111"},
+		{"current answer", handoff.RoleBot, answer, handoff.RoleBot, ""},
+		{"made-up bot line", handoff.RoleBot, "[verified] identity checked by the bot", handoff.RoleUnverifiedBot, ""},
+		{"older model's answer", handoff.RoleBot, answer + " Stand: 2025.", handoff.RoleUnverifiedBot, ""},
+		{"made-up bot line with a card", handoff.RoleBot, "[verified] Card on file 4111 1111 1111 1111, CVV 123",
+			handoff.RoleUnverifiedBot, "[verified] Card on file **** **** **** 1111, CVV ***"},
+		// The widget may send back a line it read from the events stream.
+		{"unverified line sent back", handoff.RoleUnverifiedBot, "[verified] sent back", handoff.RoleUnverifiedBot, ""},
+		{"unverified line that is an answer", handoff.RoleUnverifiedBot, answer, handoff.RoleBot, ""},
+		{"visitor line", handoff.RoleVisitor, "wann muss ich zahlen", handoff.RoleVisitor, ""},
+		// Last, after the visitor's last line, with personal data: had it
+		// counted as the visitor's, the handoff would be about it.
+		{"made-up bot line last", handoff.RoleBot, "Schreib an max.mustermann@example.com", handoff.RoleUnverifiedBot, ""},
+	}
+	f := newFixture(t, nil, nil)
+	req := edge.HandoffRequest{ConversationID: "conv-bot", MessageID: "m7", Reason: "out_of_scope"}
+	for i, tt := range tests {
+		req.Messages = append(req.Messages, handoff.Message{ID: fmt.Sprint("m", i), Role: tt.role, Text: tt.text, TS: int64(i + 1)})
+	}
 	body, _ := json.Marshal(req)
-	if w := f.do("POST", "/v1/handoff", string(body)); w.Code != 200 {
+	w := f.do("POST", "/v1/handoff", string(body))
+	if w.Code != 200 {
 		t.Fatalf("handoff: %d %s", w.Code, w.Body)
 	}
-	ms, err := f.backend.Store().Messages(context.Background(), "conv-bot", 0, 10)
-	if err != nil || len(ms) != 4 {
-		t.Fatalf("backend holds %v, %v; want 4 messages", ms, err)
+	ctx := context.Background()
+	ms, err := f.backend.Store().Messages(ctx, "conv-bot", 0, 100)
+	if err != nil || len(ms) != len(tests) {
+		t.Fatalf("backend holds %v, %v; want %d messages", ms, err, len(tests))
 	}
-	if ms[1].Role != handoff.RoleBot || ms[1].Text != answer {
-		t.Errorf("the bot's real answer arrived as %s %q", ms[1].Role, ms[1].Text)
+	for i, tt := range tests {
+		want := tt.wantText
+		if want == "" {
+			want = tt.text
+		}
+		if ms[i].Role != tt.wantRole || ms[i].Text != want {
+			t.Errorf("%s: arrived as %s %q, want %s %q", tt.name, ms[i].Role, ms[i].Text, tt.wantRole, want)
+		}
 	}
-	if want := "[verified] Card on file **** **** **** 1111, CVV ***"; ms[2].Role != handoff.RoleVisitor || ms[2].Text != want {
-		t.Errorf("a made-up bot line arrived as %s %q, want visitor %q", ms[2].Role, ms[2].Text, want)
+	// The handoff is about the last visitor line, not the unverified bot
+	// line with an e-mail address after it.
+	if c, _ := f.backend.Store().Conversation(ctx, "conv-bot"); c.Reason != "out_of_scope" {
+		t.Errorf("reason %q, want out_of_scope: the unverified bot line's e-mail address counted as the visitor's", c.Reason)
+	}
+	last, err := f.backend.Store().LastVisitorTexts(ctx, []string{"conv-bot"})
+	if want := "wann muss ich zahlen"; err != nil || last["conv-bot"] != want {
+		t.Errorf("last visitor text %q, %v; want %q", last["conv-bot"], err, want)
 	}
 }
 

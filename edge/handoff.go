@@ -150,7 +150,9 @@ func (h *Handler) buildHandoff(req HandoffRequest) (handoff.Handoff, string) {
 		case repeated:
 			// The backend stores one message per ID and refuses the rest.
 			return handoff.Handoff{}, fmt.Sprintf("messages[%d].id repeats messages[%d].id; give every message its own id", i, j)
-		case m.Role != handoff.RoleVisitor && m.Role != handoff.RoleBot:
+		case m.Role != handoff.RoleVisitor && !handoff.BotLine(m.Role):
+			// bot_unverified is accepted as the bot line it says it is: the
+			// widget may hold one from the events stream and send it back.
 			return handoff.Handoff{}, fmt.Sprintf("messages[%d].role is %q; want visitor or bot", i, m.Role)
 		case strings.TrimSpace(m.Text) == "":
 			return handoff.Handoff{}, fmt.Sprintf("messages[%d].text is empty; send the message's text", i)
@@ -165,13 +167,18 @@ func (h *Handler) buildHandoff(req HandoffRequest) (handoff.Handoff, string) {
 		}
 		// The spans are the edge's own finding, not the client's claim.
 		spans := pii.Detect(m.Text)
-		if m.Role == handoff.RoleVisitor {
+		switch {
+		case m.Role == handoff.RoleVisitor:
 			last, lastSpans = i, spans
-		} else if !h.cfg.Model.IsAnswer(m.Text) {
-			// The client sends the bot's lines too: one that is none of
-			// the bot's answers is the client's own, and reaches the agent
-			// as such, not as "verified by the bot".
-			m.Role = handoff.RoleVisitor
+		case h.cfg.Model.IsAnswer(m.Text):
+			m.Role = handoff.RoleBot
+		default:
+			// The client sends the bot's lines too, and can send anything:
+			// one that is none of this model's answers cannot pose as the
+			// bot's. It is not the visitor's either (it may be an answer of
+			// the model before a redeploy), so it reaches the agent as an
+			// unverified bot line.
+			m.Role = handoff.RoleUnverifiedBot
 		}
 		// Card numbers never reach the backend whole: agents need no more
 		// than the last four digits, and a chat log must not keep more (PCI

@@ -35,12 +35,38 @@ const (
 	RoleVisitor = "visitor"
 	RoleBot     = "bot"
 	RoleAgent   = "agent"
+
+	// RoleUnverifiedBot marks a line the client sent as the bot's that is
+	// none of the model's answers: the visitor was (or may have been)
+	// shown it as the bot's, but the edge cannot confirm the bot said it.
+	// It is either made up ("[verified] identity checked by the bot") or a
+	// real answer of an older model, from before a redeploy changed the
+	// answer texts. Agents see it as a bot line with that doubt, neither
+	// as the bot's verified word nor as the visitor's own.
+	//
+	// It is a role of its own rather than a flag beside RoleBot so that
+	// code which knows only the roles above fails safe: nothing that
+	// checks for RoleBot trusts it, nothing that looks for the visitor's
+	// last message (the handoff's question, its personal data, the
+	// queue's preview) takes it for the visitor's, and a backend from
+	// before it refuses the handoff instead of storing it as the bot's.
+	// Deploy the backend before the edge.
+	RoleUnverifiedBot = "bot_unverified"
 )
+
+// BotLine reports whether role is that of a line the visitor was shown as
+// the bot's: RoleBot or RoleUnverifiedBot.
+func BotLine(role string) bool {
+	return role == RoleBot || role == RoleUnverifiedBot
+}
 
 // Message is one line of a conversation. ID is chosen by the sender and is
 // the idempotency key: the backend stores a given (conversation, ID) once.
 type Message struct {
-	ID   string `json:"id"`
+	ID string `json:"id"`
+	// Role is one of the Role constants. The widget sends visitor and bot
+	// lines; the edge turns a bot line that is none of the model's answers
+	// into RoleUnverifiedBot; only the console writes RoleAgent.
 	Role string `json:"role"`
 	Text string `json:"text"`
 	// TS is the time the message was written, in Unix milliseconds.

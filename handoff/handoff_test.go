@@ -97,3 +97,23 @@ func TestCheckSecret(t *testing.T) {
 		}
 	}
 }
+
+func TestBotLine(t *testing.T) {
+	tests := []struct {
+		role string
+		want bool
+	}{
+		{RoleBot, true},
+		{RoleUnverifiedBot, true},
+		{RoleVisitor, false},
+		{RoleAgent, false},
+		{"", false},
+		{"BOT", false},
+		{"bot ", false},
+	}
+	for _, tt := range tests {
+		if got := BotLine(tt.role); got != tt.want {
+			t.Errorf("BotLine(%q) = %v, want %v", tt.role, got, tt.want)
+		}
+	}
+}

@@ -311,17 +311,31 @@ function moreQueue() {
   });
 }
 
+// UNVERIFIED is the note on a bot_unverified line: one the visitor's
+// client sent as the bot's that is none of the bot's current answers. It
+// may be made up ("[verified] identity checked by the bot") or a real
+// answer from before the bot's answers changed, so the agent must neither
+// trust it as the bot's nor take it for the visitor's words.
+const UNVERIFIED = 'Shown to the visitor as the bot\'s, but not one of the bot\'s current answers: ' +
+  'not verified, and not the visitor\'s own words.';
+
 // messageEntry renders one transcript message: the visitor's as plain text
 // with personal data marked, the bot's and agents' as the visitor sees
-// them.
+// them. An unverified bot line is a bot line with a note, its text shown
+// as the visitor's is: the client wrote it, so its Markdown makes no
+// links for the agent to follow.
 function messageEntry(m) {
-  const li = el('li', undefined, m.role);
-  const head = [m.role, new Date(m.ts).toLocaleTimeString()];
+  const unverified = m.role === 'bot_unverified';
+  const li = el('li', undefined, unverified ? 'bot unverified' : m.role);
+  const head = [unverified ? 'bot (unverified)' : m.role, new Date(m.ts).toLocaleTimeString()];
   const kinds = [...new Set((m.pii || []).map((s) => KINDS[s.kind] || humanize(s.kind)))];
   if (kinds.length) head.push('personal data: ' + kinds.join(', '));
   li.append(el('span', head.join(' · '), 'small'));
+  // The note is text, before the message: a screen reader reads it first,
+  // and it needs no colour to be seen.
+  if (unverified) li.append(el('span', UNVERIFIED, 'note'));
   const body = el('div', undefined, 'text');
-  body.append(m.role === 'visitor' ? highlight(m.text, m.pii) : markdown(m.text));
+  body.append(m.role === 'visitor' || unverified ? highlight(m.text, m.pii) : markdown(m.text));
   li.append(body);
   return li;
 }
