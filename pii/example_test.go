@@ -27,3 +27,21 @@ func ExampleMaskCards() {
 	fmt.Println(pii.MaskCards(text, pii.Detect(text)))
 	// Output: card **** **** **** 1111, exp **/**, cvc ***
 }
+
+// After a weak introduction such as "ich bin" or "I am", a name is
+// reported only with a name's shape: German capitalises every noun.
+func ExampleDetect_introduction() {
+	for _, text := range []string{
+		"Hallo, ich bin Anna Schmidt, Kundennummer 0012345678",
+		"Hallo, ich bin Neukunde und finde den Login nicht",
+		"Hi, I'm Jane and I can't log in",
+		"I'm Unable To Log In",
+	} {
+		fmt.Println(pii.Redact(text, pii.Detect(text)))
+	}
+	// Output:
+	// Hallo, ich bin [NAME], Kundennummer 0012345678
+	// Hallo, ich bin Neukunde und finde den Login nicht
+	// Hi, I'm [NAME] and I can't log in
+	// I'm Unable To Log In
+}

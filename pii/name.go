@@ -2,7 +2,8 @@ package pii
 
 // Names have no shape of their own, so a name is reported only after a
 // clear cue: an introduction ("mein Name ist", "my name is") or a sign-off
-// ("Viele Grüße, Max Mustermann", "Regards, Jane Doe").
+// ("Viele Grüße, Max Mustermann", "Regards, Jane Doe"). Weaker
+// introductions ("ich bin", "I am", "hier ist") are in intro.go.
 
 type nameCue struct {
 	s string
@@ -20,7 +21,7 @@ var nameCues = []nameCue{
 	{"mein name:", true, false, false}, {"ich heiße", true, false, false}, {"ich heisse", true, false, false},
 	{"ich heise", true, false, false}, {"my name is", true, false, false}, {"my name's", true, false, false},
 	{"i am called", true, false, false}, {"i'm called", true, false, false}, {"im called", true, false, false},
-	{"name:", true, false, false}, {"hier ist", false, false, false}, {"this is", false, false, false},
+	{"name:", true, false, false},
 	{"grüße", false, false, true}, {"grüßen", false, false, true}, {"gruß", false, false, true},
 	{"gruss", false, false, true}, {"grüsse", false, false, true}, {"gruesse", false, false, true},
 	{"grüssen", false, false, true}, {"gruessen", false, false, true}, {"mfg", false, false, true},
@@ -44,37 +45,47 @@ func nameAt(t string, i int) (Span, bool) {
 		if cue.s[0] != c || !hasWordFold(t, i, cue.s) {
 			continue
 		}
-		j := i + len(cue.s)
-		// "this is" and "hier ist" introduce a name only at the start.
-		if (cue.s == "this is" || cue.s == "hier ist") && !atMessageStart(t, i) {
-			continue
-		}
-		if s, ok := nameAfter(t, j, cue); ok {
+		if s, ok := nameAfter(t, i+len(cue.s), cue); ok {
 			return s, true
 		}
+	}
+	if c == 'i' || c == 'h' || c == 't' {
+		return introAt(t, i)
 	}
 	return Span{}, false
 }
 
-// atMessageStart reports whether only greetings come before i.
+// atMessageStart reports whether only greetings come before i: "Hallo,
+// hier ist ...", "Guten Tag, I am ...", "hi there! this is ...".
 func atMessageStart(t string, i int) bool {
-	if i <= 0 {
-		return true
+	if i > 48 {
+		return false // no greeting is that long; bounds the walk
 	}
-	k := i
-	for k > 0 && (t[k-1] == ' ' || t[k-1] == ',' || t[k-1] == '!' || t[k-1] == '.' || t[k-1] == '\n') {
-		k--
+	var buf [16]byte
+	for k, words := i, 0; ; words++ {
+		for k > 0 && (t[k-1] == ' ' || t[k-1] == ',' || t[k-1] == '!' || t[k-1] == '.' || t[k-1] == '\n') {
+			k--
+		}
+		if k == 0 {
+			return true
+		}
+		w := k
+		for w > 0 && isLetter(t[w-1]) {
+			w--
+		}
+		g := lowerWord(buf[:], t, w, k)
+		if words == 4 || w == k || g == nil || !greetings[string(g)] {
+			return false
+		}
+		k = w
 	}
-	if k == 0 {
-		return true
-	}
-	w := k
-	for w > 0 && isLetter(t[w-1]) {
-		w--
-	}
-	return w == 0 && (hasWordFold(t, 0, "hi") || hasWordFold(t, 0, "hallo") || hasWordFold(t, 0, "hello") ||
-		hasWordFold(t, 0, "hey") || hasWordFold(t, 0, "moin") || hasWordFold(t, 0, "servus"))
 }
+
+// greetings are the words that may open a message before an introduction.
+var greetings = map[string]bool{"hi": true, "hallo": true, "hello": true, "hey": true, "moin": true,
+	"servus": true, "guten": true, "tag": true, "morgen": true, "abend": true, "good": true,
+	"morning": true, "afternoon": true, "evening": true, "there": true, "zusammen": true,
+	"liebes": true, "team": true, "dear": true, "grüß": true, "gott": true, "hallöchen": true}
 
 // nameAfter reads one to three name words after a cue ending at j.
 func nameAfter(t string, j int, cue nameCue) (Span, bool) {

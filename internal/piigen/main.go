@@ -50,16 +50,20 @@ type fill struct {
 }
 
 var fills = map[string]fill{
-	"iban":   {"iban", genIBAN},
-	"card":   {"card", genCard},
-	"email":  {"email", genEmail},
-	"phone":  {"phone", genPhone},
-	"dob":    {"dob", func(r *rand.Rand) string { return genDate(r, false) }},
-	"tax":    {"tax_id", genTaxID},
-	"addr":   {"address", genAddress},
-	"name":   {"name", genName},
-	"idno":   {"id_document", genIDDoc},
-	"semail": {"email", genSpelledEmail},
+	"iban":  {"iban", genIBAN},
+	"card":  {"card", genCard},
+	"email": {"email", genEmail},
+	"phone": {"phone", genPhone},
+	"dob":   {"dob", func(r *rand.Rand) string { return genDate(r, false) }},
+	"tax":   {"tax_id", genTaxID},
+	"addr":  {"address", genAddress},
+	"name":  {"name", genName},
+	// introductions: see introTemplates
+	"fullname": {"name", genIntroName},
+	"titled":   {"name", genTitledName},
+	"first":    {"name", func(r *rand.Rand) string { return pick(r, append(firstNames, introFirst...)) }},
+	"idno":     {"id_document", genIDDoc},
+	"semail":   {"email", genSpelledEmail},
 	// look-alikes
 	"date":     {"", func(r *rand.Rand) string { return genDate(r, true) }},
 	"order":    {"", genOrder},
@@ -168,6 +172,20 @@ func main() {
 		recs = append(recs, expand(r, text))
 	}
 	r.Shuffle(len(recs), func(i, j int) { recs[i], recs[j] = recs[j], recs[i] })
+	// Introductions came later and draw from a random source of their own,
+	// so that adding them left every earlier message as it was.
+	ri := rand.New(rand.NewPCG(*seed, 0x5eed_1a7e))
+	var intro []record
+	for n := 0; n < 2; n++ {
+		for _, tpl := range introTemplates {
+			intro = append(intro, expand(ri, tpl))
+		}
+	}
+	for _, text := range introLookalikes {
+		intro = append(intro, expand(ri, text))
+	}
+	ri.Shuffle(len(intro), func(i, j int) { intro[i], intro[j] = intro[j], intro[i] })
+	recs = append(recs, intro...)
 
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)

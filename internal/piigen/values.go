@@ -264,6 +264,36 @@ func genName(r *rand.Rand) string {
 	}
 }
 
+// introFirst and introLast add accented, hyphenated and non-German names
+// to the introductions, whose rule looks at a name's shape, not its letters.
+var (
+	introFirst = []string{"Anna-Lena", "Karl-Heinz", "Łukasz", "Ömer", "Aylin", "Chloé", "Dragan",
+		"Ngozi", "Zoë", "Henning", "Beverly", "Alfred", "Ludwig", "Carlos", "Mohammed"}
+	introLast = []string{"Müller-Lüdenscheidt", "O'Brien", "Nguyen", "Đorđević", "Şahin", "McDonald",
+		"Kovačević", "Lange", "Young"}
+)
+
+// genIntroName returns a capitalised first and last name, now and then
+// with a middle name.
+func genIntroName(r *rand.Rand) string {
+	f, l := pick(r, firstNames), pick(r, lastNames)
+	if r.IntN(3) == 0 {
+		f = pick(r, introFirst)
+	}
+	if r.IntN(3) == 0 {
+		l = pick(r, introLast)
+	}
+	if r.IntN(6) == 0 {
+		f += " " + pick(r, firstNames)
+	}
+	return f + " " + l
+}
+
+// genTitledName returns a title and a surname: "Frau Schmidt", "Mr Smith".
+func genTitledName(r *rand.Rand) string {
+	return pick(r, []string{"Frau", "Herr", "Dr.", "Mr", "Mrs", "Ms"}) + " " + pick(r, append(lastNames, introLast...))
+}
+
 func genPhone(r *rand.Rand) string {
 	mobile := "01" + pick(r, []string{"51", "52", "57", "59", "60", "62", "70", "71", "72", "73", "76", "77", "78", "79"})
 	sub := digits(r, 7+r.IntN(2))
