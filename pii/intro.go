@@ -1,6 +1,7 @@
 package pii
 
 import (
+	"slices"
 	"unicode"
 	"unicode/utf8"
 )
@@ -85,7 +86,7 @@ func introName(t string, k int, single bool) (Span, bool) {
 				e++
 			}
 		} else {
-			if !ok || w == nil || notNames[string(w)] || roleNouns[string(w)] || participle(w) ||
+			if !ok || w == nil || notNames[string(w)] || roleNouns.has(w) || participle(w) ||
 				(words == 0 && !titled && notFirstName(w)) {
 				break
 			}
@@ -150,9 +151,9 @@ func introEnds(t string, e int, lone bool) bool {
 	var buf [24]byte
 	w := lowerWord(buf[:], t, k, wordEnd(t, k))
 	if lone {
-		return w != nil && loneFollowers[string(w)] && !isUpperAt(t, k)
+		return w != nil && loneFollowers.has(w) && !isUpperAt(t, k)
 	}
-	return !isUpperAt(t, k) || (w != nil && introFollowers[string(w)])
+	return !isUpperAt(t, k) || (w != nil && introFollowers.has(w))
 }
 
 // participle reports whether w (lower case) is an English past participle
@@ -171,7 +172,7 @@ func participle(w []byte) bool {
 // Sterling). Later words may be surnames, which end in "-ung" (Jung) or
 // "-ing" (Manning) too, so only participles are kept from them.
 func notFirstName(w []byte) bool {
-	if introNotFirst[string(w)] {
+	if introNotFirst.has(w) {
 		return true
 	}
 	n := len(w)
@@ -192,110 +193,122 @@ func notFirstName(w []byte) bool {
 	return false
 }
 
-var introNotFirst, roleNouns, introFollowers, loneFollowers = map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}
+// A wordList is a list of lower-case words, sorted at start-up. The lists
+// are slices, not maps: a package-level slice of string constants is
+// static data, where a map is built on the heap at start-up. In the
+// WebAssembly engine the larger heap moved the collector's pacing, and the
+// linear memory, which never shrinks, grew 11% over a million replies
+// (runner's TestSoak) with these words in maps.
+type wordList []string
+
+// has reports whether w is in l.
+func (l wordList) has(w []byte) bool {
+	_, ok := slices.BinarySearch(l, string(w))
+	return ok
+}
+
+// Words that follow "ich bin", "I am", "hier ist" or "this is" in
+// customer-service messages and are no first names.
+var introNotFirst = wordList{
+	// German: who one is
+	"kunde", "kundin", "neukunde", "neukundin", "bestandskunde", "bestandskundin", "stammkunde",
+	"stammkundin", "privatkunde", "privatkundin", "geschäftskunde", "geschaeftskunde", "firmenkunde",
+	"premiumkunde", "student", "studentin", "schüler", "schueler", "schülerin", "azubi",
+	"auszubildende", "auszubildender", "rentner", "rentnerin", "pensionär", "beamter", "beamtin",
+	"arbeitnehmer", "arbeitgeber", "selbstständig", "selbststaendig", "selbständig", "selbstaendig",
+	"selbstständige", "selbstständiger", "freiberufler", "freiberuflerin", "unternehmer",
+	"unternehmerin", "händler", "haendler", "händlerin", "verkäufer", "verkaeufer", "verkäuferin",
+	"käufer", "kaeufer", "käuferin", "mitglied", "inhaber", "inhaberin", "besitzer", "besitzerin",
+	"kontoinhaber", "kontoinhaberin", "karteninhaber", "nutzer", "nutzerin", "benutzer", "benutzerin",
+	"mieter", "vermieter", "vater", "mutter", "mama", "papa", "ehemann", "ehefrau", "witwe", "witwer",
+	"tochter", "sohn", "elternteil", "vormund", "betreuer", "betreuerin", "bevollmächtigter",
+	"ansprechpartner", "ansprechpartnerin", "mitarbeiter", "mitarbeiterin", "angestellter",
+	"angestellte", "chef", "chefin", "geschäftsführer", "anfänger", "anfaenger", "laie", "neu", "neuer",
+	"neue", "opfer", "ausländer", "auslaender", "deutscher", "deutsche", "deutsch", "österreicher",
+	"schweizer", "schweizerin", "türke", "türkin", "vegetarier", "veganer", "abonnent", "abonnentin",
+	"empfänger", "empfaenger", "absender", "lieferant", "gast", "besucher", "interessent",
+	"teilnehmer", "alte", "alter", "langjähriger", "langjaehriger", "treuer", "treue", "zahlender",
+	"zahlende", "stolzer", "stolze", "ehemaliger", "ehemalige", "junger", "junge", "privat",
+	"alleinerziehend", "alleinerziehende", "berufstätig", "berufstaetig", "arbeitslos",
+	// German: how, where and when one is
+	"zuhause", "daheim", "unterwegs", "krank", "schwanger", "behindert", "schwerbehindert",
+	"minderjährig", "volljährig", "verheiratet", "geschieden", "ledig", "umgezogen", "verärgert",
+	"veraergert", "enttäuscht", "enttaeuscht", "verwirrt", "verzweifelt", "sauer", "wütend", "wuetend",
+	"genervt", "froh", "zufrieden", "unzufrieden", "sicher", "unsicher", "gesperrt", "ausgesperrt",
+	"angemeldet", "eingeloggt", "registriert", "berechtigt", "versichert", "bereit", "fertig", "dran",
+	"wieder", "erreichbar", "erst", "seit", "ende", "anfang", "mitte", "montag", "dienstag", "mittwoch",
+	"donnerstag", "freitag", "samstag", "sonnabend", "sonntag", "januar", "februar", "märz", "maerz",
+	"juni", "juli", "september", "oktober", "november", "dezember", "wochenende", "urlaub", "mittag",
+	"abend", "vormittag", "nachmittag", "nachts", "ganz", "total", "echt", "wirklich", "gerade",
+	"momentan", "derzeit", "aktuell", "dringend", "wichtig", "komisch", "seltsam", "unmöglich",
+	"unverschämt", "unverschaemt", "frech", "chaos", "betrug", "foto", "bild", "screenshot", "beweis",
+	"beleg", "quittung", "nachweis", "link", "datei", "anhang", "infos", "frage", "problem", "nummer",
+	"code", "fehler", "fehlermeldung", "meine", "unser", "unsere", "euer", "eure", "etwas", "eine",
+	"einer", "keiner", "keine", "betreff", "bezüglich", "bezueglich", "wegen", "firma", "praxis",
+	"familie",
+	// English
+	"unable", "able", "locked", "blocked", "stuck", "lost", "new", "sure", "unsure", "trying",
+	"having", "getting", "waiting", "looking", "writing", "calling", "contacting", "reaching",
+	"experiencing", "facing", "using", "moving", "travelling", "traveling", "going", "planning",
+	"wondering", "asking", "receiving", "seeing", "really", "extremely", "quite", "pretty", "super",
+	"totally", "completely", "absolutely", "currently", "already", "unhappy", "happy", "upset", "angry",
+	"annoyed", "frustrated", "disappointed", "confused", "worried", "concerned", "tired", "fed", "sick",
+	"done", "ready", "interested", "curious", "afraid", "scared", "glad", "pleased", "satisfied",
+	"dissatisfied", "retired", "registered", "married", "divorced", "single", "disabled", "pregnant",
+	"german", "english", "british", "american", "canadian", "australian", "irish", "french", "spanish",
+	"italian", "polish", "turkish", "dutch", "austrian", "swiss", "indian", "chinese", "european",
+	"muslim", "jewish", "christian", "catholic", "vegan", "vegetarian", "customer", "client", "user",
+	"member", "owner", "holder", "cardholder", "business", "premium", "gold", "platinum",
+	"silver", "basic", "pro", "plus", "verified", "unverified", "abroad", "overseas", "outside",
+	"inside", "away", "home", "out", "off", "over", "under", "always", "charged", "logged", "signed",
+	"unemployed", "self", "freelance", "freelancer", "merchant", "seller", "buyer", "vendor", "parent",
+	"mother", "father", "mom", "mum", "dad", "husband", "wife", "son", "daughter", "guardian", "minor",
+	"aware", "unaware", "about", "regarding", "concerning", "ridiculous", "unacceptable", "insane",
+	"crazy", "weird", "strange", "annoying", "terrible", "awful", "horrible", "amazing", "important",
+	"urgent", "serious", "fraud", "scam", "spam", "test", "our", "his", "her", "their", "some", "another",
+	"first", "second", "last", "late", "early", "online", "offline", "unemployed", "living", "based",
+	"located", "staying", "back", "company", "family", "running", "beginning", "leaving", "driving", "giving", "saving",
+	"arriving", "coming", "becoming", "claiming", "christmas",
+	// Brands and days that precede a second capitalised word
+	"amazon", "apple", "google", "paypal", "klarna", "zahlfix", "visa", "mastercard", "amex", "dhl",
+	"dpd", "ups", "gls", "telekom", "vodafone", "ebay", "netflix", "spotify", "microsoft", "samsung",
+	"black", "cyber", "prime", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+	"sunday", "january", "february", "march", "july", "september", "october", "november", "december",
+	"christmas", "weihnachten", "ostern", "easter",
+}
+
+// Role nouns end a name wherever they stand ("Zahlfix Kunde",
+// "Premium Member"); none of them is a common surname.
+var roleNouns = wordList{
+	"kunde", "kundin", "neukunde", "stammkunde", "customer", "client", "user", "member", "mitglied",
+	"student", "studentin", "owner", "holder", "cardholder", "account", "nutzer", "nutzerin", "benutzer",
+	"inhaber", "inhaberin", "besitzer", "besitzerin", "händler", "haendler", "merchant", "seller",
+	"buyer", "partner", "partnerin", "fan", "abonnent", "subscriber", "mitarbeiter", "mitarbeiterin",
+	"employee", "agent", "plus", "premium", "pro", "card", "karte", "pay", "prime", "app", "abo",
+	"januar", "februar", "märz", "juni", "juli", "september", "oktober", "november", "dezember",
+	"montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag", "monday",
+	"tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "abend", "morgen", "mittag",
+	"nachmittag", "vormittag", "friday",
+}
+
+// Capitalised words that follow a name in a message ("ich bin Anna
+// Schmidt Kundennummer 123").
+var introFollowers = wordList{
+	"kundennummer", "kundennr", "kdnr", "bestellnummer", "bestellung", "rechnung", "rechnungsnummer",
+	"vertragsnummer", "vertrag", "konto", "kontonummer", "tel", "telefon", "handy", "mobil", "email",
+	"mail", "adresse", "iban", "customer", "order", "account", "ticket", "ref", "referenz",
+}
+
+// Small words that may follow a lone first name ("Hi, I'm Jane and my
+// parcel ...", "this is Anna from ...").
+var loneFollowers = wordList{
+	"and", "und", "from", "aus", "here", "again", "wieder", "nochmal", "speaking", "calling",
+	"writing",
+}
 
 func init() {
-	// Words that follow "ich bin", "I am", "hier ist" or "this is" in
-	// customer-service messages and are no first names.
-	for _, w := range []string{
-		// German: who one is
-		"kunde", "kundin", "neukunde", "neukundin", "bestandskunde", "bestandskundin", "stammkunde",
-		"stammkundin", "privatkunde", "privatkundin", "geschäftskunde", "geschaeftskunde", "firmenkunde",
-		"premiumkunde", "student", "studentin", "schüler", "schueler", "schülerin", "azubi",
-		"auszubildende", "auszubildender", "rentner", "rentnerin", "pensionär", "beamter", "beamtin",
-		"arbeitnehmer", "arbeitgeber", "selbstständig", "selbststaendig", "selbständig", "selbstaendig",
-		"selbstständige", "selbstständiger", "freiberufler", "freiberuflerin", "unternehmer",
-		"unternehmerin", "händler", "haendler", "händlerin", "verkäufer", "verkaeufer", "verkäuferin",
-		"käufer", "kaeufer", "käuferin", "mitglied", "inhaber", "inhaberin", "besitzer", "besitzerin",
-		"kontoinhaber", "kontoinhaberin", "karteninhaber", "nutzer", "nutzerin", "benutzer", "benutzerin",
-		"mieter", "vermieter", "vater", "mutter", "mama", "papa", "ehemann", "ehefrau", "witwe", "witwer",
-		"tochter", "sohn", "elternteil", "vormund", "betreuer", "betreuerin", "bevollmächtigter",
-		"ansprechpartner", "ansprechpartnerin", "mitarbeiter", "mitarbeiterin", "angestellter",
-		"angestellte", "chef", "chefin", "geschäftsführer", "anfänger", "anfaenger", "laie", "neu", "neuer",
-		"neue", "opfer", "ausländer", "auslaender", "deutscher", "deutsche", "deutsch", "österreicher",
-		"schweizer", "schweizerin", "türke", "türkin", "vegetarier", "veganer", "abonnent", "abonnentin",
-		"empfänger", "empfaenger", "absender", "lieferant", "gast", "besucher", "interessent",
-		"teilnehmer", "alte", "alter", "langjähriger", "langjaehriger", "treuer", "treue", "zahlender",
-		"zahlende", "stolzer", "stolze", "ehemaliger", "ehemalige", "junger", "junge", "privat",
-		"alleinerziehend", "alleinerziehende", "berufstätig", "berufstaetig", "arbeitslos",
-		// German: how, where and when one is
-		"zuhause", "daheim", "unterwegs", "krank", "schwanger", "behindert", "schwerbehindert",
-		"minderjährig", "volljährig", "verheiratet", "geschieden", "ledig", "umgezogen", "verärgert",
-		"veraergert", "enttäuscht", "enttaeuscht", "verwirrt", "verzweifelt", "sauer", "wütend", "wuetend",
-		"genervt", "froh", "zufrieden", "unzufrieden", "sicher", "unsicher", "gesperrt", "ausgesperrt",
-		"angemeldet", "eingeloggt", "registriert", "berechtigt", "versichert", "bereit", "fertig", "dran",
-		"wieder", "erreichbar", "erst", "seit", "ende", "anfang", "mitte", "montag", "dienstag", "mittwoch",
-		"donnerstag", "freitag", "samstag", "sonnabend", "sonntag", "januar", "februar", "märz", "maerz",
-		"juni", "juli", "september", "oktober", "november", "dezember", "wochenende", "urlaub", "mittag",
-		"abend", "vormittag", "nachmittag", "nachts", "ganz", "total", "echt", "wirklich", "gerade",
-		"momentan", "derzeit", "aktuell", "dringend", "wichtig", "komisch", "seltsam", "unmöglich",
-		"unverschämt", "unverschaemt", "frech", "chaos", "betrug", "foto", "bild", "screenshot", "beweis",
-		"beleg", "quittung", "nachweis", "link", "datei", "anhang", "infos", "frage", "problem", "nummer",
-		"code", "fehler", "fehlermeldung", "meine", "unser", "unsere", "euer", "eure", "etwas", "eine",
-		"einer", "keiner", "keine", "betreff", "bezüglich", "bezueglich", "wegen", "firma", "praxis",
-		"familie",
-		// English
-		"unable", "able", "locked", "blocked", "stuck", "lost", "new", "sure", "unsure", "trying",
-		"having", "getting", "waiting", "looking", "writing", "calling", "contacting", "reaching",
-		"experiencing", "facing", "using", "moving", "travelling", "traveling", "going", "planning",
-		"wondering", "asking", "receiving", "seeing", "really", "extremely", "quite", "pretty", "super",
-		"totally", "completely", "absolutely", "currently", "already", "unhappy", "happy", "upset", "angry",
-		"annoyed", "frustrated", "disappointed", "confused", "worried", "concerned", "tired", "fed", "sick",
-		"done", "ready", "interested", "curious", "afraid", "scared", "glad", "pleased", "satisfied",
-		"dissatisfied", "retired", "registered", "married", "divorced", "single", "disabled", "pregnant",
-		"german", "english", "british", "american", "canadian", "australian", "irish", "french", "spanish",
-		"italian", "polish", "turkish", "dutch", "austrian", "swiss", "indian", "chinese", "european",
-		"muslim", "jewish", "christian", "catholic", "vegan", "vegetarian", "customer", "client", "user",
-		"member", "owner", "holder", "cardholder", "business", "premium", "gold", "platinum",
-		"silver", "basic", "pro", "plus", "verified", "unverified", "abroad", "overseas", "outside",
-		"inside", "away", "home", "out", "off", "over", "under", "always", "charged", "logged", "signed",
-		"unemployed", "self", "freelance", "freelancer", "merchant", "seller", "buyer", "vendor", "parent",
-		"mother", "father", "mom", "mum", "dad", "husband", "wife", "son", "daughter", "guardian", "minor",
-		"aware", "unaware", "about", "regarding", "concerning", "ridiculous", "unacceptable", "insane",
-		"crazy", "weird", "strange", "annoying", "terrible", "awful", "horrible", "amazing", "important",
-		"urgent", "serious", "fraud", "scam", "spam", "test", "our", "his", "her", "their", "some", "another",
-		"first", "second", "last", "late", "early", "online", "offline", "unemployed", "living", "based",
-		"located", "staying", "back", "company", "family", "running", "beginning", "leaving", "driving", "giving", "saving",
-		"arriving", "coming", "becoming", "claiming", "christmas",
-		// Brands and days that precede a second capitalised word
-		"amazon", "apple", "google", "paypal", "klarna", "zahlfix", "visa", "mastercard", "amex", "dhl",
-		"dpd", "ups", "gls", "telekom", "vodafone", "ebay", "netflix", "spotify", "microsoft", "samsung",
-		"black", "cyber", "prime", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
-		"sunday", "january", "february", "march", "july", "september", "october", "november", "december",
-		"christmas", "weihnachten", "ostern", "easter",
-	} {
-		introNotFirst[w] = true
-	}
-	// Role nouns end a name wherever they stand ("Zahlfix Kunde",
-	// "Premium Member"); none of them is a common surname.
-	for _, w := range []string{
-		"kunde", "kundin", "neukunde", "stammkunde", "customer", "client", "user", "member", "mitglied",
-		"student", "studentin", "owner", "holder", "cardholder", "account", "nutzer", "nutzerin", "benutzer",
-		"inhaber", "inhaberin", "besitzer", "besitzerin", "händler", "haendler", "merchant", "seller",
-		"buyer", "partner", "partnerin", "fan", "abonnent", "subscriber", "mitarbeiter", "mitarbeiterin",
-		"employee", "agent", "plus", "premium", "pro", "card", "karte", "pay", "prime", "app", "abo",
-		"januar", "februar", "märz", "juni", "juli", "september", "oktober", "november", "dezember",
-		"montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag", "monday",
-		"tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "abend", "morgen", "mittag",
-		"nachmittag", "vormittag", "friday",
-	} {
-		roleNouns[w] = true
-	}
-	// Capitalised words that follow a name in a message ("ich bin Anna
-	// Schmidt Kundennummer 123").
-	for _, w := range []string{
-		"kundennummer", "kundennr", "kdnr", "bestellnummer", "bestellung", "rechnung", "rechnungsnummer",
-		"vertragsnummer", "vertrag", "konto", "kontonummer", "tel", "telefon", "handy", "mobil", "email",
-		"mail", "adresse", "iban", "customer", "order", "account", "ticket", "ref", "referenz",
-	} {
-		introFollowers[w] = true
-	}
-	// Small words that may follow a lone first name ("Hi, I'm Jane and my
-	// parcel ...", "this is Anna from ...").
-	for _, w := range []string{
-		"and", "und", "from", "aus", "here", "again", "wieder", "nochmal", "speaking", "calling",
-		"writing",
-	} {
-		loneFollowers[w] = true
+	// The lists are written by topic; has needs them sorted.
+	for _, l := range []wordList{introNotFirst, roleNouns, introFollowers, loneFollowers} {
+		slices.Sort(l)
 	}
 }
