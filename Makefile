@@ -51,14 +51,20 @@ deps:
 # pg= first, because eval "$(a failing command)" succeeds. The EXIT trap
 # stops the server if postgres.sh started it here, never one that was
 # running already, whether the tests pass, fail or are interrupted; the
-# recipe still exits with the tests' status.
+# recipe still exits with the tests' status. Every run holds a shared
+# lock on $LOTSE_PG_DIR.lock while it uses the server, and the stop needs
+# the lock alone: another run (CI and a clone on the same machine) may be
+# using the server this one started. postgres.sh runs with the lock's fd
+# closed, or the server it starts would hold the lock for ever.
 test-go: worker
 	$(GO) vet ./...
 	GOOS=js GOARCH=wasm $(GO) vet ./edge/worker ./wasm/browser
 	GOOS=wasip1 GOARCH=wasm $(GO) vet ./wasm/wasi
-	pg=$$(sh scripts/backend/postgres.sh) && eval "$$pg" && \
+	lock="$${LOTSE_PG_DIR:-/tmp/lotse-pg}.lock" && { [ -e "$$lock" ] || : >"$$lock"; } && exec 9<"$$lock" && flock -s 9 && \
+	pg=$$(sh scripts/backend/postgres.sh 9>&-) && eval "$$pg" && \
 	if [ "$${LOTSE_PG_STARTED:-}" = 1 ]; then \
-		trap 'sh scripts/backend/postgres.sh stop' EXIT; trap 'exit 130' INT; trap 'exit 143' TERM; \
+		trap 'exec 9>&-; flock -n "$$lock" sh scripts/backend/postgres.sh stop || echo "PostgreSQL left running: another test run still uses it" >&2' EXIT; \
+		trap 'exit 130' INT; trap 'exit 143' TERM; \
 	fi && \
 	LOTSE_CRASHTEST=1 $(GO) test -count=1 ./...
 

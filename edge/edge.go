@@ -25,6 +25,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -164,6 +165,9 @@ func New(cfg Config) (*Handler, error) {
 	if cfg.BackendURL != "" {
 		if !strings.HasPrefix(cfg.BackendURL, "http://") && !strings.HasPrefix(cfg.BackendURL, "https://") {
 			return nil, fmt.Errorf("edge: BackendURL %q must start with http:// or https://", cfg.BackendURL)
+		}
+		if err := checkURL(cfg.BackendURL); err != nil {
+			return nil, err
 		}
 		if cfg.Secret == "" {
 			return nil, errors.New("edge: BackendURL is set but Secret is empty; set the webhook secret the backend verifies")
@@ -362,4 +366,18 @@ func logPath(p string) string {
 		}
 	}
 	return p
+}
+
+// checkURL reports a BackendURL that cannot be parsed, at start-up rather
+// than in every request's log. The error leaves the URL out: url.Parse's
+// quotes it whole, password included.
+func checkURL(raw string) error {
+	if _, err := url.Parse(raw); err != nil {
+		reason := err.Error()
+		if ue := (*url.Error)(nil); errors.As(err, &ue) {
+			reason = ue.Err.Error()
+		}
+		return fmt.Errorf("edge: BackendURL is not a URL (%s); give the backend's base URL, e.g. https://backend.example.com", reason)
+	}
+	return nil
 }

@@ -1061,14 +1061,16 @@ func TestNewErrors(t *testing.T) {
 	}{
 		{"no model", edge.Config{}, "Model is nil"},
 		{"bad backend URL", edge.Config{Model: model, BackendURL: "backend:8081", Secret: "s"}, "must start with http"},
+		{"unparsable backend URL", edge.Config{Model: model, BackendURL: "https://lotse:hunter2@backend.example:8o80", Secret: secret},
+			`BackendURL is not a URL (invalid port ":8o80" after host)`},
 		{"no secret", edge.Config{Model: model, BackendURL: "http://127.0.0.1:1"}, "Secret is empty"},
 		{"made-up secret", edge.Config{Model: model, BackendURL: "http://127.0.0.1:1", Secret: "notasecret"}, "does not start with whsec_; make one with: echo whsec_$(head -c 32 /dev/urandom | base64)"},
 		{"short secret", edge.Config{Model: model, BackendURL: "http://127.0.0.1:1", Secret: "whsec_AAEC"}, "fewer than 24"},
 		{"bad rate", edge.Config{Model: model, RateLimit: edge.Rate{Burst: 0, Per: time.Second}}, "RateLimit"},
 	}
 	for _, tt := range tests {
-		if _, err := edge.New(tt.cfg); err == nil || !strings.Contains(err.Error(), tt.want) {
-			t.Errorf("%s: err %v, want one containing %q", tt.name, err, tt.want)
+		if _, err := edge.New(tt.cfg); err == nil || !strings.Contains(err.Error(), tt.want) || strings.Contains(err.Error(), "hunter2") {
+			t.Errorf("%s: err %v, want one containing %q and no password", tt.name, err, tt.want)
 		}
 	}
 }

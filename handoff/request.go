@@ -45,9 +45,9 @@ func SignRequest(key []byte, r *http.Request, base string, now time.Time) error 
 // VerifyRequest checks the signature headers SignRequest set on a
 // received request r against key at time now, with the Tolerance of
 // Verify and its errors (ErrMissingHeaders, ErrBadTimestamp, ErrStale,
-// ErrBadSignature). It signs r's path and query as the handler sees them:
-// behind http.StripPrefix, without the prefix, as SignRequest's base
-// left them out.
+// ErrBadSignature). The signature must cover r's path and query as the
+// handler sees them: behind http.StripPrefix, without the prefix, as
+// SignRequest's base left them out.
 //
 // A signed request may be replayed within the Tolerance by whoever can
 // read it on its way; between edge and backend that is nobody when the

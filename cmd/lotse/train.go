@@ -36,12 +36,12 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		"A bot in English or German also learns from background out-of-scope\n"+
 		"examples: requests written for other assistants (CLINC150 and HWU64, 1,200\n"+
 		"of them translated into German) that none of its intents claims, one for\n"+
-		"every 15 of its own examples, in the share of its examples in each of the\n"+
-		"two languages. A bot without\n"+
-		"out_of_scope examples gets an out-of-scope class of them alone; in a bot\n"+
-		"with some they are left out again when its out-of-scope class would then\n"+
-		"take the whole budget. The summary counts them; the out-of-scope recall it\n"+
-		"reports is measured on the bot's own out_of_scope examples.\n\n"+
+		"every 15 of its own examples, shared between English and German as its\n"+
+		"examples are. A bot without out_of_scope examples gets an out-of-scope\n"+
+		"class of them alone; in a bot with some they are left out again when its\n"+
+		"out-of-scope class would then take the whole budget. The summary counts\n"+
+		"them; the out-of-scope recall it reports is measured on the bot's own\n"+
+		"out_of_scope examples.\n\n"+
 		"A FAQ CSV without a lang column, and Rasa data without language: (in the\n"+
 		"nlu.yml or the project's config.yml), are taken to be in the language their\n"+
 		"examples read as, German or English; training says which.\n\n"+
