@@ -64,7 +64,7 @@ func runAsk(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		_, err = stdout.Write(append(r.AppendJSON(nil), '\n'))
+		_, err = stdout.Write(append(unescapeHTML(r.AppendJSON(nil)), '\n'))
 		return err
 	}
 	interactive := stdinIsTerminal()
@@ -100,7 +100,7 @@ func runAsk(args []string, stdout, stderr io.Writer) error {
 		if interactive {
 			writeReadable(w, r)
 		} else {
-			w.Write(append(r.AppendJSON(nil), '\n'))
+			w.Write(append(unescapeHTML(r.AppendJSON(nil)), '\n'))
 		}
 	}
 	if interactive {
@@ -163,4 +163,34 @@ func writeReadable(w io.Writer, r lotse.Reply) {
 		}
 		fmt.Fprintf(w, "handoff: %s; intent %s %.2f [%s]\n", r.Reason, r.Intent, r.Confidence, r.Lang)
 	}
+}
+
+// unescapeHTML turns the engine's \u003c, \u003e and \u0026 back into <, >
+// and &. The engine escapes them as encoding/json does, so that a reply is
+// safe inside HTML; on a terminal they only garble answers such as
+// "Profil > Zahlungsmethoden". Escapes are read in pairs, so an escaped
+// backslash followed by "u003e" stays as it is.
+func unescapeHTML(b []byte) []byte {
+	out := b[:0:0]
+	for i := 0; i < len(b); i++ {
+		if b[i] != '\\' || i+1 >= len(b) {
+			out = append(out, b[i])
+			continue
+		}
+		if b[i+1] == 'u' && i+6 <= len(b) {
+			switch string(b[i+2 : i+6]) {
+			case "003c":
+				out, i = append(out, '<'), i+5
+				continue
+			case "003e":
+				out, i = append(out, '>'), i+5
+				continue
+			case "0026":
+				out, i = append(out, '&'), i+5
+				continue
+			}
+		}
+		out, i = append(out, b[i], b[i+1]), i+1
+	}
+	return out
 }

@@ -123,3 +123,21 @@ func TestWriteReadable(t *testing.T) {
 		}
 	}
 }
+
+func TestUnescapeHTML(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{`{"answer":"Profil \u003e Zahlung"}`, `{"answer":"Profil > Zahlung"}`},
+		{`"\u003ca\u003e \u0026 b"`, `"<a> & b"`},
+		{`"a\\u003e"`, `"a\\u003e"`}, // an escaped backslash, then text
+		{`"\u00e4 \" \n \\"`, `"\u00e4 \" \n \\"`},
+		{`"\u003`, `"\u003`}, // cut short: left alone
+		{``, ``},
+	} {
+		if got := string(unescapeHTML([]byte(tc.in))); got != tc.want {
+			t.Errorf("unescapeHTML(%s) = %s, want %s", tc.in, got, tc.want)
+		}
+		if json.Valid([]byte(tc.in)) && !json.Valid(unescapeHTML([]byte(tc.in))) {
+			t.Errorf("unescapeHTML(%s) is not JSON", tc.in)
+		}
+	}
+}
