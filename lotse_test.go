@@ -57,6 +57,7 @@ func TestReplyDecisions(t *testing.T) {
 		{"Wie wird das Wetter morgen in Berlin?", lotse.Handoff, lotse.OutOfScope, "", "de"},
 		{"what is the best pizza recipe", lotse.Handoff, lotse.OutOfScope, "", "en"},
 		{"ich möchte mit einem Menschen sprechen", lotse.Handoff, lotse.HandoffIntent, "talk_to_human", "de"},
+		{"ich bin kunde", lotse.Handoff, lotse.HandoffIntent, "change_address", "de"}, // unsure: no answer
 		{"when is my payment due? my IBAN is DE89 3704 0044 0532 0130 00", lotse.Handoff, lotse.PersonalData, "*", "en"},
 	}
 	for _, tt := range tests {
@@ -69,9 +70,12 @@ func TestReplyDecisions(t *testing.T) {
 				t.Fatalf("Reply = %s, want intent %q", r.AppendJSON(nil), tt.intent)
 			}
 			// An answer needs its text; of the handoffs only handoff_intent
-			// carries one, the intent's (the demo bot writes one for each).
-			if (r.Action == lotse.Answer || r.Reason == lotse.HandoffIntent) != (r.Answer != "") {
-				t.Fatalf("Reply = %s: want answer text exactly on an answer or a handoff_intent", r.AppendJSON(nil))
+			// carries one, the intent's (the demo bot writes one for each),
+			// and only when the model is at least half sure of the intent:
+			// "ich bin kunde" goes to change_address at about 0.2.
+			sure := r.Reason == lotse.HandoffIntent && r.Confidence >= 0.5
+			if (r.Action == lotse.Answer || sure) != (r.Answer != "") {
+				t.Fatalf("Reply = %s: want answer text exactly on an answer or a handoff_intent at confidence 0.5 or more", r.AppendJSON(nil))
 			}
 		})
 	}

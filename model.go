@@ -112,7 +112,8 @@ func (m *Model) IsAnswer(text string) bool {
 //     the model's threshold: handoff, reason out_of_scope;
 //  3. the best intent is marked handoff: handoff, reason handoff_intent,
 //     with the intent's answer when the author wrote one (what to do until
-//     a person takes over: "lock your card in the app");
+//     a person takes over: "lock your card in the app") and the model is
+//     at least handoffAnswerConfidence sure of the intent;
 //  4. otherwise: answer, in the message's language.
 func (m *Model) Reply(text string) Reply {
 	lang := m.language(text)
@@ -141,12 +142,23 @@ func (m *Model) Reply(text string) Reply {
 		r.Alternatives = m.alternatives(s, -1)
 	case f.Intents[top].Handoff:
 		r.Action, r.Reason = Handoff, HandoffIntent
-		r.Answer = f.Intents[top].Answers[m.langIndex(r.Lang)]
+		if s.probs[top] >= handoffAnswerConfidence {
+			r.Answer = f.Intents[top].Answers[m.langIndex(r.Lang)]
+		}
 	default:
 		r.Action, r.Answer = Answer, f.Intents[top].Answers[m.langIndex(r.Lang)]
 	}
 	return r
 }
+
+// handoffAnswerConfidence is the least confidence at which a handoff
+// intent's answer goes with its handoff. Below it the intent is more
+// likely wrong than right (confidences are calibrated), and its answer
+// would tell the visitor something false: a bot without a threshold handed
+// "wie spät ist es" to its complaints intent at 0.2 and said "a colleague
+// is taking care of your complaint". The handoff itself stays: a person
+// sees the message either way.
+const handoffAnswerConfidence = 0.5
 
 // hasWordChar reports whether text holds a letter or a digit.
 func hasWordChar(text string) bool {
