@@ -21,6 +21,9 @@ import (
 // through. The name in Host is the one thing the attacker cannot make
 // ours, so lotse serve answers only names it knows.
 //
+// Names under localhost (shop.localhost) are allowed too: RFC 6761
+// reserves them for loopback.
+//
 // Any IP address is allowed as well: a browser sends an address as Host
 // only when the page's own URL is that address, which involves no DNS and
 // so no rebinding. That is also how an operator who binds --addr to
@@ -117,6 +120,11 @@ func (g *hostGuard) allowed(host string) bool {
 	if _, err := netip.ParseAddr(h); err == nil {
 		return true
 	}
+	// Names under localhost are loopback by RFC 6761, resolved by the
+	// browser itself, and no one can own them in DNS: nothing to rebind.
+	if sub, ok := strings.CutSuffix(h, ".localhost"); ok && sub != "" {
+		return true
+	}
 	return g.names[h]
 }
 
@@ -130,7 +138,7 @@ func (g *hostGuard) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h = h[:253] + "..."
 	}
 	g.logOnce(h)
-	msg := fmt.Sprintf("lotse serve does not answer requests for the host %q: it answers only localhost, IP addresses "+
+	msg := fmt.Sprintf("lotse serve does not answer requests for the host %q: it answers only localhost and names under it, IP addresses "+
 		"and the names in --allowed-hosts, so that a web page elsewhere cannot reach it by pointing a name of its own at this machine "+
 		"(DNS rebinding). If you reach this server by that name, restart it with --allowed-hosts %s (or LOTSE_ALLOWED_HOSTS=%[2]s)", h, h)
 	hd := w.Header()

@@ -37,6 +37,10 @@ func TestHostGuardAllowed(t *testing.T) {
 		{"example.lan", false}, // a parent of an allowed name is not allowed
 		{"x.chat.example.lan", false},
 		{"localhost:8080:1", false},
+		{"shop.localhost:8080", true}, // *.localhost is loopback by RFC 6761: no DNS to rebind
+		{"a.b.localhost", true},
+		{".localhost", false},
+		{"localhost.evil", false},
 	} {
 		if got := g.allowed(tt.host); got != tt.want {
 			t.Errorf("allowed(%q) = %v, want %v", tt.host, got, tt.want)
