@@ -1,7 +1,8 @@
 /*! Lotse chat widget. One script tag:
  *  <script src="https://HOST/widget.js" data-bot="demo" data-endpoint="https://HOST" async></script>
  * Options: data-lang (de|en), data-mode (auto|browser|edge), data-color (#rrggbb),
- * data-position (right|left), data-title. JS API: Lotse.open(), close(), send(text), on(event, fn).
+ * data-position (right|left), data-title, data-greeting(-de|-en), data-formal (German
+ * in the Sie form). JS API: Lotse.open(), close(), send(text), on(event, fn).
  * See widget/README.md (CSP, events, storage). No innerHTML: every text becomes a text node. */
 (() => {
   'use strict';
@@ -20,10 +21,11 @@
     en: {
       open: 'Open chat', close: 'Close chat', title: 'Customer service chat', log: 'Chat messages',
       input: 'Your message', send: 'Send message', you: 'You', bot: 'Assistant', agent: 'Service team',
-      hello: 'Hi! Ask me anything about payments, returns or your account.',
+      hello: 'Hi! How can I help?',
       typing: 'Writing a reply…', connecting: 'Connecting you to a person from our service team…',
       joined: 'A person from our service team has joined.', resolved: 'This conversation is resolved.',
-      privacy: 'Your message contains personal data, so our service team answers it, not the assistant. Please never send card numbers, PINs or passwords in a chat.',
+      privacy: 'Your message contains personal data, so a person from our service team answers it, not the assistant.',
+      card: 'Please never send card numbers, PINs or passwords in a chat.',
       offline: 'You are offline. Messages will be sent when the connection is back.',
       later: 'You can close this page and come back later: your conversation is kept.',
       queued: 'Waiting to be sent', failed: 'Could not be sent', again: 'New conversation', unread: 'new message'
@@ -31,15 +33,25 @@
     de: {
       open: 'Chat öffnen', close: 'Chat schließen', title: 'Kundenservice-Chat', log: 'Chatnachrichten',
       input: 'Deine Nachricht', send: 'Nachricht senden', you: 'Du', bot: 'Assistent', agent: 'Serviceteam',
-      hello: 'Hallo! Frag mich alles zu Zahlungen, Rückgaben oder deinem Konto.',
+      hello: 'Hallo! Wie kann ich helfen?',
       typing: 'Antwort wird geschrieben…', connecting: 'Wir verbinden dich mit einer Person aus unserem Serviceteam…',
       joined: 'Eine Person aus unserem Serviceteam ist jetzt da.', resolved: 'Dieses Gespräch ist abgeschlossen.',
-      privacy: 'Deine Nachricht enthält persönliche Daten, deshalb antwortet dir unser Serviceteam, nicht der Assistent. Bitte sende nie Kartennummern, PINs oder Passwörter in einem Chat.',
+      privacy: 'Deine Nachricht enthält persönliche Daten, deshalb antwortet dir eine Person aus unserem Serviceteam, nicht der Assistent.',
+      card: 'Bitte sende nie Kartennummern, PINs oder Passwörter in einem Chat.',
       offline: 'Du bist offline. Nachrichten werden gesendet, sobald die Verbindung zurück ist.',
       later: 'Du kannst die Seite schließen und später wiederkommen: dein Gespräch bleibt erhalten.',
       queued: 'Wird gesendet, sobald möglich', failed: 'Konnte nicht gesendet werden', again: 'Neues Gespräch', unread: 'neue Nachricht'
     }
   };
+  // data-formal: the German texts that address the visitor, in the Sie form
+  // most shops use (du is the default); English has no such difference.
+  if (ds.formal != null && ds.formal !== 'false') Object.assign(STR.de, {
+    input: 'Ihre Nachricht', you: 'Sie', connecting: 'Wir verbinden Sie mit einer Person aus unserem Serviceteam…',
+    privacy: 'Ihre Nachricht enthält persönliche Daten, deshalb antwortet Ihnen eine Person aus unserem Serviceteam, nicht der Assistent.',
+    card: 'Bitte senden Sie nie Kartennummern, PINs oder Passwörter in einem Chat.',
+    offline: 'Sie sind offline. Nachrichten werden gesendet, sobald die Verbindung zurück ist.',
+    later: 'Sie können die Seite schließen und später wiederkommen: Ihr Gespräch bleibt erhalten.'
+  });
   const pick = (v) => (v || '').toLowerCase().slice(0, 2);
   const lang = [ds.lang, d.documentElement.lang, navigator.language].map(pick).find((l) => STR[l]) || 'en';
   let T = STR[lang]; // follows the language of the last reply (conv.ul), see applyLang
@@ -106,7 +118,7 @@
   // learn masks m with the local spans q and the reply's, and follows the reply's language.
   function learn(m, r, q) {
     const s = q.concat(((r && r.pii) || []).map((p) => ({ kind: p.kind, start: unit(m.text, p.start), end: unit(m.text, p.end) })));
-    if (s.length) m.pm = mask(m.text, s);
+    if (s.length) { m.pm = mask(m.text, s); renderState(); } // a card number found: the note warns
     if (r && STR[r.lang] && r.lang !== conv.ul) { conv.ul = r.lang; applyLang(); }
   }
 
@@ -464,7 +476,7 @@ textarea{flex:1;resize:none;min-height:42px;max-height:120px;padding:10px 12px;b
   wrap.style.setProperty('--on', onAccent);
   root.appendChild(wrap);
 
-  const greeting = el('div', {}, ds.greeting ? markdown(ds.greeting) : '');
+  const greeting = el('div'); // set by applyLang
   const nodes = new Map(); // message id -> element
   const roles = { visitor: 'you', bot: 'bot', agent: 'agent' };
   const who = (role) => el('span', { class: role === 'visitor' ? 'sr' : 'who', 'data-r': roles[role] || 'bot' }, T[roles[role] || 'bot'] + ':');
@@ -519,7 +531,13 @@ textarea{flex:1;resize:none;min-height:42px;max-height:120px;padding:10px 12px;b
     status.hidden = s === 'bot';
     status.className = 'note state' + (s === 'open' ? ' ok' : '');
     status.replaceChildren(...(s === 'pending' ? [T.connecting, el('br'), T.later] : [s === 'open' ? T.joined : s === 'resolved' ? T.resolved : '']));
-    privacy.hidden = !(conv.reason === 'personal_data' && s !== 'bot');
+    // The privacy note fits what was found: that a person answers when the
+    // handoff was for personal data, and the card warning only once the
+    // visitor sent a card number (a masked copy names the kinds found, as
+    // pii.Redact does: "[CARD]"), not for a name or an e-mail address.
+    const card = conv.msgs.some((m) => m.role === 'visitor' && m.pm && m.pm.includes('[CARD]'));
+    privacy.textContent = [conv.reason === 'personal_data' ? T.privacy : '', card ? T.card : ''].join(' ').trim();
+    privacy.hidden = s === 'bot' || !privacy.textContent;
     log.scrollTop = log.scrollHeight; // the notes took room from the log: keep its end in view
     // Not while a message waits to go out: it will reopen this conversation.
     again.hidden = s !== 'resolved' || conv.outbox.length > 0;
@@ -534,14 +552,14 @@ textarea{flex:1;resize:none;min-height:42px;max-height:120px;padding:10px 12px;b
     setLabel();
     log.setAttribute('aria-label', T.log);
     typing.firstChild.textContent = T.typing;
-    privacy.textContent = T.privacy;
     offline.textContent = T.offline;
     input.placeholder = label.textContent = T.input;
     sendBtn.setAttribute('aria-label', T.send);
     closeBtn.setAttribute('aria-label', T.close);
     title.textContent = ds.title || T.title;
     again.textContent = T.again;
-    if (!ds.greeting) greeting.replaceChildren(markdown(T.hello)); // the page's own greeting stays as written
+    // The page's own greeting, in this language or any, stays as written.
+    greeting.replaceChildren(markdown(ds[T === STR.de ? 'greetingDe' : 'greetingEn'] || ds.greeting || T.hello));
     root.querySelectorAll('[data-r]').forEach((n) => { n.textContent = T[n.dataset.r] + ':'; });
     root.querySelectorAll('.sep').forEach((n) => { n.textContent = T.again; });
     conv.msgs.forEach(update);
@@ -599,9 +617,9 @@ textarea{flex:1;resize:none;min-height:42px;max-height:120px;padding:10px 12px;b
     input.style.height = '';
     consent = true; // the visitor's first interaction: from now on the conversation persists
     const m = { id: uuid(), role: 'visitor', text, ts: Date.now(), st: 'ok' };
-    learn(m, null, quickPII(text));
     conv.outbox.push(m.id);
     add(m);
+    learn(m, null, quickPII(text)); // after add: the privacy note looks at conv.msgs
     pump();
   }
   // reset forgets the conversation (e.g. on logout): the next message starts a new one.

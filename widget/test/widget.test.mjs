@@ -15,6 +15,8 @@ const isWasmOrModel = (u) => /\/engine\.wasm$|\.lotse$|\/wasm_exec\.js$/.test(ne
 const chatRequests = (reqs, since = 0) => reqs.filter((r) => r.t >= since && r.method === 'POST' && new URL(r.url).pathname === '/v1/chat');
 const handoffRequests = (reqs) => reqs.filter((r) => r.method === 'POST' && new URL(r.url).pathname === '/v1/handoff');
 const waitEngine = (page) => page.waitForFunction(() => window.Lotse.state.engine === 'browser', null, { timeout: 30_000 });
+// The privacy note: a status note, not the one saying who answers.
+const privacyNote = 'lotse-chat .note[role=status]:not(.state)';
 const storage = (page) => page.evaluate(() => ({ local: localStorage.length, session: sessionStorage.length, cookie: document.cookie }));
 
 describe('widget.js size', () => {
@@ -175,6 +177,7 @@ describe('personal data, CSP and long conversations', () => {
     assert.deepEqual(chatRequests(requests), []);
     assert.equal(handoffRequests(requests).length, 1);
     assert.match(await page.locator('lotse-chat .note', { hasText: 'persönliche Daten' }).textContent(), /Serviceteam/);
+    assert.doesNotMatch(await page.locator(privacyNote).textContent(), /Kartennummern/, 'an IBAN is no card number');
     const id = await page.evaluate(() => window.Lotse.state.conversation);
     const t = await consoleAPI(server.url, `/conversations/${id}`);
     assert.equal(t.conversation.reason, 'personal_data');
@@ -289,6 +292,7 @@ describe('demo page on a small screen', () => {
     await page.goto(server.url + '/');
     await page.waitForFunction(() => window.Lotse && document.querySelector('lotse-chat'));
     await page.click(W.launcher);
+    assert.match(await page.locator('lotse-chat .log > .m.bot >> nth=0').textContent(), /Frag mich alles zu Zahlungen/, "the demo's own greeting");
     const box = await page.locator(W.panel).boundingBox();
     assert.deepEqual([box.x, box.width], [0, 320]);
     const overflow = await page.evaluate(() => {
@@ -557,13 +561,103 @@ describe('audit fixes: handoff answers, history, masked storage, language, waiti
     assert.equal(s.msgs[s.msgs.length - 1].text, 'meine Nummer ist [PHONE]');
   });
 
-  it('greets in the language the widget speaks', async () => {
-    const { page } = await openPage(browser.context, server.url, 'test/hostile.html', { 'data-mode': 'edge', 'data-lang': 'en' });
-    await page.click(W.launcher);
-    const greeting = () => page.locator('lotse-chat .log > .m.bot >> nth=0').textContent();
-    assert.match(await greeting(), /Ask me anything/);
-    await ask(page, 'wann ist meine Zahlung fällig');
-    assert.match(await greeting(), /Frag mich alles/);
-  });
+  // The default greeting fits any bot; a page's own may differ per language.
+  for (const { attrs, first, then } of [
+    { attrs: { 'data-lang': 'en' }, first: 'Assistant:Hi! How can I help?', then: 'Assistent:Hallo! Wie kann ich helfen?' },
+    { attrs: { 'data-lang': 'en', 'data-greeting-de': 'Moin! Was kann ich tun?', 'data-greeting-en': 'Ahoy! What can I do?' },
+      first: 'Assistant:Ahoy! What can I do?', then: 'Assistent:Moin! Was kann ich tun?' },
+    { attrs: { 'data-lang': 'en', 'data-greeting': 'Welcome to **Shop**' }, first: 'Assistant:Welcome to Shop', then: 'Assistent:Welcome to Shop' },
+  ]) {
+    it(`greets in the language the widget speaks (${Object.keys(attrs).filter((k) => k !== 'data-lang').join(' ') || 'default'})`, async () => {
+      const { page } = await openPage(browser.context, server.url, 'test/hostile.html', { 'data-mode': 'edge', ...attrs });
+      await page.click(W.launcher);
+      const greeting = () => page.locator('lotse-chat .log > .m.bot >> nth=0').textContent();
+      assert.equal(await greeting(), first);
+      await ask(page, 'wann ist meine Zahlung fällig');
+      assert.equal(await greeting(), then);
+    });
+  }
 });
 
+describe('German shops: Sie form and privacy notes that fit what was found', () => {
+  let server, browser;
+  before(async () => { server = await startServer(); browser = await launch(); });
+  after(async () => { await browser?.close(); await server?.stop(); });
+  const settled = (page) => page.waitForFunction(() => window.Lotse.state.outbox === 0, null, { timeout: 20_000 });
+  // Every text of the widget's own, shown or not: text nodes and labels.
+  const uiTexts = (page) => page.evaluate(() => {
+    const r = document.querySelector('lotse-chat').shadowRoot;
+    return [r.textContent, ...[...r.querySelectorAll('*')].flatMap((n) => ['aria-label', 'placeholder', 'title'].map((a) => n.getAttribute(a) || ''))].join('\n');
+  });
+
+  const du = { input: 'Deine Nachricht', you: 'Du:', offline: /^Du bist offline/,
+    connecting: /^Wir verbinden dich .*Du kannst die Seite schließen .*dein Gespräch/,
+    privacy: 'Deine Nachricht enthält persönliche Daten, deshalb antwortet dir eine Person aus unserem Serviceteam, nicht der Assistent. Bitte sende nie Kartennummern, PINs oder Passwörter in einem Chat.' };
+  for (const c of [
+    { name: 'du by default', attrs: {}, ...du },
+    { name: 'du with data-formal="false"', attrs: { 'data-formal': 'false' }, ...du },
+    { name: 'Sie with data-formal', attrs: { 'data-formal': '' }, formal: true, input: 'Ihre Nachricht', you: 'Sie:', offline: /^Sie sind offline/,
+      connecting: /^Wir verbinden Sie .*Sie können die Seite schließen .*Ihr Gespräch/,
+      privacy: 'Ihre Nachricht enthält persönliche Daten, deshalb antwortet Ihnen eine Person aus unserem Serviceteam, nicht der Assistent. Bitte senden Sie nie Kartennummern, PINs oder Passwörter in einem Chat.' },
+  ]) {
+    it(`addresses the visitor in German as ${c.name}`, async () => {
+      const { page } = await openPage(browser.context, server.url, 'test/hostile.html', { 'data-lang': 'de', 'data-mode': 'edge', ...c.attrs });
+      await page.click(W.launcher);
+      assert.equal(await page.locator(W.input).getAttribute('placeholder'), c.input);
+      await browser.context.setOffline(true);
+      await page.waitForFunction(() => !document.querySelector('lotse-chat').shadowRoot.querySelector('.note[role=alert]').hidden);
+      assert.match(await page.locator('lotse-chat .note[role=alert]').textContent(), c.offline);
+      await browser.context.setOffline(false);
+      await ask(page, 'Meine Karte 4111 1111 1111 1111 wurde gestohlen', { expect: 'handoff' });
+      await settled(page);
+      assert.equal(await page.locator('lotse-chat .m.visitor .sr').textContent(), c.you);
+      assert.match(await page.locator(W.status).textContent(), c.connecting);
+      assert.equal(await page.locator(privacyNote).textContent(), c.privacy);
+      assert.equal(await page.locator(privacyNote).isVisible(), true);
+      if (c.formal) {
+        const du = (await uiTexts(page)).match(/\b(du|dich|dir|dein\w*)\b/gi);
+        assert.equal(du, null, 'du forms in the Sie form: ' + du);
+      }
+    });
+  }
+
+  // A name alone: a person answers, but a card warning would be odd. The
+  // kinds come from the reply (the edge's /v1/chat, or the engine), a card
+  // number sent to the person later from the handoff answer's pii (edge:
+  // the quick check here misses the dotted form) or the engine.
+  for (const mode of ['edge', 'browser']) {
+    it(`words the privacy note after what was found: a name, then a card number (mode ${mode})`, async () => {
+      const { page, requests } = await openPage(browser.context, server.url, 'test/hostile.html', { 'data-lang': 'de', 'data-mode': mode });
+      const replies = page.evaluate(() => new Promise((ok) => window.Lotse.on('reply', (e) => ok(e.reply))));
+      await page.click(W.launcher);
+      if (mode === 'browser') await waitEngine(page);
+      await ask(page, 'hallo, ich bin Anna Schmidt', { expect: 'handoff' });
+      await settled(page);
+      const r = await replies;
+      assert.equal(r.reason, 'personal_data');
+      assert.deepEqual(r.pii.map((p) => p.kind), ['name'], 'the premise: a name is all the detector found');
+      assert.equal(chatRequests(requests).length, mode === 'edge' ? 1 : 0);
+      assert.equal(await page.locator(privacyNote).textContent(),
+        'Deine Nachricht enthält persönliche Daten, deshalb antwortet dir eine Person aus unserem Serviceteam, nicht der Assistent.');
+      await page.evaluate(() => window.Lotse.send('meine Karte 4111.1111.1111.1111 wurde gestohlen'));
+      await settled(page);
+      await page.waitForFunction(() => /Kartennummern/.test(document.querySelector('lotse-chat').shadowRoot.querySelector('.note[role=status]:not(.state)').textContent), null, { timeout: 10_000 });
+      assert.match(await page.locator(privacyNote).textContent(), /^Deine Nachricht enthält .* Bitte sende nie Kartennummern, PINs oder Passwörter in einem Chat\.$/);
+      await page.reload();
+      await page.waitForFunction(() => window.Lotse && document.querySelector('lotse-chat'));
+      assert.match(await page.locator(privacyNote).textContent(), /Kartennummern/, 'card warning lost on reload');
+    });
+  }
+
+  it('warns about card numbers sent to a person after a handoff for another reason, without claiming personal data caused it', async () => {
+    const { page } = await openPage(browser.context, server.url, 'test/hostile.html', { 'data-lang': 'en', 'data-mode': 'edge' });
+    await page.click(W.launcher);
+    await ask(page, 'what will the weather be like in Berlin tomorrow', { expect: 'handoff' });
+    await settled(page);
+    assert.equal(await page.locator(privacyNote).isVisible(), false, 'a privacy note on an out-of-scope handoff');
+    await page.evaluate(() => window.Lotse.send('my card is 4111 1111 1111 1111'));
+    await settled(page);
+    assert.equal(await page.locator(privacyNote).textContent(), 'Please never send card numbers, PINs or passwords in a chat.');
+    assert.equal(await page.locator(privacyNote).isVisible(), true);
+  });
+});
