@@ -64,9 +64,13 @@ func (s *Server) consoleRoutes(m *http.ServeMux) {
 	m.HandleFunc("GET /console/{$}", static("index.html", "text/html; charset=utf-8"))
 	m.HandleFunc("GET /console/console.js", static("console.js", "text/javascript; charset=utf-8"))
 	m.HandleFunc("GET /console/console.css", static("console.css", "text/css; charset=utf-8"))
+	// The page names its icon (a link tag), so browsers ask for it here,
+	// not for /favicon.ico, which this server does not have.
+	m.HandleFunc("GET /console/favicon.svg", static("favicon.svg", "image/svg+xml"))
 
 	m.HandleFunc("POST /console/api/login", s.jsonOnly(s.handleLogin))
 	m.HandleFunc("POST /console/api/logout", s.jsonOnly(s.handleLogout))
+	m.HandleFunc("GET /console/api/session", s.handleSession)
 	m.HandleFunc("GET /console/api/me", s.agent(func(w http.ResponseWriter, r *http.Request, agent string) {
 		writeJSON(w, http.StatusOK, map[string]string{"agent": agent})
 	}))
@@ -295,6 +299,24 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/console", MaxAge: -1,
 		HttpOnly: true, Secure: secure(r), SameSite: http.SameSiteStrictMode})
 	writeJSON(w, http.StatusOK, map[string]string{"status": "signed out"})
+}
+
+// handleSession says whom the request's session cookie signs in:
+// {"agent": name}, or {"agent": ""} without a valid session. The console
+// asks it first, as it cannot read its HttpOnly cookie: to GET me a page
+// not signed in yet is a 401, which browsers log as a failed load on every
+// visit. Only the cookie counts here; scripts with the bearer token use GET
+// me, where a wrong token counts as a failed sign-in.
+func (s *Server) handleSession(w http.ResponseWriter, r *http.Request) {
+	agent := ""
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		agent, err = s.store.SessionAgent(r.Context(), s.sessionKey(c.Value), s.cfg.Now())
+		if err != nil && !errors.Is(err, store.ErrNoSession) {
+			s.storeError(w, err)
+			return
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"agent": agent})
 }
 
 // QueueItem is a conversation in the console's queue.

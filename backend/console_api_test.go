@@ -360,3 +360,110 @@ func TestUnverifiedBotLine(t *testing.T) {
 		t.Errorf("questions %q, %v; want the visitor's message only", qs, err)
 	}
 }
+
+// TestConsoleSession checks GET session, the console's first request:
+// 200 whether signed in or not, so that a visit before sign-in logs no
+// failed load in the browser, naming the agent only for a valid session
+// cookie.
+func TestConsoleSession(t *testing.T) {
+	ts := newTestServer(t)
+	session := func(cookie *http.Cookie, auth string) (int, map[string]any) {
+		t.Helper()
+		req, _ := http.NewRequest("GET", ts.URL+"/console/api/session", nil)
+		if cookie != nil {
+			req.AddCookie(cookie)
+		}
+		if auth != "" {
+			req.Header.Set("Authorization", auth)
+		}
+		return ts.do(t, req)
+	}
+	req, _ := http.NewRequest("POST", ts.URL+"/console/api/login", strings.NewReader(`{"password":"`+testToken+`","name":"Anna"}`))
+	req.Header.Set("Content-Type", "application/json")
+	res, err := ts.http.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 200 || len(res.Cookies()) != 1 {
+		t.Fatalf("login: %d, cookies %v", res.StatusCode, res.Cookies())
+	}
+	valid := res.Cookies()[0]
+
+	tests := []struct {
+		name   string
+		cookie *http.Cookie
+		auth   string
+		agent  string
+	}{
+		{"no cookie", nil, "", ""},
+		{"forged cookie", &http.Cookie{Name: sessionCookie, Value: "forged"}, "", ""},
+		{"valid cookie", valid, "", "Anna"},
+		// The bearer token is for GET me, where a wrong one is counted.
+		{"bearer token only", nil, "Bearer " + testToken, ""},
+	}
+	for _, tt := range tests {
+		if code, v := session(tt.cookie, tt.auth); code != 200 || v["agent"] != tt.agent || len(v) != 1 {
+			t.Errorf("%s: %d %v, want 200 {\"agent\": %q}", tt.name, code, v, tt.agent)
+		}
+	}
+
+	req, _ = http.NewRequest("POST", ts.URL+"/console/api/logout", strings.NewReader("{}"))
+	req.Header.Set("Content-Type", "application/json")
+	req.AddCookie(valid)
+	if code, v := ts.do(t, req); code != 200 {
+		t.Fatalf("logout: %d %v", code, v)
+	}
+	if code, v := session(valid, ""); code != 200 || v["agent"] != "" {
+		t.Errorf("after sign-out: %d %v, want 200 {\"agent\": \"\"}", code, v)
+	}
+}
+
+// TestConsolePageLoadsOnlyWhatIsServed checks that every address the
+// console page loads (script, style, icon) is served, and that the page
+// names its icon: without a link, browsers ask for /favicon.ico, a 404 on
+// every visit.
+func TestConsolePageLoadsOnlyWhatIsServed(t *testing.T) {
+	ts := newTestServer(t)
+	page, err := consoleFiles.ReadFile("console/index.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(page), `<link rel="icon" href="/console/favicon.svg"`) {
+		t.Errorf("index.html names no icon /console/favicon.svg")
+	}
+	want := map[string]string{ // the type each kind of file is served with
+		".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8", ".svg": "image/svg+xml",
+	}
+	var paths []string
+	for _, attr := range []string{`href="`, `src="`} {
+		for rest := string(page); ; {
+			_, after, ok := strings.Cut(rest, attr)
+			if !ok {
+				break
+			}
+			path, _, _ := strings.Cut(after, `"`)
+			if strings.HasPrefix(path, "/") {
+				paths = append(paths, path)
+			}
+			rest = after
+		}
+	}
+	if len(paths) != 3 {
+		t.Errorf("index.html loads %q; want script, style and icon", paths)
+	}
+	for _, path := range paths {
+		res, err := ts.http.Get(ts.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		ext := path[strings.LastIndexByte(path, '.'):]
+		if res.StatusCode != 200 || res.Header.Get("Content-Type") != want[ext] {
+			t.Errorf("GET %s: %d %s, want 200 %s", path, res.StatusCode, res.Header.Get("Content-Type"), want[ext])
+		}
+		if res.Header.Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("GET %s: no X-Content-Type-Options: nosniff", path)
+		}
+	}
+}

@@ -14,7 +14,7 @@ const source = readFileSync(new URL('./console/console.js', import.meta.url), 'u
 // ---- A fake DOM just large enough for console.js ----------------------------
 
 class Node {
-  constructor(tag) { this.tagName = tag; this.childNodes = []; this.attributes = {}; this.className = ''; }
+  constructor(tag) { this.tagName = tag; this.childNodes = []; this.attributes = {}; this.className = ''; this.dataset = {}; }
   append(...kids) {
     for (const k of kids) {
       if (k instanceof Node && k.tagName === '#fragment') this.childNodes.push(...k.childNodes.splice(0));
@@ -303,7 +303,7 @@ function queueServer(convs, limit = 2) {
     const u = new URL(url, 'http://console.test');
     requests.push(u.pathname + u.search);
     const path = u.pathname.replace('/console/api/', '');
-    if (path === 'me') return reply(200, '{"agent":"Anna"}');
+    if (path === 'session') return reply(200, '{"agent":"Anna"}');
     assert.equal(path, 'conversations');
     const list = convs.filter((c) => c.state === u.searchParams.get('state'))
       .sort((a, b) => a.pending_since - b.pending_since || a.id.localeCompare(b.id));
@@ -331,7 +331,7 @@ async function signIn(server) {
   const $ = (id) => ctx.document.getElementById(id);
   $('unanswered').hidden = true;
   ctx.document.listeners.DOMContentLoaded();
-  await new Promise((resolve) => setTimeout(resolve, 0)); // GET me
+  await new Promise((resolve) => setTimeout(resolve, 0)); // GET session
   await vm.runInContext('queuing', ctx);
   const ids = () => $('list').childNodes.map((li) => li.childNodes[0].getAttribute?.('data-id') ?? li.textContent);
   const click = async () => { $('more').listeners.click(); await vm.runInContext('queuing', ctx); };
@@ -420,4 +420,248 @@ test('another list starts at its first page; a failed Show more says so', async 
   await click();
   assert.deepEqual(ids(), ['c1', 'c2']);
   assert.equal($('queue-status').textContent, 'Loading more failed: store unavailable; retry');
+});
+
+// ---- The reply form follows the conversation's state and assignee ------------
+
+test('controlsFor: resolved turns the form off, Take follows the assignee', () => {
+  const ctx = load();
+  const cases = [
+    // conversation, agent, disabled, Take hidden, Take's label, note
+    [{ state: 'resolved', assignee: 'Anna' }, 'Anna', true, false, 'Take', /^Resolved: it takes no more replies\. The console cannot reopen it/],
+    [{ state: 'resolved', assignee: '' }, 'Anna', true, false, 'Take', /^Resolved/],
+    [{ state: 'open', assignee: 'Anna' }, 'Anna', false, true, 'Take', /^You have this conversation\.$/],
+    [{ state: 'open', assignee: 'Ben' }, 'Anna', false, false, 'Take over from Ben', /^Assigned to Ben\. You can reply; Take over makes it yours\.$/],
+    [{ state: 'pending', assignee: '' }, 'Anna', false, false, 'Take', /^Nobody has it yet/],
+    // Signed out (no name), an unassigned conversation is nobody's, not "mine".
+    [{ state: 'pending', assignee: '' }, '', false, false, 'Take', /^Nobody has it yet/],
+    [null, 'Anna', true, false, 'Take', /^$/], // loading
+  ];
+  for (const [c, agent, disabled, takeHidden, take, note] of cases) {
+    const got = ctx.controlsFor(c, agent);
+    const what = JSON.stringify(c) + ' for ' + agent;
+    assert.equal(got.disabled, disabled, what + ': disabled');
+    assert.equal(got.takeHidden, takeHidden, what + ': Take hidden');
+    assert.equal(got.take, take, what + ': Take label');
+    assert.match(got.note, note, what + ': note');
+  }
+});
+
+// convServer answers the console API for one conversation c1 as the
+// backend's store does: resolved refuses reply and assign with 409
+// conversation_resolved, assign refuses another agent's conversation
+// with 409 assigned_elsewhere unless force, reply assigns an unassigned
+// conversation. It records the requests; act changes the conversation
+// as another agent would.
+function convServer(conv, agent = 'Anna') {
+  const requests = [];
+  const c = { id: 'c1', reason: 'out_of_scope', lang: 'en', ...conv };
+  const resolved = () => reply(409, '{"error":{"code":"conversation_resolved","message":"conversation is resolved; it cannot be assigned or answered"}}');
+  const header = () => reply(200, JSON.stringify({ conversation: c, messages: [] }));
+  const fetch = async (url, opt) => {
+    const u = new URL(url, 'http://console.test');
+    const path = u.pathname.replace('/console/api/', '');
+    const body = opt.body ? JSON.parse(opt.body) : undefined;
+    requests.push(opt.method + ' ' + path + (opt.body ? ' ' + opt.body : ''));
+    if (path === 'session') return reply(200, JSON.stringify({ agent }));
+    if (path === 'conversations') return reply(200, '{"conversations":[],"total":0,"remaining":0,"next_cursor":""}');
+    if (path === 'conversations/c1') return header();
+    if (path === 'conversations/c1/resolve') { c.state = 'resolved'; return header(); }
+    if (c.state === 'resolved') return resolved();
+    if (path === 'conversations/c1/assign') {
+      if (c.assignee && c.assignee !== agent && !body.force) {
+        return reply(409, JSON.stringify({ assignee: c.assignee, error: { code: 'assigned_elsewhere', message: 'assigned to ' + c.assignee } }));
+      }
+      Object.assign(c, { state: 'open', assignee: agent });
+      return header();
+    }
+    if (path === 'conversations/c1/reply') {
+      Object.assign(c, { state: 'open', assignee: c.assignee || agent });
+      return reply(200, JSON.stringify({ id: body.id, seq: 1, conversation: c }));
+    }
+    throw new Error('unexpected request ' + path);
+  };
+  return { fetch, requests, conv: c };
+}
+
+// openAs signs agent in, opens c1 as the page does when the agent clicks
+// it in the queue, and returns the page's helpers.
+async function openAs(server, globals = {}) {
+  const ctx = load(server.fetch, { setInterval: () => 0, EventSource: class { addEventListener() {} close() {} }, ...globals });
+  const $ = (id) => ctx.document.getElementById(id);
+  $('unanswered').hidden = true;
+  ctx.document.listeners.DOMContentLoaded();
+  await new Promise((resolve) => setTimeout(resolve, 0)); // GET session
+  await ctx.openConversation('c1');
+  await vm.runInContext('queuing', ctx);
+  const form = () => ({ text: $('text').disabled, send: $('send').disabled, take: $('assign').disabled, resolve: $('resolve').disabled });
+  return { ctx, $, form };
+}
+
+const allOff = { text: true, send: true, take: true, resolve: true };
+const allOn = { text: false, send: false, take: false, resolve: false };
+
+test('a resolved conversation disables reply box, Send, Take and Resolve and says why', async () => {
+  const server = convServer({ state: 'resolved', assignee: 'Anna' });
+  const { $, form } = await openAs(server);
+  assert.deepEqual(form(), allOff);
+  assert.match($('state-note').textContent, /^Resolved: .*cannot reopen/);
+  // Submitting anyway (Enter in a stale page) sends nothing.
+  $('text').value = 'hello';
+  await $('reply').listeners.submit({ preventDefault() {} });
+  assert.ok(!server.requests.some((r) => r.startsWith('POST')), server.requests.join('\n'));
+  assert.equal($('text').value, 'hello', 'the draft is kept');
+  // The description is the note, for every control.
+  const page = readFileSync(new URL('./console/index.html', import.meta.url), 'utf8');
+  for (const id of ['text', 'send', 'assign', 'resolve']) {
+    assert.match(page, new RegExp(`id="${id}"[^>]*aria-describedby="[^"]*state-note`), `#${id} described by the note`);
+  }
+  assert.match(page, /<p id="state-note" role="status" tabindex="-1">/);
+});
+
+test('Resolve turns the form off and moves the focus to the note, not into a disabled button', async () => {
+  const server = convServer({ state: 'open', assignee: 'Anna' });
+  const { ctx, $, form } = await openAs(server);
+  assert.deepEqual(form(), { ...allOn });
+  $('resolve').focus();
+  await $('resolve').listeners.click();
+  assert.deepEqual(form(), allOff);
+  assert.equal(ctx.document.activeElement, $('state-note'));
+  assert.match($('state-note').textContent, /^Resolved/);
+});
+
+test('Take hides itself once the conversation is the agent\'s and moves the focus to the reply box', async () => {
+  const server = convServer({ state: 'pending', assignee: '' });
+  const { ctx, $, form } = await openAs(server);
+  assert.equal($('assign').hidden, false);
+  assert.equal($('assign').textContent, 'Take');
+  $('assign').focus();
+  await $('assign').listeners.click();
+  assert.deepEqual(server.requests.filter((r) => r.startsWith('POST')), ['POST conversations/c1/assign {}']);
+  assert.equal($('assign').hidden, true);
+  assert.deepEqual(form(), allOn);
+  assert.equal(ctx.document.activeElement, $('text'));
+  assert.equal($('state-note').textContent, 'You have this conversation.');
+});
+
+test('a reply to an unassigned conversation makes it the agent\'s: Take goes', async () => {
+  const server = convServer({ state: 'pending', assignee: '' });
+  const { ctx, $ } = await openAs(server, { crypto: { randomUUID: () => 'u1' } });
+  $('text').value = 'Hello!';
+  await $('reply').listeners.submit({ preventDefault() {} });
+  assert.equal($('text').value, '');
+  assert.equal($('assign').hidden, true);
+  assert.equal(ctx.document.activeElement, null, 'the focus stays where it was');
+});
+
+test('Take over from another agent forces without asking again; asks if someone else has it by now', async () => {
+  for (const [assignee, now, asked] of [['Ben', 'Ben', []], ['Ben', 'Cleo', ['This conversation is assigned to Cleo. Take it over?']]]) {
+    const server = convServer({ state: 'open', assignee });
+    const questions = [];
+    const { $, form } = await openAs(server, { confirm: (q) => { questions.push(q); return true; } });
+    assert.equal($('assign').textContent, 'Take over from ' + assignee);
+    assert.equal($('state-note').textContent, 'Assigned to ' + assignee + '. You can reply; Take over makes it yours.');
+    assert.deepEqual(form(), allOn, 'replying to another agent\'s conversation is allowed');
+    server.conv.assignee = now; // meanwhile, maybe another agent took it
+    await $('assign').listeners.click();
+    assert.deepEqual(questions, asked, `shown ${assignee}, assigned to ${now}`);
+    assert.deepEqual(server.requests.filter((r) => r.startsWith('POST')),
+      ['POST conversations/c1/assign {}', 'POST conversations/c1/assign {"force":true}']);
+    assert.equal($('assign').hidden, true);
+    assert.equal($('error').textContent, '');
+  }
+});
+
+test('a reply refused as resolved (resolved by someone else) turns the form off', async () => {
+  const server = convServer({ state: 'open', assignee: 'Anna' });
+  const { ctx, $, form } = await openAs(server, { crypto: { randomUUID: () => 'u1' } });
+  server.conv.state = 'resolved'; // another agent resolved it; no event came yet
+  $('text').value = 'Hello!';
+  $('send').focus();
+  await $('reply').listeners.submit({ preventDefault() {} });
+  await new Promise((resolve) => setTimeout(resolve, 0)); // the header read again
+  assert.equal($('error').textContent, 'conversation is resolved; it cannot be assigned or answered');
+  assert.deepEqual(form(), allOff);
+  assert.equal(ctx.document.activeElement, $('state-note'));
+  assert.equal($('text').value, 'Hello!', 'the unsent reply is kept');
+});
+
+test('opening a conversation turns the form off until its state is known', async () => {
+  const server = convServer({ state: 'open', assignee: 'Anna' });
+  const { ctx, $, form } = await openAs(server);
+  assert.deepEqual(form(), allOn);
+  let release;
+  const gate = new Promise((r) => { release = r; });
+  const fetch = server.fetch;
+  ctx.fetch = async (url, opt) => { await gate; return fetch(url, opt); };
+  server.conv.state = 'resolved';
+  const opening = ctx.openConversation('c1');
+  assert.deepEqual(form(), allOff, 'the last conversation\'s controls do not act on this one');
+  release();
+  await opening;
+  assert.deepEqual(form(), allOff);
+  assert.match($('state-note').textContent, /^Resolved/);
+});
+
+// ---- Start: no 401 before sign-in; an icon that loads --------------------------
+
+test('the start asks GET session, not GET me, and shows the sign-in or the app', async () => {
+  for (const [agent, login] of [['', false], ['Anna', true]]) {
+    const requests = [];
+    const ctx = load(async (url) => {
+      requests.push(url);
+      if (url.endsWith('/session')) return reply(200, JSON.stringify({ agent }));
+      return reply(200, '{"conversations":[],"total":0,"remaining":0,"next_cursor":""}');
+    }, { setInterval: () => 0 });
+    const $ = (id) => ctx.document.getElementById(id);
+    $('login').hidden = true;
+    $('app').hidden = true;
+    ctx.document.listeners.DOMContentLoaded();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    assert.equal(requests[0], '/console/api/session');
+    assert.ok(!requests.includes('/console/api/me'), requests.join(' '));
+    assert.equal($('login').hidden, login, `agent ${JSON.stringify(agent)}: sign-in hidden`);
+    assert.equal($('app').hidden, !login);
+    if (agent) assert.equal($('who').textContent, agent);
+  }
+});
+
+test('the page names its icon, an SVG file the console has', () => {
+  const page = readFileSync(new URL('./console/index.html', import.meta.url), 'utf8');
+  assert.match(page, /<link rel="icon" href="\/console\/favicon\.svg" type="image\/svg\+xml">/);
+  const svg = readFileSync(new URL('./console/favicon.svg', import.meta.url), 'utf8');
+  assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"[^>]*viewBox=/);
+  assert.doesNotMatch(svg, /<script|href=/i, 'the icon loads nothing and runs nothing');
+  // Every address the page loads is a file of the console (served by
+  // console.go: TestConsolePageLoadsOnlyWhatIsServed checks the routes).
+  for (const [, file] of page.matchAll(/(?:href|src)="\/console\/([^"]+)"/g)) {
+    assert.ok(readFileSync(new URL('./console/' + file, import.meta.url)).length > 0, file);
+  }
+});
+
+test('sign-out clears the page at once and ends the session only after the loads under way', async () => {
+  const requests = [];
+  let release;
+  const gate = new Promise((r) => { release = r; });
+  const ctx = load(async (url, opt) => {
+    const path = url.replace('/console/api/', '');
+    requests.push(opt.method + ' ' + path);
+    if (path === 'session') return reply(200, '{"agent":"Anna"}');
+    if (path === 'logout') return reply(200, '{"status":"signed out"}');
+    await gate; // the queue load is slow
+    return reply(200, JSON.stringify({ conversations: [{ id: 'c9', state: 'pending', reason: 'out_of_scope', preview: 'x', waiting_seconds: 1 }], total: 1, remaining: 0, next_cursor: '' }));
+  }, { setInterval: () => 0 });
+  const $ = (id) => ctx.document.getElementById(id);
+  $('unanswered').hidden = true;
+  ctx.document.listeners.DOMContentLoaded();
+  await new Promise((resolve) => setTimeout(resolve, 0)); // GET session, the queue load starts
+  assert.deepEqual(requests, ['GET session', 'GET conversations?state=pending']);
+  const out = ctx.signOut();
+  assert.equal($('app').hidden, true, 'the page is cleared before the session ends');
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  assert.ok(!requests.includes('POST logout'), 'logout waits for the load under way');
+  release();
+  await out;
+  assert.deepEqual(requests, ['GET session', 'GET conversations?state=pending', 'POST logout']);
+  assert.equal($('list').textContent, '', 'the late answer does not refill the hidden list');
 });

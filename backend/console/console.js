@@ -9,6 +9,7 @@ let state = 'pending';
 let current = null; // id of the open conversation
 let lastSeq = 0;
 let source = null;  // EventSource of the open conversation
+let me = '';        // the signed-in agent's name, as the API names assignees
 
 async function api(method, path, body) {
   const opt = { method, headers: {}, credentials: 'same-origin' };
@@ -157,7 +158,8 @@ function showLogin() {
   source = null;
   current = null;
   lastSeq = 0;
-  for (const id of ['transcript', 'list', 'groups', 'title', 'meta', 'error', 'who', 'queue-status']) $(id).replaceChildren();
+  me = '';
+  for (const id of ['transcript', 'list', 'groups', 'title', 'meta', 'error', 'who', 'queue-status', 'state-note']) $(id).replaceChildren();
   queue.state = null;
   queue.ids = new Set();
   queue.next = '';
@@ -169,17 +171,19 @@ function showLogin() {
   $('login').hidden = false;
 }
 
-// signOut ends the session and clears the page, also when ending the
-// session fails: the agent may be walking away from the screen.
+// signOut clears the page and ends the session, also when ending the
+// session fails: the agent may be walking away from the screen. The page
+// goes first, so that no refresh starts meanwhile, and the session ends
+// after the loads already under way: ended under them, they would come
+// back 401, an error in the browser's console.
 async function signOut() {
-  let failed = null;
+  showLogin();
+  await Promise.all([queuing, catching]);
   try {
     await api('POST', 'logout', {});
   } catch (e) {
-    failed = e;
+    $('login-error').textContent = 'Signing out failed (' + e.message + '); the session may still be valid until it expires.';
   }
-  showLogin();
-  if (failed) $('login-error').textContent = 'Signing out failed (' + failed.message + '); the session may still be valid until it expires.';
 }
 
 function showApp(agent) {
@@ -187,6 +191,7 @@ function showApp(agent) {
   $('app').hidden = false;
   $('logout').hidden = false;
   $('who').textContent = agent;
+  me = agent;
   loadQueue();
 }
 
@@ -271,7 +276,7 @@ async function reloadQueue() {
       cursor = data.next_cursor;
     } while (cursor && pages.length < queue.pages);
   } catch (e) { return; }
-  if (s !== state) return; // the agent switched lists meanwhile
+  if (s !== state || $('app').hidden) return; // the agent switched lists or signed out meanwhile
   // The entry a keyboard user is on keeps the focus: rebuilt every few
   // seconds, the list must not throw the user back to the page's top.
   const focused = document.activeElement;
@@ -303,7 +308,7 @@ function moreQueue() {
       $('queue-status').textContent = 'Loading more failed: ' + e.message;
       return;
     }
-    if (s !== state) return; // the agent switched lists meanwhile
+    if (s !== state || $('app').hidden) return; // the agent switched lists or signed out meanwhile
     queue.pages++;
     const first = addEntries(data.conversations);
     showCounts(data);
@@ -352,6 +357,56 @@ function showMeta(c) {
   $('title').textContent = 'Conversation ' + (c.id.length > 16 ? c.id.slice(0, 8) + '…' : c.id);
   $('meta').textContent = [c.state, reasonLabel(c), intentLabel(c), c.lang, c.assignee && 'assigned to ' + c.assignee]
     .filter(Boolean).join(' · ');
+  showControls(c);
+}
+
+// ---- What the agent can do with the open conversation -----------------------
+// The reply form follows the conversation's state and assignee, so that
+// the agent never writes a reply the API then refuses: a resolved
+// conversation takes no reply, Take or Resolve (409 conversation_resolved);
+// Take is gone once the conversation is the agent's, and says "Take over"
+// when it is another agent's. The note says why in words, which a disabled
+// button alone does not; it is a status region, so a screen reader reads
+// it out when it changes, and the controls name it as their description.
+
+// RESOLVED is the note on a resolved conversation. The API has no way to
+// reopen one: the visitor's widget starts a new conversation when the
+// visitor writes again, and that one comes in as pending.
+const RESOLVED = 'Resolved: it takes no more replies. The console cannot reopen it; ' +
+  'if the visitor writes again, that starts a new conversation under Pending.';
+
+// controlsFor returns what the reply form offers for conversation c when
+// agent is signed in: whether the reply box, Send, Take and Resolve are
+// disabled, whether Take is hidden, Take's label, and the note.
+function controlsFor(c, agent) {
+  if (!c) return { disabled: true, takeHidden: false, take: 'Take', note: '' }; // loading
+  if (c.state === 'resolved') return { disabled: true, takeHidden: false, take: 'Take', note: RESOLVED };
+  if (c.assignee && c.assignee === agent) {
+    return { disabled: false, takeHidden: true, take: 'Take', note: 'You have this conversation.' };
+  }
+  if (c.assignee) {
+    return { disabled: false, takeHidden: false, take: 'Take over from ' + c.assignee,
+      note: 'Assigned to ' + c.assignee + '. You can reply; Take over makes it yours.' };
+  }
+  return { disabled: false, takeHidden: false, take: 'Take', note: 'Nobody has it yet: Take it, or reply to take it.' };
+}
+
+// showControls applies controlsFor(c) to the form. The focus never stays
+// on a control that was just disabled or hidden (the browser would drop it
+// to the page's top): it moves to the reply box, or to the note when the
+// box is off too.
+function showControls(c) {
+  const want = controlsFor(c, me);
+  const text = $('text'), take = $('assign');
+  const controls = [text, $('send'), take, $('resolve')];
+  const focused = controls.includes(document.activeElement) ? document.activeElement : null;
+  for (const e of controls) e.disabled = want.disabled;
+  take.hidden = want.takeHidden;
+  if (take.textContent !== want.take) take.textContent = want.take;
+  take.dataset.assignee = (c && c.assignee) || '';
+  // Set only when it changes: a status region may read the same text again.
+  if ($('state-note').textContent !== want.note) $('state-note').textContent = want.note;
+  if (focused && (focused.disabled || focused.hidden)) (text.disabled ? $('state-note') : text).focus();
 }
 
 // catchUp fetches the messages after lastSeq through the console API, which
@@ -375,12 +430,21 @@ function catchUp(id, fallback) {
 
 async function openConversation(id) {
   if (source) source.close();
+  source = null;
   current = id;
   lastSeq = 0;
   $('transcript').replaceChildren();
   $('error').textContent = '';
   $('detail').hidden = false;
-  const data = await api('GET', 'conversations/' + encodeURIComponent(id));
+  showControls(null); // the last conversation's controls must not act on this one
+  let data;
+  try {
+    data = await api('GET', 'conversations/' + encodeURIComponent(id));
+  } catch (e) {
+    if (id === current) $('error').textContent = e.message;
+    return;
+  }
+  if (id !== current) return; // the agent opened another one meanwhile
   showMeta(data.conversation);
   data.messages.forEach(addMessage);
   // Live: the stream the visitor's widget reads, at the console's own
@@ -404,15 +468,25 @@ async function act(path, body) {
     loadQueue();
     return data;
   } catch (e) {
-    $('error').textContent = e.message;
+    failed(e);
   }
 }
 
+// failed shows an action's error. A conversation resolved meanwhile (by
+// another agent) is shown as resolved at once: its controls turn off.
+function failed(e) {
+  $('error').textContent = e.message;
+  if (e.code === 'conversation_resolved') refreshMeta();
+}
+
 // take assigns the open conversation to the signed-in agent. If another
-// agent has it, the backend answers 409 assigned_elsewhere; take asks
-// before taking it over.
+// agent has it, the backend answers 409 assigned_elsewhere naming them.
+// The button said "Take over from" that agent: pressing it was the
+// agent's choice, so take forces without asking. If someone else has it
+// than the button said (it changed since), take asks first.
 async function take() {
   const path = 'conversations/' + encodeURIComponent(current) + '/assign';
+  const shown = $('assign').dataset.assignee;
   $('error').textContent = '';
   try {
     let data;
@@ -420,13 +494,14 @@ async function take() {
       data = await api('POST', path, {});
     } catch (e) {
       if (e.code !== 'assigned_elsewhere') throw e;
-      if (!confirm('This conversation is assigned to ' + (e.data.assignee || 'another agent') + '. Take it over?')) return;
+      const other = e.data.assignee || 'another agent';
+      if (other !== shown && !confirm('This conversation is assigned to ' + other + '. Take it over?')) return;
       data = await api('POST', path, { force: true });
     }
     if (data.conversation) showMeta(data.conversation);
     loadQueue();
   } catch (e) {
-    $('error').textContent = e.message;
+    failed(e);
   }
 }
 
@@ -470,12 +545,23 @@ document.addEventListener('DOMContentLoaded', () => {
   $('reply').addEventListener('submit', async (e) => {
     e.preventDefault();
     const text = $('text').value;
-    if (!text.trim()) return;
+    if (!text.trim() || $('text').disabled) return;
     const id = 'agent-' + crypto.randomUUID(); // retry-safe
     if (await act('reply', { id, text })) $('text').value = '';
   });
   $('assign').addEventListener('click', take);
   $('resolve').addEventListener('click', () => act('resolve', {}));
-  setInterval(loadQueue, 5000);
-  api('GET', 'me').then((d) => showApp(d.agent), () => showLogin());
+  // The open conversation's header is read again with the queue: the live
+  // stream says when its state changes, but not when another agent takes
+  // it over, which Take must follow.
+  setInterval(() => { loadQueue(); if (current) catchUp(current); }, 5000);
+  // GET session, not GET me: signed out is no error there, so a first
+  // visit shows the sign-in without a 401 in the browser's console.
+  api('GET', 'session').then((d) => {
+    if (d.agent) showApp(d.agent);
+    else showLogin();
+  }, (e) => {
+    showLogin();
+    $('login-error').textContent = 'Checking the sign-in failed (' + e.message + '); sign in again.';
+  });
 });
