@@ -26,8 +26,10 @@ var loadErrors = []struct {
 	{"answer_undeclared.yaml", []string{
 		":6: intents[0].answer.de: answer for language \"de\", which is not in languages (line 1); add de to languages or remove this answer",
 	}},
+	// A German header is accepted (testdata/valid/faq_phrasings.csv); a
+	// misspelt one is named.
 	{"bad_header.csv", []string{
-		":1: header: want the header question,answer or question,answer,lang, found \"frage,antwort\"; write the header in English: question,answer (the questions and answers below stay in their language)",
+		":1: header: want the header question,answer or question,answer,lang (German: Frage,Antwort,Sprache), found \"Fragen;Antworten\"; did you mean frage,antwort?",
 	}},
 	{"bad_language.yaml", []string{
 		":1: languages[0]: unsupported language code \"DE\"; write it in lowercase: \"de\"",
@@ -40,8 +42,10 @@ var loadErrors = []struct {
 	{"comment_only.yaml", []string{
 		": file has no content but comments; write the bot definition into it: name:, languages: and intents: (README.md, \"For bot authors\")",
 	}},
+	// The same question with another answer is an error; with the same
+	// answer (line 5) a repetition, skipped.
 	{"csv_duplicate.csv", []string{
-		":4: question: duplicate question (first at line 2); merge the two rows",
+		":4: question: duplicate question with another answer (first at line 2); keep one of the two rows: a question has one answer",
 	}},
 	{"csv_empty.csv", []string{
 		": file is empty; write the header question,answer and one row per question",
@@ -67,7 +71,7 @@ var loadErrors = []struct {
 	}},
 	// The line is quoted as written, not lowercased.
 	{"csv_other_header.csv", []string{
-		":1: header: want the header question,answer or question,answer,lang, found \"Q,A\"; make the first line the header question,answer",
+		":1: header: want the header question,answer or question,answer,lang (German: Frage,Antwort,Sprache), found \"Q,A\"; make the first line the header question,answer",
 	}},
 	{"csv_no_rows.csv", []string{
 		": no questions; add one row per question under the header",
@@ -96,7 +100,7 @@ var loadErrors = []struct {
 	}},
 	{"handoff_not_bool.yaml", []string{
 		":3: intents[0].answer: intent has no answer; add answer: with a text for each language (en), or set handoff: true",
-		":4: intents[0].handoff: want true or false, found text \"yes\"; write true or false",
+		":4: intents[0].handoff: want true or false, found text \"yes\"; write true",
 	}},
 	{"intents_not_list.yaml", []string{
 		":3: intents: want a list, found a mapping (key: value); write each intent as a \"- name: ...\" item",
@@ -215,7 +219,7 @@ var loadErrors = []struct {
 	}},
 	{"wrong_type.yaml", []string{
 		":1: name: want the bot's name, found a list; write it as plain text",
-		":2: languages: want a list, found text \"en\"; write it as a list, e.g. [de, en]",
+		":2: languages: want a list, found text \"en\"; write it as a list: [en]",
 		":5: intents[0].answer: want one text per language (e.g. en: ...), found text \"Hi\"; write the answer under its language code, e.g. en: \"...\"",
 		":6: intents[0].examples: want a list, found text \"- hi\\n- hello\\n\"; write each message as its own \"- text\" line",
 		":9: intents[1]: want an intent (name:, answer:, examples:), found text \"just a string\"",
@@ -328,6 +332,20 @@ func TestLoadValid(t *testing.T) {
 			Intents: []Intent{
 				{Name: "begruessung", Answer: map[string]string{}, Examples: []string{"hallo", "guten Morgen"}},
 				{Name: "rechnung", Answer: map[string]string{}, Examples: []string{"wann muss ich die Rechnung bezahlen", "wo finde ich meine Rechnung"}},
+			},
+		}},
+		// A German header; rows with the same answer (after trimming) are
+		// one intent, named after the first row's question; a repeated
+		// row is skipped; "ja." is not "Ja.".
+		{"testdata/valid/faq_phrasings.csv", &Bot{
+			Name: "faq_phrasings", Languages: []string{"de"}, Source: SourceCSV,
+			Intents: []Intent{
+				{Name: "wie_lange_dauert_der_versand", Answer: map[string]string{"de": "Der Versand dauert 2-3 Werktage."},
+					Examples: []string{"Wie lange dauert der Versand?", "Wann kommt meine Bestellung?", "Wie lange dauert die Lieferung?"}},
+				{Name: "kann_ich_mit_paypal_zahlen", Answer: map[string]string{"de": "Ja."},
+					Examples: []string{"Kann ich mit PayPal zahlen?", "Geht Kreditkarte?"}},
+				{Name: "geht_rechnung", Answer: map[string]string{"de": "ja."},
+					Examples: []string{"Geht Rechnung?"}},
 			},
 		}},
 		// BOM, CRLF, ";" separators and a lang column, as German spreadsheets write them.
@@ -513,6 +531,9 @@ func checkInvariants(t *testing.T, b *Bot) {
 		names[in.Name] = true
 		if len(in.Examples) == 0 {
 			t.Fatalf("intent %q has no examples", in.Name)
+		}
+		if len(slices.Compact(slices.Sorted(slices.Values(in.Examples)))) != len(in.Examples) {
+			t.Fatalf("intent %q: examples not unique: %q", in.Name, in.Examples)
 		}
 		for _, ex := range append(in.Examples, b.OutOfScope...) {
 			if ex == "" || ex != strings.TrimSpace(ex) || !utf8.ValidString(ex) {

@@ -16,19 +16,23 @@ var (
 // the Bot from it.
 func readBotYAML(p *problems, root *yaml.Node, defaultName string) *Bot {
 	b := &Bot{Name: defaultName, Source: SourceBotYAML}
+	before := len(p.list)
 	f := fields(p, root, "", botKeys)
+	// A misspelt key ("sprachen:") is the reason the key it stands for
+	// is missing: report it alone.
+	misspelt := p.list[before:]
 	if v, ok := f["name"]; ok {
 		if name, ok := scalar(p, v.val, "name", "the bot's name"); ok {
 			b.Name = strings.TrimSpace(name)
 		}
 	}
-	langs := readLanguages(p, f)
+	langs := readLanguages(p, f, root, suggests(misspelt, "languages"))
 	b.Languages = langs.codes
 	seen := examples{}
 	v, ok := f["intents"]
-	if !ok {
+	if !ok && !suggests(misspelt, "intents") {
 		p.add(0, "intents", "missing", "add an intents: list with at least one intent")
-	} else {
+	} else if ok {
 		b.Intents = readIntents(p, v, langs, seen)
 	}
 	if v, ok := f["out_of_scope"]; ok {
@@ -78,22 +82,32 @@ type languages struct {
 	codes []string
 	line  int
 	valid bool // all codes are well-formed, so answers can be checked against them
+	// suggest are the codes that hints show in examples: the declared
+	// ones, or when there are none the answers' (see suggestLanguages).
+	// A German bot's author is not helped by "e.g. en:".
+	suggest []string
 }
 
-func readLanguages(p *problems, f map[string]keyed) languages {
-	const hint = "add languages: [en] or [de, en]; the first language is the fallback"
+// readLanguages reads the languages: key of root, whose fields are f;
+// misspelt tells that a misspelt key stands for it, reported already.
+func readLanguages(p *problems, f map[string]keyed, root *yaml.Node, misspelt bool) languages {
 	v, ok := f["languages"]
 	if !ok {
-		p.add(0, "languages", "missing", hint)
-		return languages{}
+		suggest, from := suggestLanguages(root)
+		if !misspelt {
+			p.add(0, "languages", "missing", languagesHint(suggest, from))
+		}
+		return languages{suggest: suggest}
 	}
-	items, ok := list(p, v.val, "languages", "write it as a list, e.g. [de, en]")
+	items, ok := list(p, v.val, "languages", listHint(v.val))
 	if !ok {
-		return languages{}
+		suggest, _ := suggestLanguages(root)
+		return languages{suggest: suggest}
 	}
 	if len(items) == 0 {
-		p.add(v.line, "languages", "no languages", hint)
-		return languages{}
+		suggest, from := suggestLanguages(root)
+		p.add(v.line, "languages", "no languages", languagesHint(suggest, from))
+		return languages{suggest: suggest}
 	}
 	l := languages{line: v.line, valid: true}
 	for i, item := range items {
@@ -111,7 +125,115 @@ func readLanguages(p *problems, f map[string]keyed) languages {
 			l.codes = append(l.codes, code)
 		}
 	}
+	l.suggest = l.codes
+	if len(l.suggest) == 0 {
+		l.suggest, _ = suggestLanguages(root)
+	}
 	return l
+}
+
+// listHint tells how to write languages: as a list. "languages: de, en"
+// is one text; the hint writes it as the list it means.
+func listHint(n *yaml.Node) string {
+	if n.Kind == yaml.ScalarNode {
+		codes := strings.FieldsFunc(n.Value, func(r rune) bool { return r == ',' || r == ' ' || r == ';' })
+		ok := len(codes) > 0
+		for _, c := range codes {
+			ok = ok && checkLanguage(c) == ""
+		}
+		if ok {
+			return "write it as a list: [" + strings.Join(codes, ", ") + "]"
+		}
+	}
+	return "write it as a list, e.g. [de, en]"
+}
+
+// Where suggestLanguages found the languages it suggests.
+const (
+	fromAnswers  = "answers"  // the language codes the answers are written under
+	fromExamples = "examples" // the language the texts read as
+)
+
+// suggestLanguages returns the languages a bot without (valid) languages
+// most likely has: the codes its answers are written under, in the order
+// they first appear, or else the language its answers and examples read as
+// (German or English). from tells which. Misspelt keys count as the keys
+// they stand for ("antwort:" for answer:), as the author meant them.
+func suggestLanguages(root *yaml.Node) (codes []string, from string) {
+	var texts []string
+	for _, intents := range valuesOf(root, "intents", botKeys) {
+		if intents.Kind != yaml.SequenceNode {
+			continue
+		}
+		for _, item := range intents.Content {
+			for _, answer := range valuesOf(resolve(item), "answer", intentKeys) {
+				switch answer.Kind {
+				case yaml.MappingNode:
+					for j := 0; j < len(answer.Content); j += 2 {
+						code := resolve(answer.Content[j]).Value
+						if checkLanguage(code) == "" && !contains(codes, code) {
+							codes = append(codes, code)
+						}
+					}
+				case yaml.ScalarNode:
+					texts = append(texts, answer.Value)
+				}
+			}
+			for _, examples := range valuesOf(resolve(item), "examples", intentKeys) {
+				if examples.Kind == yaml.SequenceNode {
+					for _, e := range examples.Content {
+						texts = append(texts, resolve(e).Value)
+					}
+				}
+			}
+		}
+	}
+	if len(codes) > 0 {
+		return codes, fromAnswers
+	}
+	return []string{detectLanguage(texts)}, fromExamples
+}
+
+// valuesOf returns the values of mapping n under key, or under a key that
+// misspells it (as fields suggests among known).
+func valuesOf(n *yaml.Node, key string, known []string) []*yaml.Node {
+	if n.Kind != yaml.MappingNode {
+		return nil
+	}
+	var out []*yaml.Node
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := resolve(n.Content[i]).Value
+		if k == key || !contains(known, k) && suggestKey(k, known) == key {
+			out = append(out, resolve(n.Content[i+1]))
+		}
+	}
+	return out
+}
+
+// suggests reports whether one of errs is an unknown key that fields
+// took for key.
+func suggests(errs []*Error, key string) bool {
+	for _, e := range errs {
+		if e.Msg == msgUnknownKey && strings.HasPrefix(e.Hint, "did you mean "+key+"?") {
+			return true
+		}
+	}
+	return false
+}
+
+// languagesHint tells how to add the languages: key, with the languages
+// suggestLanguages found.
+func languagesHint(codes []string, from string) string {
+	list := "[" + strings.Join(codes, ", ") + "]"
+	switch {
+	case from == fromAnswers && len(codes) == 1:
+		return fmt.Sprintf("add languages: %s, the language of the answers", list)
+	case from == fromAnswers:
+		return fmt.Sprintf("add languages: %s, the languages of the answers; the first language is the fallback", list)
+	case codes[0] == "de":
+		return "add languages: [de] or [de, en]; the first language is the fallback"
+	}
+	return "add languages: [en] or [de, en]; the first language is the fallback"
 }
 
 func readIntents(p *problems, v keyed, langs languages, seen examples) []Intent {
@@ -156,7 +278,9 @@ func readIntent(p *problems, n *yaml.Node, path string, langs languages) (in Int
 	// missing: report it alone, not also as a missing answer or examples.
 	misspelt := hasUnknownKey(p.list[before:])
 	if v, ok := f["name"]; !ok {
-		p.add(n.Line, path+".name", "intent has no name", "add name: with a snake_case name such as refund_status")
+		if !suggests(p.list[before:], "name") {
+			p.add(n.Line, path+".name", "intent has no name", "add name: with a snake_case name such as refund_status")
+		}
 	} else if name, ok := scalar(p, v.val, path+".name", "a snake_case name"); ok {
 		nameLine = v.val.Line
 		if snakeCase.MatchString(name) {
@@ -173,7 +297,7 @@ func readIntent(p *problems, n *yaml.Node, path string, langs languages) (in Int
 		if v.val.Kind == yaml.ScalarNode && v.val.Tag == "!!bool" {
 			in.Handoff = v.val.Value == "true"
 		} else {
-			p.add(v.val.Line, path+".handoff", "want true or false, found "+describe(v.val), "write true or false")
+			p.add(v.val.Line, path+".handoff", "want true or false, found "+describe(v.val), boolHint(v.val))
 		}
 	}
 	if _, ok := f["answer"]; ok || !misspelt {
@@ -191,6 +315,24 @@ func readIntent(p *problems, n *yaml.Node, path string, langs languages) (in Int
 		p.add(n.Line, path+".examples", "intent has no examples", "add examples: with at least one message a visitor might write")
 	}
 	return in, nameLine, lines
+}
+
+// boolWords are the words for yes and no that authors write where YAML
+// (1.2, as yaml.v3 reads it) knows only true and false.
+var boolWords = map[string]string{
+	"yes": "true", "y": "true", "on": "true", "ja": "true", "wahr": "true",
+	"no": "false", "n": "false", "off": "false", "nein": "false", "falsch": "false",
+}
+
+// boolHint says what to write for a value that is not true or false: the
+// one it means when that is clear ("ja" is true).
+func boolHint(n *yaml.Node) string {
+	if n.Kind == yaml.ScalarNode {
+		if b := boolWords[strings.ToLower(strings.TrimSpace(n.Value))]; b != "" {
+			return "write " + b
+		}
+	}
+	return "write true or false"
 }
 
 // readAnswer checks that the answer has a text for every declared language
@@ -212,8 +354,12 @@ func readAnswer(p *problems, f map[string]keyed, n *yaml.Node, path string, lang
 		return answer
 	}
 	if v.val.Kind != yaml.MappingNode {
-		p.add(v.val.Line, path, "want one text per language (e.g. en: ...), found "+describe(v.val),
-			"write the answer under its language code, e.g. en: \"...\"")
+		code := "en"
+		if len(langs.suggest) > 0 {
+			code = langs.suggest[0]
+		}
+		p.add(v.val.Line, path, fmt.Sprintf("want one text per language (e.g. %s: ...), found %s", code, describe(v.val)),
+			fmt.Sprintf("write the answer under its language code, e.g. %s: \"...\"", code))
 		return answer
 	}
 	for i := 0; i+1 < len(v.val.Content); i += 2 {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/lotse-chat/lotse/internal/langid"
@@ -17,13 +18,18 @@ import (
 const slugMax = 48
 
 // readCSV builds a Bot from a FAQ CSV: a header "question,answer" (or
-// "question,answer,lang"), then one intent per row. The intent is named
-// after its question (snake_case, made unique with _2, _3, ...), has the
-// question as its one example and the answer in the file's language. A
-// lang column may set that language; a file holds one language. Without
-// one, the language is detected from the questions (see detectLanguage) and
-// Bot.LanguageDetected is set. Files separated by ";" (as spreadsheet
-// programs write them in German locales) or by tabs are read too.
+// "question,answer,lang"; the German "Frage,Antwort,Sprache" too), then one
+// row per question. Rows whose answers are the same text (trimmed) are one
+// intent: the first row's question names it (snake_case, made unique with
+// _2, _3, ...), and every row's question is one of its examples, so that a
+// second phrasing of a question is a row with the same answer. A file holds
+// one language, so the answer alone tells intents apart. A question
+// repeated with the same answer is a repetition, skipped; with another
+// answer it is an error, as the model cannot learn it both ways. A lang
+// column may set the language. Without one, the language is detected from
+// the questions (see detectLanguage) and Bot.LanguageDetected is set. Files
+// separated by ";" (as spreadsheet programs write them in German locales)
+// or by tabs are read too.
 func readCSV(p *problems, data []byte, defaultName string) *Bot {
 	b := &Bot{Name: defaultName, Source: SourceCSV}
 	checkEncoding(p, data)
@@ -56,8 +62,9 @@ func readCSV(p *problems, data []byte, defaultName string) *Bot {
 		return b
 	}
 	lang, langLine := "", 0
-	firstLine := make(map[string]int) // question -> line
-	taken := make(map[string]bool)    // intent names
+	questions := make(map[string]faqRow) // question -> its first row
+	byAnswer := make(map[string]int)     // answer -> index in b.Intents
+	taken := make(map[string]bool)       // intent names
 	for {
 		row, err := r.Read()
 		if errors.Is(err, io.EOF) {
@@ -98,11 +105,19 @@ func readCSV(p *problems, data []byte, defaultName string) *Bot {
 		if question == "" || answer == "" {
 			continue
 		}
-		if first, dup := firstLine[question]; dup {
-			p.add(line, "question", fmt.Sprintf("duplicate question (first at line %d)", first), "merge the two rows")
+		if first, dup := questions[question]; dup {
+			if first.answer != answer {
+				p.add(line, "question", fmt.Sprintf("duplicate question with another answer (first at line %d)", first.line),
+					"keep one of the two rows: a question has one answer")
+			}
+			continue // the same row again says nothing new
+		}
+		questions[question] = faqRow{line, answer}
+		if i, ok := byAnswer[answer]; ok {
+			b.Intents[i].Examples = append(b.Intents[i].Examples, question)
 			continue
 		}
-		firstLine[question] = line
+		byAnswer[answer] = len(b.Intents)
 		b.Intents = append(b.Intents, Intent{Name: uniqueName(taken, slug(question, slugMax), len(b.Intents)+1),
 			Answer: map[string]string{"": answer}, Examples: []string{question}})
 	}
@@ -124,51 +139,106 @@ func readCSV(p *problems, data []byte, defaultName string) *Bot {
 	return b
 }
 
-// headerWords are the column names a FAQ CSV's header may have, and
-// germanHeader the German ones authors write instead.
-var (
-	headerWords  = []string{"question", "answer", "lang"}
-	germanHeader = map[string]bool{"frage": true, "antwort": true, "sprache": true, "fragen": true, "antworten": true}
-)
+// faqRow is where a question was first seen, and its answer.
+type faqRow struct {
+	line   int
+	answer string
+}
+
+// headerNames maps the column names a FAQ CSV's header may have, in lower
+// case, to the columns they name: the English ones, and the German ones
+// that authors in Germany write.
+var headerNames = map[string]string{
+	"question": "question", "frage": "question",
+	"answer": "answer", "antwort": "answer",
+	"lang": "lang", "sprache": "lang",
+}
+
+// headerWords lists the keys of headerNames, for suggestions.
+var headerWords = []string{"question", "answer", "lang", "frage", "antwort", "sprache"}
+
+// closeHeader returns the column name that a header field is, or most
+// likely misspells ("Fragen", "answr", "language"), or "". It is stricter
+// than wording.Closest, which takes a word inside a text for the word: the
+// question "Wie lange dauert der Versand?" must not read as "lang".
+func closeHeader(field string) string {
+	f := strings.ToLower(strings.TrimSpace(field))
+	if headerNames[f] != "" {
+		return f
+	}
+	for _, w := range headerWords {
+		if len(f) >= 4 && wording.Distance(f, w) <= min(2, max(1, len(f)/3)) ||
+			strings.HasPrefix(f, w) && len(f) <= len(w)+4 {
+			return w
+		}
+	}
+	return ""
+}
 
 // checkHeader checks the header row (its fields, and the line as written)
-// and reports what is wrong with it: a German header, a first row that is
-// a question and its answer, or anything else.
+// and reports what is wrong with it: a misspelt header, a first row that
+// is a question and its answer, or anything else.
 func checkHeader(p *problems, header []string, line string) bool {
-	lower := make([]string, len(header))
+	cols := make([]string, len(header))
 	for i, h := range header {
-		lower[i] = strings.ToLower(strings.TrimSpace(h))
+		cols[i] = headerNames[strings.ToLower(strings.TrimSpace(h))]
 	}
-	h := strings.Join(lower, ",")
-	if h == "question,answer" || h == "question,answer,lang" {
+	switch strings.Join(cols, ",") {
+	case "question,answer", "question,answer,lang":
 		return true
 	}
-	const want = "want the header question,answer or question,answer,lang, found "
+	const want = "want the header question,answer or question,answer,lang (German: Frage,Antwort,Sprache), found "
 	switch {
-	case len(lower) >= 2 && germanHeader[lower[0]] && germanHeader[lower[1]]:
-		p.add(1, "header", want+quote(line),
-			"write the header in English: question,answer (the questions and answers below stay in their language)")
-	case looksLikeRow(lower):
+	case looksLikeRow(header):
 		p.add(1, "header", "the first line looks like a question and its answer, not the header: "+quote(line),
 			"add the header line question,answer above it")
+	case meant(header) != "":
+		p.add(1, "header", want+quote(line), "did you mean "+meant(header)+"?")
 	default:
 		p.add(1, "header", want+quote(line), "make the first line the header question,answer")
 	}
 	return false
 }
 
+// meant returns the header that fields most likely misspell, such as
+// "frage,antwort" for "Fragen,Antworten", or "" when they are not two or
+// three column names, each known or close to one.
+func meant(fields []string) string {
+	if len(fields) < 2 || len(fields) > 3 {
+		return ""
+	}
+	words := make([]string, len(fields))
+	for i, f := range fields {
+		if words[i] = closeHeader(f); words[i] == "" {
+			return ""
+		}
+	}
+	order := []string{"question", "answer", "lang"}
+	slices.SortStableFunc(words, func(a, b string) int {
+		return slices.Index(order, headerNames[a]) - slices.Index(order, headerNames[b])
+	})
+	for i, w := range words {
+		if headerNames[w] != order[i] {
+			return ""
+		}
+	}
+	return strings.Join(words, ",")
+}
+
 // looksLikeRow reports whether header fields look like a FAQ row: two or
-// three fields, none a column name, the first a sentence or a question.
+// three fields, none a column name or close to one, the first a sentence
+// or a question.
 func looksLikeRow(fields []string) bool {
 	if len(fields) < 2 || len(fields) > 3 {
 		return false
 	}
 	for _, f := range fields {
-		if contains(headerWords, f) || germanHeader[f] {
+		if closeHeader(f) != "" {
 			return false
 		}
 	}
-	return strings.HasSuffix(fields[0], "?") || strings.Contains(fields[0], " ")
+	first := strings.TrimSpace(fields[0])
+	return strings.HasSuffix(first, "?") || strings.Contains(first, " ")
 }
 
 // detectLanguage returns the language most of texts are written in, as the

@@ -46,8 +46,8 @@ func botFileIn(dir string) (string, error) {
 
 // Parse reads and checks a bot file's contents. name is the file name used
 // in errors; its extension selects the format as for Load. Without a known
-// extension, data starting with a "question," header is read as CSV and
-// anything else as YAML.
+// extension, data starting with a "question" (or German "Frage") header is
+// read as CSV and anything else as YAML.
 //
 // On success the Bot satisfies the invariants documented on Bot and Intent.
 // Otherwise the error lists every problem found, up to 20, each an *Error.
@@ -92,7 +92,8 @@ func parse(name string, data []byte, config func() *rasaConfig) (*Bot, error) {
 func looksLikeCSV(data []byte) bool {
 	data = bytes.TrimPrefix(data, utf8BOM)
 	first, _, _ := bytes.Cut(data, []byte("\n"))
-	return bytes.HasPrefix(bytes.ToLower(bytes.TrimSpace(first)), []byte("question"))
+	first = bytes.ToLower(bytes.TrimSpace(first))
+	return bytes.HasPrefix(first, []byte("question")) || bytes.HasPrefix(first, []byte("frage"))
 }
 
 // defaultName names a bot after its file: bots/acme/bot.yaml is "acme",

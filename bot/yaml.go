@@ -260,13 +260,52 @@ func fields(p *problems, n *yaml.Node, path string, known []string, tolerate ...
 			p.add(k.Line, join(path, name), "merge keys (<<) are not supported", "write the keys out")
 		default:
 			hint := "remove it; known keys here: " + strings.Join(known, ", ")
-			if c := wording.Closest(name, known); c != "" {
+			if c := germanKey(name, known); c != "" {
+				hint = fmt.Sprintf("did you mean %s? The keys are English, whatever the bot's language", c)
+			} else if c := suggestKey(name, known); c != "" {
 				hint = fmt.Sprintf("did you mean %s?", c)
 			}
 			p.add(k.Line, join(path, name), msgUnknownKey, hint)
 		}
 	}
 	return out
+}
+
+// germanKeys maps German words that authors write for keys to the keys
+// they mean, in the order to try: "absicht" (intent) is intents: at the top
+// of a bot.yaml, an intent's name: inside one and intent: in Rasa data.
+var germanKeys = map[string][]string{
+	"name": nil, "bezeichnung": {"name"}, "titel": {"name"},
+	"sprachen": {"languages", "language"}, "sprache": {"language", "languages"},
+	"absichten": {"intents"}, "absicht": {"intents", "intent", "name"}, "anliegen": {"intents", "intent", "name"},
+	"antwort": {"answer"}, "antworten": {"answer"},
+	"beispiele": {"examples"}, "beispiel": {"examples"}, "beispielsaetze": {"examples"}, "saetze": {"examples"},
+	"fragen": {"examples"}, "formulierungen": {"examples"},
+	"uebergabe": {"handoff"}, "weiterleiten": {"handoff"}, "weiterleitung": {"handoff"}, "uebergeben": {"handoff"},
+	"ausserhalb": {"out_of_scope"}, "nicht_zustaendig": {"out_of_scope"}, "themenfremd": {"out_of_scope"},
+	"ausser_thema": {"out_of_scope"}, "nicht_beantworten": {"out_of_scope"},
+}
+
+// suggestKey returns the key among known that an unknown key most likely
+// stands for, in German or misspelt, or "".
+func suggestKey(name string, known []string) string {
+	if k := germanKey(name, known); k != "" {
+		return k
+	}
+	return wording.Closest(name, known)
+}
+
+// germanKey returns the key among known that the German word name stands
+// for, or "".
+func germanKey(name string, known []string) string {
+	n := transliteration.Replace(strings.ToLower(strings.TrimSpace(name)))
+	n = strings.NewReplacer("-", "_", " ", "_").Replace(n)
+	for _, k := range germanKeys[n] {
+		if contains(known, k) {
+			return k
+		}
+	}
+	return ""
 }
 
 func contains(list []string, s string) bool {

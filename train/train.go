@@ -112,6 +112,17 @@ type Report struct {
 	// no out_of_scope examples, else added to it unless it would then take
 	// the whole rejection budget.
 	Background int `json:"background"`
+	// BackgroundDropped counts the background out-of-scope examples that
+	// were chosen and then left out again, because with them
+	// cross-validation found no confidence threshold: the bot's out-of-scope
+	// class took the whole rejection budget (BackgroundDroppedWhy is
+	// NoThresholdOOSClass), or the budget was less than one example
+	// (NoThresholdFewExamples). 0 when the background was kept or none
+	// was chosen.
+	BackgroundDropped int `json:"background_dropped"`
+	// BackgroundDroppedWhy is the reason there was no threshold with the
+	// background examples; "" when none were dropped.
+	BackgroundDroppedWhy string `json:"background_dropped_why,omitempty"`
 	// Duration is how long training took. Not in JSON: the CLI writes it
 	// as seconds.
 	Duration time.Duration `json:"-"`
@@ -194,13 +205,19 @@ func Train(b *bot.Bot, opts Options) ([]byte, *Report, error) {
 		cvOpts.cvRun = "with background out-of-scope examples"
 	}
 	sv, cal := chooseSolver(ds, cvOpts)
+	dropped, droppedWhy := 0, ""
 	if len(bg) > 0 && cal.threshold == 0 && len(b.OutOfScope) > 0 {
 		// The out-of-scope class took the whole rejection budget: the
 		// background would cost more answers than the budget allows
 		// (the demo bot: 4 points of in-scope accuracy). Without the
 		// author's examples the class is the background's alone, and
 		// taking it away would leave the bot answering everything.
-		opts.progress("the out-of-scope class took the whole rejection budget: cross-validating again without the background examples")
+		dropped, droppedWhy = len(bg), cal.noThreshold
+		why := "the out-of-scope class took the whole rejection budget"
+		if droppedWhy == NoThresholdFewExamples {
+			why = "no confidence threshold (too few examples)"
+		}
+		opts.progress("%s: cross-validating again without the background examples", why)
 		bg = nil
 		ds = newDataset(ss, len(b.Intents), oosClass, tok, features.Default, vec)
 		cvOpts.cvRun = "without background out-of-scope examples"
@@ -217,7 +234,7 @@ func Train(b *bot.Bot, opts Options) ([]byte, *Report, error) {
 	data := modelfile.Encode(m)
 	return data, &Report{
 		Intents: len(b.Intents), Examples: len(ds.y), Translations: len(expanded) - len(own), Names: names(ss),
-		Background: len(bg), Duration: time.Since(start),
+		Background: len(bg), BackgroundDropped: dropped, BackgroundDroppedWhy: droppedWhy, Duration: time.Since(start),
 		Threshold: cal.threshold, NoThreshold: cal.noThreshold, CVAccuracy: cal.accuracy, CVOOSRecall: cal.oosRecall,
 		ECE: cal.ece, ModelBytes: len(data), Solver: sv.name,
 	}, nil

@@ -160,7 +160,10 @@ func serveMux(edgeH http.Handler, back *backend.Server, files fs.FS) http.Handle
 	return mux
 }
 
-// trainBot loads and trains the bot at path.
+// trainBot loads and trains the bot at path, and tells the author what
+// lotse train would: the summary and the warnings (a bot without a
+// threshold or out-of-scope class answers every message, gibberish
+// included; one tried out in serve must not seem fine).
 func trainBot(path string, stdout io.Writer) (*lotse.Model, []byte, error) {
 	b, err := loadBot(path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -181,6 +184,10 @@ func trainBot(path string, stdout io.Writer) (*lotse.Model, []byte, error) {
 		fmt.Fprintf(stdout, "note: %s\n", detectedLanguageNote(b))
 	}
 	fmt.Fprintf(stdout, "trained %s (%s): %s, %s in %s\n", b.Name, filepath.Clean(path), wording.Plural(rep.Intents, "intent"), examplesText(rep), rep.Duration.Round(time.Millisecond))
+	printSummary(stdout, b, rep, train.DefaultRejectBudget, false)
+	for _, w := range warnings(b, rep) {
+		fmt.Fprintf(stdout, "warning: %s\n", w)
+	}
 	return model, data, nil
 }
 

@@ -15,7 +15,15 @@ import (
 // answered by the edge, an out-of-scope handoff delivered signed to the
 // backend and queued in the console, the demo page and the model asset.
 func TestServe(t *testing.T) {
-	origin := startServe(t, serveConfig{origins: []string{"http://localhost:3000"}, bot: "../../testdata/bots/demo", widget: "../../widget"})
+	var out strings.Builder
+	origin := startServeOut(t, serveConfig{origins: []string{"http://localhost:3000"}, bot: "../../testdata/bots/demo", widget: "../../widget"}, &out)
+	// The author is told what lotse train tells: the demo bot's background
+	// out-of-scope examples were left out, and why there is no threshold.
+	for _, want := range []string{"\ntrained demo (", "\ncross-validated on the bot's examples: ", "\nleft out ", "\nno confidence threshold: "} {
+		if !strings.Contains("\n"+out.String(), want) {
+			t.Errorf("start-up output lacks %q:\n%s", want, out.String())
+		}
+	}
 
 	var reply struct{ Action, Intent, Reason string }
 	post(t, origin+"/v1/chat", `{"conversation_id":"c0ffee00c0ffee00c0ffee00c0ffee01","message_id":"m1","text":"when is my payment due"}`, &reply)
@@ -123,11 +131,17 @@ func TestServeWithoutWidgetDirectory(t *testing.T) {
 // until the test ends, and returns its origin.
 func startServe(t *testing.T, c serveConfig) string {
 	t.Helper()
+	return startServeOut(t, c, io.Discard)
+}
+
+// startServeOut is startServe writing the start-up output to stdout.
+func startServeOut(t *testing.T, c serveConfig, stdout io.Writer) string {
+	t.Helper()
 	ts := httptest.NewUnstartedServer(nil)
 	c.origin = "http://" + ts.Listener.Addr().String()
 	c.db, c.token, c.assets = filepath.Join(t.TempDir(), "lotse.db"), "agent-token-1", t.TempDir()
 	c.log = slog.New(slog.NewTextHandler(io.Discard, nil))
-	h, closeAll, err := newServeHandler(c, io.Discard)
+	h, closeAll, err := newServeHandler(c, stdout)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,4 +149,50 @@ func startServe(t *testing.T, c serveConfig) string {
 	ts.Start()
 	t.Cleanup(func() { ts.Close(); closeAll() })
 	return c.origin
+}
+
+// TestTrainBotSummary checks that lotse serve, training the bot at
+// start-up, tells the author what lotse train would: the summary and the
+// warnings, on stdout; but no --reject-budget, which serve has not.
+func TestTrainBotSummary(t *testing.T) {
+	tests := []struct {
+		bot  string
+		want []string // lines starting so, in this order
+	}{
+		// Eight questions: no threshold, nothing handed off as out of scope.
+		{"../../testdata/bots/faq.csv", []string{
+			"note: no language given; the questions read as English (en)",
+			"trained faq (../../testdata/bots/faq.csv): 8 intents, 8 examples in ",
+			"cross-validated on the bot's examples: in-scope accuracy not measurable",
+			"no confidence threshold: too few examples to choose one",
+			"warning: the bot hands no message off as out of scope: it answers everything with its nearest intent.",
+		}},
+		// Rasa NLU data has no answers.
+		{"../../testdata/bots/demo-rasa", []string{
+			"trained demo-rasa (../../testdata/bots/demo-rasa): 6 intents, ",
+			"cross-validated on the bot's examples: ",
+			"warning: 6 of 6 intents have no answer (greet, goodbye, faq_payment_due_date and 3 more)",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(filepath.Base(tt.bot), func(t *testing.T) {
+			var out strings.Builder
+			if _, _, err := trainBot(tt.bot, &out); err != nil {
+				t.Fatal(err)
+			}
+			lines := strings.Split(out.String(), "\n")
+			i := 0
+			for _, line := range lines {
+				if i < len(tt.want) && strings.HasPrefix(line, tt.want[i]) {
+					i++
+				}
+			}
+			if i < len(tt.want) {
+				t.Errorf("output lacks a line starting %q (after the ones before it):\n%s", tt.want[i], out.String())
+			}
+			if strings.Contains(out.String(), "--reject-budget") {
+				t.Errorf("output suggests --reject-budget, which lotse serve has not:\n%s", out.String())
+			}
+		})
+	}
 }

@@ -40,8 +40,11 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		"examples are. A bot without out_of_scope examples gets an out-of-scope\n"+
 		"class of them alone; in a bot with some they are left out again when its\n"+
 		"out-of-scope class would then take the whole budget. The summary counts\n"+
-		"them; the out-of-scope recall it reports is measured on the bot's own\n"+
-		"out_of_scope examples.\n\n"+
+		"them, or says they were left out and why; the out-of-scope recall it\n"+
+		"reports is measured on the bot's own out_of_scope examples.\n\n"+
+		"In a FAQ CSV, rows with the same answer are one intent: the first row's\n"+
+		"question names it, and the questions of the others are more phrasings of it.\n"+
+		"Its header may be German too (Frage,Antwort[,Sprache]).\n\n"+
 		"A FAQ CSV without a lang column, and Rasa data without language: (in the\n"+
 		"nlu.yml or the project's config.yml), are taken to be in the language their\n"+
 		"examples read as, German or English; training says which.\n\n"+
@@ -124,20 +127,50 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 			*train.Report
 		}{pos[0], *out, len(model), gz, elapsed.Seconds(), b.Languages[0], b.LanguageDetected, rep})
 	}
-	fmt.Fprintf(stdout, "trained %s: %d intents, %s in %s\n", b.Name, rep.Intents, examplesText(rep), elapsed.Round(time.Millisecond))
+	fmt.Fprintf(stdout, "trained %s: %s, %s in %s\n", b.Name, wording.Plural(rep.Intents, "intent"), examplesText(rep), elapsed.Round(time.Millisecond))
 	fmt.Fprintf(stdout, "wrote %s: %s (%s gzip)\n", *out, byteSize(len(model)), byteSize(gz))
-	fmt.Fprintf(stdout, "cross-validated on the bot's examples: in-scope accuracy %s", accuracyText(b, rep))
-	if len(b.OutOfScope) > 0 {
-		fmt.Fprintf(stdout, ", out-of-scope recall %.3f", rep.CVOOSRecall)
-	}
-	fmt.Fprintf(stdout, " %s, ECE %.3f (classifier: %s)\n", thresholdText(rep.Threshold), rep.ECE, rep.Solver)
-	if why := noThresholdText(b, rep, *rejectBudget); why != "" {
-		fmt.Fprintf(stdout, "no confidence threshold: %s\n", why)
-	}
+	printSummary(stdout, b, rep, *rejectBudget, true)
 	for _, w := range warnings(b, rep) {
 		fmt.Fprintf(stderr, "lotse train: warning: %s\n", w)
 	}
 	return nil
+}
+
+// printSummary writes what cross-validation found, the background
+// examples left out and why there is no confidence threshold, one line
+// each: what lotse train and lotse serve tell the author after training,
+// below the line that counts intents and examples. budgetFlag tells
+// whether the command has --reject-budget to suggest (lotse serve has not).
+func printSummary(w io.Writer, b *bot.Bot, rep *train.Report, budget float64, budgetFlag bool) {
+	fmt.Fprintf(w, "cross-validated on the bot's examples: in-scope accuracy %s", accuracyText(b, rep))
+	if len(b.OutOfScope) > 0 {
+		fmt.Fprintf(w, ", out-of-scope recall %.3f", rep.CVOOSRecall)
+	}
+	fmt.Fprintf(w, " %s, ECE %.3f (classifier: %s)\n", thresholdText(rep.Threshold), rep.ECE, rep.Solver)
+	if dropped := backgroundDroppedText(rep); dropped != "" {
+		fmt.Fprintln(w, dropped)
+	}
+	if why := noThresholdText(b, rep, budget, budgetFlag); why != "" {
+		fmt.Fprintf(w, "no confidence threshold: %s\n", why)
+	}
+}
+
+// backgroundDroppedText says that training left the background
+// out-of-scope examples out again, and why; "" when it did not. The
+// summary's count of texts no longer shows them, and --json's background
+// of 0 read as if the bot had had none.
+func backgroundDroppedText(rep *train.Report) string {
+	if rep.BackgroundDropped == 0 {
+		return ""
+	}
+	why := "with them the out-of-scope class handed off the whole rejection budget of held-out in-scope examples, " +
+		"so the bot's own out_of_scope examples make the class alone"
+	if rep.BackgroundDroppedWhy == train.NoThresholdFewExamples {
+		why = "with them there was no confidence threshold (too few examples to choose one), " +
+			"so the bot's own out_of_scope examples make the out-of-scope class alone"
+	}
+	return fmt.Sprintf("left out %s (requests written for other assistants): %s",
+		wording.Plural(rep.BackgroundDropped, "background out-of-scope example"), why)
 }
 
 // warnings tells the author what the model will do that they may not
@@ -149,8 +182,8 @@ func warnings(b *bot.Bot, rep *train.Report) []string {
 	if rep.Threshold == 0 && len(b.OutOfScope) == 0 && rep.Background == 0 {
 		fix := "Add out_of_scope examples (messages it must not answer) and two or three phrasings a question"
 		if b.Source == bot.SourceCSV {
-			fix = "A FAQ CSV has no place for out_of_scope examples (messages it must not answer): " +
-				"write the bot as a bot.yaml (README.md, \"For bot authors\") with some, and two or three phrasings a question"
+			fix = "Give each question two or three phrasings, as rows with the same answer; for out_of_scope examples (messages it must not answer), " +
+				"which a FAQ CSV has no place for, write the bot as a bot.yaml (README.md, \"For bot authors\")"
 		}
 		ws = append(ws, "the bot hands no message off as out of scope: it answers everything with its nearest intent. "+fix)
 	}
@@ -221,27 +254,31 @@ func thresholdText(t float64) string {
 // noThresholdText says why training chose no confidence threshold, and
 // what to do for one; "" when there is one. Without it the bot answers
 // every message its out-of-scope class does not win, gibberish included.
-func noThresholdText(b *bot.Bot, rep *train.Report, budget float64) string {
+// withFlag adds the --reject-budget that would give one.
+func noThresholdText(b *bot.Bot, rep *train.Report, budget float64, withFlag bool) string {
 	if rep.Threshold != 0 {
 		return ""
 	}
 	switch rep.NoThreshold {
 	case train.NoThresholdOOSClass:
+		fix := "add out_of_scope examples like the messages it should not answer"
+		if withFlag {
+			fix = fmt.Sprintf("train with a larger budget (--reject-budget %s), or ", formatBudget(max(2*budget, 0.05))) + fix
+		}
 		return fmt.Sprintf("the out-of-scope class already hands off %s of the held-out in-scope examples, the whole rejection budget, "+
-			"so only messages like the out_of_scope examples are handed off, and unsure answers are given. "+
-			"To hand those off too, train with a larger budget (--reject-budget %s), or add out_of_scope examples like the messages it should not answer",
-			percent(budget), budgetFlag(max(2*budget, 0.05)))
+			"so only messages like the out_of_scope examples are handed off, and unsure answers are given. To hand those off too, %s",
+			percent(budget), fix)
 	case train.NoThresholdFewExamples:
 		n := rep.Examples - rep.Names - rep.Background - len(b.OutOfScope)
 		msg := fmt.Sprintf("too few examples to choose one: the rejection budget, %s of the %s held out, is less than one, "+
 			"so every message the out-of-scope class does not win is answered, gibberish included. "+
-			"Add examples (two or three phrasings a question", percent(budget), wording.Plural(n, "in-scope example"))
+			"Add examples (%s", percent(budget), wording.Plural(n, "in-scope example"), phrasings(b))
 		if len(b.OutOfScope) == 0 {
 			msg += ", and out_of_scope examples"
 		}
 		msg += ")"
-		if need := minBudget(n); need <= train.MaxRejectBudget {
-			msg += fmt.Sprintf(", or train with --reject-budget %s", budgetFlag(need))
+		if need := minBudget(n); withFlag && need <= train.MaxRejectBudget {
+			msg += fmt.Sprintf(", or train with --reject-budget %s", formatBudget(need))
 		}
 		return msg
 	}
@@ -259,8 +296,8 @@ func minBudget(n int) float64 {
 	return 1
 }
 
-// budgetFlag formats a rejection budget for --reject-budget.
-func budgetFlag(b float64) string { return strconv.FormatFloat(b, 'g', 3, 64) }
+// formatBudget formats a rejection budget for --reject-budget.
+func formatBudget(b float64) string { return strconv.FormatFloat(b, 'g', 3, 64) }
 
 // accuracyText formats the cross-validated in-scope accuracy, or says why
 // it is not measurable: when no intent has two examples, a held-out
@@ -272,11 +309,21 @@ func accuracyText(b *bot.Bot, rep *train.Report) string {
 			return fmt.Sprintf("%.3f", rep.CVAccuracy)
 		}
 	}
-	what := "every intent has one example"
+	what, how := "every intent has one example", ""
 	if b.Source == bot.SourceCSV {
-		what = "every question has one phrasing"
+		what, how = "every question has one phrasing", ": a row with the same answer"
 	}
-	return "not measurable (" + what + ", so a held-out one has none left to learn from; add a second phrasing to some)"
+	return "not measurable (" + what + ", so a held-out one has none left to learn from; add a second phrasing to some" + how + ")"
+}
+
+// phrasings asks for more phrasings of each question, and says how a FAQ
+// CSV writes them: it used to have no way, and "add a phrasing" left its
+// authors guessing.
+func phrasings(b *bot.Bot) string {
+	if b.Source == bot.SourceCSV {
+		return "two or three phrasings a question, as rows with the same answer"
+	}
+	return "two or three phrasings a question"
 }
 
 // languageNames names the languages the language identifier knows.

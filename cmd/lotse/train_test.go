@@ -138,6 +138,10 @@ func TestTrain(t *testing.T) {
 		Threshold  *float64 `json:"threshold"`
 		CVAccuracy *float64 `json:"cv_accuracy"`
 		ECE        *float64 `json:"ece"`
+		// The background out-of-scope examples kept and left out.
+		Background           int    `json:"background"`
+		BackgroundDropped    int    `json:"background_dropped"`
+		BackgroundDroppedWhy string `json:"background_dropped_why"`
 	}
 	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
 		t.Fatalf("%v in %s", err, stdout)
@@ -159,6 +163,11 @@ func TestTrain(t *testing.T) {
 	if rep.Intents < 30 || rep.Examples < rep.Intents || rep.Threshold == nil || rep.CVAccuracy == nil || rep.ECE == nil {
 		t.Errorf("report %s", stdout)
 	}
+	// The demo bot's out-of-scope class takes the whole budget with the
+	// background examples, and training leaves them out again.
+	if rep.Background != 0 || rep.BackgroundDropped == 0 || rep.BackgroundDroppedWhy != train.NoThresholdOOSClass {
+		t.Errorf("background %d, dropped %d (%q); want 0, more and %q", rep.Background, rep.BackgroundDropped, rep.BackgroundDroppedWhy, train.NoThresholdOOSClass)
+	}
 	// No temporary file is left beside the model.
 	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
 		t.Errorf("directory holds %d files, want only the model", len(entries))
@@ -168,6 +177,9 @@ func TestTrain(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout, "intents") || !strings.Contains(stdout, "gzip") || !strings.Contains(stdout, "threshold") ||
 		!strings.Contains(stdout, "(classifier: svm)") { // the demo bot keeps its SVMs (train/solver.go)
 		t.Errorf("summary: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if want := "\n" + backgroundDroppedText(&train.Report{BackgroundDropped: rep.BackgroundDropped, BackgroundDroppedWhy: rep.BackgroundDroppedWhy}) + "\n"; !strings.Contains(stdout, want) {
+		t.Errorf("summary:\n%s\nlacks the line %q", stdout, want)
 	}
 }
 
@@ -204,32 +216,71 @@ func TestExamplesText(t *testing.T) {
 	}
 }
 
+// TestBackgroundDroppedText checks the summary line that says the
+// background out-of-scope examples were left out, and why.
+func TestBackgroundDroppedText(t *testing.T) {
+	for _, tc := range []struct {
+		rep  train.Report
+		want string
+	}{
+		{train.Report{Background: 30}, ""},
+		{train.Report{}, ""},
+		{train.Report{BackgroundDropped: 29, BackgroundDroppedWhy: train.NoThresholdOOSClass},
+			"left out 29 background out-of-scope examples (requests written for other assistants): " +
+				"with them the out-of-scope class handed off the whole rejection budget of held-out in-scope examples, " +
+				"so the bot's own out_of_scope examples make the class alone"},
+		{train.Report{BackgroundDropped: 1, BackgroundDroppedWhy: train.NoThresholdFewExamples},
+			"left out 1 background out-of-scope example (requests written for other assistants): " +
+				"with them there was no confidence threshold (too few examples to choose one), " +
+				"so the bot's own out_of_scope examples make the out-of-scope class alone"},
+	} {
+		if got := backgroundDroppedText(&tc.rep); got != tc.want {
+			t.Errorf("backgroundDroppedText(%+v) =\n%q\nwant\n%q", tc.rep, got, tc.want)
+		}
+	}
+}
+
 // TestNoThresholdText checks that a bot without a confidence threshold is
 // told why, and what to do.
 func TestNoThresholdText(t *testing.T) {
 	withOOS := &bot.Bot{OutOfScope: []string{"weather"}, Intents: []bot.Intent{{Name: "a"}}}
 	noOOS := &bot.Bot{Intents: []bot.Intent{{Name: "a"}}}
+	csv := &bot.Bot{Intents: []bot.Intent{{Name: "a"}}, Source: bot.SourceCSV}
 	for _, tc := range []struct {
-		name string
-		b    *bot.Bot
-		rep  train.Report
-		want string
+		name   string
+		b      *bot.Bot
+		rep    train.Report
+		noFlag bool // lotse serve: no --reject-budget to suggest
+		want   string
 	}{
-		{"a threshold", withOOS, train.Report{Threshold: 0.3}, ""},
-		{"the class takes the budget", withOOS, train.Report{NoThreshold: train.NoThresholdOOSClass},
+		{"a threshold", withOOS, train.Report{Threshold: 0.3}, false, ""},
+		{"the class takes the budget", withOOS, train.Report{NoThreshold: train.NoThresholdOOSClass}, false,
 			"the out-of-scope class already hands off 2% of the held-out in-scope examples, the whole rejection budget, " +
 				"so only messages like the out_of_scope examples are handed off, and unsure answers are given. " +
 				"To hand those off too, train with a larger budget (--reject-budget 0.05), or add out_of_scope examples like the messages it should not answer"},
-		{"ten questions", noOOS, train.Report{Examples: 10, NoThreshold: train.NoThresholdFewExamples},
+		{"ten questions", noOOS, train.Report{Examples: 10, NoThreshold: train.NoThresholdFewExamples}, false,
 			"too few examples to choose one: the rejection budget, 2% of the 10 in-scope examples held out, is less than one, " +
 				"so every message the out-of-scope class does not win is answered, gibberish included. " +
 				"Add examples (two or three phrasings a question, and out_of_scope examples), or train with --reject-budget 0.1"},
-		{"one question", withOOS, train.Report{Examples: 2, NoThreshold: train.NoThresholdFewExamples},
+		// A FAQ CSV is told how it writes a phrasing.
+		{"ten FAQ rows", csv, train.Report{Examples: 10, NoThreshold: train.NoThresholdFewExamples}, false,
+			"too few examples to choose one: the rejection budget, 2% of the 10 in-scope examples held out, is less than one, " +
+				"so every message the out-of-scope class does not win is answered, gibberish included. " +
+				"Add examples (two or three phrasings a question, as rows with the same answer, and out_of_scope examples), or train with --reject-budget 0.1"},
+		{"ten questions, in serve", noOOS, train.Report{Examples: 10, NoThreshold: train.NoThresholdFewExamples}, true,
+			"too few examples to choose one: the rejection budget, 2% of the 10 in-scope examples held out, is less than one, " +
+				"so every message the out-of-scope class does not win is answered, gibberish included. " +
+				"Add examples (two or three phrasings a question, and out_of_scope examples)"},
+		{"the class takes the budget, in serve", withOOS, train.Report{NoThreshold: train.NoThresholdOOSClass}, true,
+			"the out-of-scope class already hands off 2% of the held-out in-scope examples, the whole rejection budget, " +
+				"so only messages like the out_of_scope examples are handed off, and unsure answers are given. " +
+				"To hand those off too, add out_of_scope examples like the messages it should not answer"},
+		{"one question", withOOS, train.Report{Examples: 2, NoThreshold: train.NoThresholdFewExamples}, false,
 			"too few examples to choose one: the rejection budget, 2% of the 1 in-scope example held out, is less than one, " +
 				"so every message the out-of-scope class does not win is answered, gibberish included. " +
 				"Add examples (two or three phrasings a question)"},
 	} {
-		if got := noThresholdText(tc.b, &tc.rep, 0.02); got != tc.want {
+		if got := noThresholdText(tc.b, &tc.rep, 0.02, !tc.noFlag); got != tc.want {
 			t.Errorf("%s:\n%s\nwant\n%s", tc.name, got, tc.want)
 		}
 	}
@@ -245,7 +296,7 @@ func TestAccuracyText(t *testing.T) {
 		want string
 	}{
 		{&bot.Bot{Intents: two}, "0.500"},
-		{&bot.Bot{Intents: one, Source: bot.SourceCSV}, "not measurable (every question has one phrasing, so a held-out one has none left to learn from; add a second phrasing to some)"},
+		{&bot.Bot{Intents: one, Source: bot.SourceCSV}, "not measurable (every question has one phrasing, so a held-out one has none left to learn from; add a second phrasing to some: a row with the same answer)"},
 		{&bot.Bot{Intents: one}, "not measurable (every intent has one example, so a held-out one has none left to learn from; add a second phrasing to some)"},
 	} {
 		if got := accuracyText(tc.b, &train.Report{CVAccuracy: 0.5}); got != tc.want {
@@ -333,7 +384,8 @@ func TestTrainWarnings(t *testing.T) {
 		want     []string // in stderr, in order
 	}{
 		// Ten questions, no out_of_scope examples: too few for a threshold.
-		{"../../testdata/bots/faq.csv", 1, []string{"warning: the bot hands no message off as out of scope", "write the bot as a bot.yaml"}},
+		{"../../testdata/bots/faq.csv", 1, []string{"warning: the bot hands no message off as out of scope",
+			"Give each question two or three phrasings, as rows with the same answer", "write the bot as a bot.yaml"}},
 		// Rasa NLU data has no answers.
 		{"../../testdata/bots/demo-rasa", 1, []string{"warning: 6 of 6 intents have no answer (greet, goodbye, faq_payment_due_date and 3 more)"}},
 		// The demo bot's out-of-scope class does the handing off.
