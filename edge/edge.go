@@ -6,7 +6,7 @@
 // The same Handler runs natively (tests, lotse serve) and inside the
 // Cloudflare Worker (package edge/worker). It does no I/O of its own except
 // through Config.Client, so each host plugs in its HTTP client: an
-// *http.Client natively, a cloudflare/fetch based one in the Worker.
+// *http.Client natively, one on the Workers fetch API in the Worker.
 //
 // Routes:
 //
@@ -157,46 +157,29 @@ type Handler struct {
 	mux     *http.ServeMux
 }
 
-// New checks cfg and returns a Handler.
+// New checks cfg and returns a Handler. A Config it refuses is reported
+// as a *ConfigError.
 func New(cfg Config) (*Handler, error) {
-	if cfg.Model == nil {
-		return nil, errors.New("edge: Config.Model is nil; load a model with lotse.Load")
+	if err := cfg.check(); err != nil {
+		return nil, err
 	}
-	if cfg.BackendURL != "" {
-		if !strings.HasPrefix(cfg.BackendURL, "http://") && !strings.HasPrefix(cfg.BackendURL, "https://") {
-			return nil, fmt.Errorf("edge: BackendURL %q must start with http:// or https://", cfg.BackendURL)
-		}
-		if err := checkURL(cfg.BackendURL); err != nil {
-			return nil, err
-		}
-		if cfg.Secret == "" {
-			return nil, errors.New("edge: BackendURL is set but Secret is empty; set the webhook secret the backend verifies")
-		}
-		if err := handoff.CheckSecret(cfg.Secret); err != nil {
-			return nil, fmt.Errorf("edge: %w; the Worker's WEBHOOK_SECRET must equal the backend's LOTSE_WEBHOOK_SECRET", err)
-		}
-		cfg.BackendURL = strings.TrimRight(cfg.BackendURL, "/")
-	}
+	cfg.BackendURL = strings.TrimRight(cfg.BackendURL, "/")
 	if cfg.Client == nil {
 		cfg.Client = defaultClient()
 	}
 	if cfg.Client == nil && cfg.BackendURL != "" {
-		return nil, errors.New("edge: BackendURL is set but Client is nil; pass an HTTP client (GOOS=js has no default)")
+		return nil, configErr("Client", func(name func(string) string) string {
+			return fmt.Sprintf("%s is set but %s is nil; pass an HTTP client (GOOS=js has no default)", name("BackendURL"), name("Client"))
+		})
 	}
 	if cfg.RateLimit == (Rate{}) {
 		cfg.RateLimit = Rate{Burst: 60, Per: time.Minute}
-	}
-	if cfg.RateLimit.Burst < 1 || cfg.RateLimit.Per <= 0 {
-		return nil, fmt.Errorf("edge: RateLimit %+v: want Burst >= 1 and Per > 0", cfg.RateLimit)
 	}
 	if cfg.ClientKey == nil {
 		cfg.ClientKey = PeerKey
 	}
 	if cfg.Retry == (Retry{}) {
 		cfg.Retry = DefaultRetry
-	}
-	if cfg.Retry.Attempts < 1 || cfg.Retry.Timeout <= 0 {
-		return nil, fmt.Errorf("edge: Retry %+v: want Attempts >= 1 and Timeout > 0", cfg.Retry)
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -236,6 +219,69 @@ func New(cfg Config) (*Handler, error) {
 	}
 	h.routes()
 	return h, nil
+}
+
+// check reports the first setting of cfg that New cannot work with.
+func (cfg *Config) check() error {
+	if cfg.Model == nil {
+		return configErr("Model", func(name func(string) string) string {
+			return name("Model") + " is nil; load a model with lotse.Load"
+		})
+	}
+	if cfg.BackendURL != "" {
+		if err := checkURL(cfg.BackendURL); err != nil {
+			return err
+		}
+		if cfg.Secret == "" {
+			return configErr("Secret", func(name func(string) string) string {
+				return fmt.Sprintf("%s is set but %s is empty; set the webhook secret the backend verifies (the backend's LOTSE_WEBHOOK_SECRET)",
+					name("BackendURL"), name("Secret"))
+			})
+		}
+		if err := handoff.CheckSecret(cfg.Secret); err != nil {
+			return configErr("Secret", func(name func(string) string) string {
+				return fmt.Sprintf("%s: %v; it must equal the backend's LOTSE_WEBHOOK_SECRET", name("Secret"), err)
+			})
+		}
+	}
+	if r := cfg.RateLimit; r != (Rate{}) && (r.Burst < 1 || r.Per <= 0) {
+		return configErr("RateLimit", func(name func(string) string) string {
+			return fmt.Sprintf("%s %d/%v: want at least 1 request per positive duration, e.g. 60/1m", name("RateLimit"), r.Burst, r.Per)
+		})
+	}
+	if r := cfg.Retry; r != (Retry{}) && (r.Attempts < 1 || r.Timeout <= 0) {
+		return configErr("Retry", func(name func(string) string) string {
+			return fmt.Sprintf("%s %+v: want Attempts >= 1 and Timeout > 0", name("Retry"), r)
+		})
+	}
+	return nil
+}
+
+// ConfigError is a Config that New refuses. Its message names the Config
+// fields at fault; Describe names them as the host's operator knows them,
+// e.g. the Worker's environment variables.
+type ConfigError struct {
+	// Field is the Config field at fault, e.g. "Secret".
+	Field string
+	// explain writes the message, naming every field through name.
+	explain func(name func(field string) string) string
+}
+
+func configErr(field string, explain func(name func(string) string) string) *ConfigError {
+	return &ConfigError{Field: field, explain: explain}
+}
+
+// Error names the Config fields: "edge: BackendURL is set but Secret is
+// empty; ...".
+func (e *ConfigError) Error() string {
+	return "edge: " + e.explain(func(f string) string { return f })
+}
+
+// Describe is the message with each Config field called name(field)
+// instead: the Worker passes a function that maps "Secret" to
+// "WEBHOOK_SECRET".
+func (e *ConfigError) Describe(name func(field string) string) string {
+	return e.explain(name)
 }
 
 // ParseOrigins splits a comma- or space-separated list of origins, the
@@ -368,16 +414,24 @@ func logPath(p string) string {
 	return p
 }
 
-// checkURL reports a BackendURL that cannot be parsed, at start-up rather
-// than in every request's log. The error leaves the URL out: url.Parse's
-// quotes it whole, password included.
+// checkURL reports a BackendURL that cannot be parsed or is not http(s),
+// at start-up rather than in every request's log. The error leaves the URL
+// out: url.Parse's quotes it whole, password included.
 func checkURL(raw string) error {
-	if _, err := url.Parse(raw); err != nil {
+	u, err := url.Parse(raw)
+	if err != nil {
 		reason := err.Error()
 		if ue := (*url.Error)(nil); errors.As(err, &ue) {
 			reason = ue.Err.Error()
 		}
-		return fmt.Errorf("edge: BackendURL is not a URL (%s); give the backend's base URL, e.g. https://backend.example.com", reason)
+		return configErr("BackendURL", func(name func(string) string) string {
+			return fmt.Sprintf("%s is not a URL (%s); give the backend's base URL, e.g. https://backend.example.com", name("BackendURL"), reason)
+		})
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return configErr("BackendURL", func(name func(string) string) string {
+			return fmt.Sprintf("%s must start with http:// or https:// and name a host, e.g. https://backend.example.com", name("BackendURL"))
+		})
 	}
 	return nil
 }

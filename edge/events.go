@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 
 	"github.com/lotse-chat/lotse/handoff"
 )
@@ -53,19 +52,13 @@ func (h *Handler) handleEvents(w http.ResponseWriter, r *http.Request) {
 	}
 	resp, err := h.cfg.Client.Do(req)
 	if err != nil {
-		w.Header().Set("Retry-After", "2")
-		writeError(w, http.StatusBadGateway, "backend_unavailable", "the backend cannot be reached; retry")
+		h.log.Warn("events relay: backend unreachable", "conversation", handoff.LogID(id), "err", transportError(err))
+		writeUnavailable(w, "agent replies cannot be fetched now; retry")
 		return
 	}
 	defer resp.Body.Close()
-	if resp.StatusCode == http.StatusUnauthorized {
-		// The backend refused the edge's signature: secrets or clocks out
-		// of step. The operator fixes that, not the visitor, so the
-		// backend's advice goes to the log.
-		data, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-		h.log.Error("the backend refused the events request", "status", resp.StatusCode, "err", strings.TrimSpace(backendMessage(data)))
-		w.Header().Set("Retry-After", "30")
-		writeError(w, http.StatusBadGateway, "backend_rejected", "the backend refused the edge's request for agent replies; retry later")
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		h.refuseEvents(w, id, resp)
 		return
 	}
 	hd := w.Header()
@@ -78,6 +71,47 @@ func (h *Handler) handleEvents(w http.ResponseWriter, r *http.Request) {
 	hd.Set("X-Accel-Buffering", "no")
 	w.WriteHeader(resp.StatusCode)
 	relay(w, resp)
+}
+
+// clientErrors are the backend's events errors meant for the visitor's
+// client, with their status: the edge passes them on.
+var clientErrors = map[string]int{
+	"conversation_not_found": http.StatusNotFound,
+	"invalid_parameter":      http.StatusBadRequest,
+	"too_many_readers":       http.StatusTooManyRequests, // with Retry-After
+}
+
+// refuseEvents answers an events request the backend did not serve (resp
+// is not 2xx). Every answer is the edge's JSON error: the backend's own
+// errors for clients pass, with Retry-After; anything else is logged
+// (status and answer) and the visitor only learns to retry.
+func (h *Handler) refuseEvents(w http.ResponseWriter, id string, resp *http.Response) {
+	data, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	if e, ok := backendError(data); ok && clientErrors[e.Code] == resp.StatusCode {
+		if v := resp.Header.Get("Retry-After"); v != "" {
+			w.Header().Set("Retry-After", v)
+		}
+		writeError(w, resp.StatusCode, e.Code, e.Message)
+		return
+	}
+	attrs := []any{"conversation", handoff.LogID(id), "status", resp.StatusCode, "answer", upstreamAnswer(data)}
+	switch {
+	case resp.StatusCode == http.StatusUnauthorized:
+		// Secrets or clocks out of step: the operator fixes that, not the
+		// visitor, and not soon.
+		h.log.Error("events relay: the backend refused the edge's signature", append(attrs,
+			"advice", "the edge's WEBHOOK_SECRET must equal the backend's LOTSE_WEBHOOK_SECRET, both clocks must be right, and a proxy must not change the path or query below BACKEND_URL")...)
+		w.Header().Set("Retry-After", "30")
+		writeError(w, http.StatusBadGateway, "backend_rejected", "agent replies cannot be fetched; retry later")
+		return
+	case resp.StatusCode == http.StatusNotFound:
+		h.log.Error("events relay: the backend answered 404", append(attrs, "advice", pathAdvice)...)
+	case resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests:
+		h.log.Warn("events relay: the backend failed", attrs...)
+	default:
+		h.log.Error("events relay: unexpected answer from the backend", attrs...)
+	}
+	writeUnavailable(w, "agent replies cannot be fetched now; retry")
 }
 
 // signEvents signs req, a request for the backend's events, as the

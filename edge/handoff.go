@@ -103,9 +103,10 @@ func (h *Handler) handleHandoff(w http.ResponseWriter, r *http.Request) {
 	ack, fail := h.deliver(r.Context(), w, webhookID(req.ConversationID, req.MessageID), ho.ConversationID, body)
 	if fail != nil {
 		if fail.retryable {
-			w.Header().Set("Retry-After", strconv.Itoa(int(retryAfter.Seconds())))
+			writeUnavailable(w, "the handoff was not delivered; retry with the same message_id")
+		} else {
+			writeError(w, http.StatusBadGateway, "backend_rejected", "the handoff was not delivered; retry later")
 		}
-		writeError(w, fail.status, fail.code, fail.message)
 		return
 	}
 	d := Delivered{Status: "delivered", ConversationID: ack.ConversationID, Stored: ack.Stored, LastSeq: ack.LastSeq}
@@ -282,11 +283,10 @@ func webhookID(conversation, message string) string {
 	return "msg_" + hex.EncodeToString(sum[:16])
 }
 
-// failure is why a handoff was not acknowledged, as told to the widget.
+// failure is why a handoff was not acknowledged. The widget learns only
+// whether to retry soon: the reason is the operator's, and in the log.
 type failure struct {
-	status    int
-	code      string
-	message   string
+	err       error
 	retryable bool
 }
 
@@ -313,15 +313,17 @@ func (h *Handler) deliver(ctx context.Context, w http.ResponseWriter, id, conver
 			return ack, nil
 		}
 		last = err
-		h.log.Warn("handoff attempt failed", "conversation", handoff.LogID(conversation), "attempt", attempt, "err", err)
 		if _, ok := errors.AsType[*retryable](err); !ok {
-			return handoff.Ack{}, &failure{http.StatusBadGateway, "backend_rejected",
-				"the backend refused the handoff: " + err.Error(), false}
+			// Retrying does not help: the operator must act, and the
+			// error (the backend's advice) says how.
+			h.log.Error("handoff refused by the backend", "conversation", handoff.LogID(conversation), "attempt", attempt, "err", err.Error())
+			note(w, slog.Int("attempts", attempt))
+			return handoff.Ack{}, &failure{err, false}
 		}
+		h.log.Warn("handoff attempt failed", "conversation", handoff.LogID(conversation), "attempt", attempt, "err", err.Error())
 	}
 	note(w, slog.Int("attempts", rt.Attempts))
-	return handoff.Ack{}, &failure{http.StatusServiceUnavailable, "backend_unavailable",
-		fmt.Sprintf("the backend did not acknowledge the handoff (%v); retry with the same message_id", last), true}
+	return handoff.Ack{}, &failure{last, true}
 }
 
 // retryable marks a delivery error worth another attempt: the backend
@@ -365,7 +367,7 @@ func (h *Handler) postOnce(ctx context.Context, id string, body []byte) (handoff
 	}
 	resp, err := h.cfg.Client.Do(req)
 	if err != nil {
-		return handoff.Ack{}, &retryable{fmt.Errorf("backend unreachable: %w", err)}
+		return handoff.Ack{}, &retryable{fmt.Errorf("backend unreachable: %s", transportError(err))}
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
@@ -373,28 +375,15 @@ func (h *Handler) postOnce(ctx context.Context, id string, body []byte) (handoff
 	case err != nil:
 		return handoff.Ack{}, &retryable{fmt.Errorf("reading the backend's answer: %w", err)}
 	case resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusRequestTimeout:
-		return handoff.Ack{}, &retryable{fmt.Errorf("backend answered %d", resp.StatusCode)}
+		return handoff.Ack{}, &retryable{fmt.Errorf("backend answered %d (%s)", resp.StatusCode, upstreamAnswer(data))}
+	case resp.StatusCode == http.StatusNotFound:
+		return handoff.Ack{}, fmt.Errorf("backend answered 404 for /v1/inbox (%s); %s", upstreamAnswer(data), pathAdvice)
 	case resp.StatusCode != http.StatusOK:
-		return handoff.Ack{}, fmt.Errorf("backend answered %d%s", resp.StatusCode, backendMessage(data))
+		return handoff.Ack{}, fmt.Errorf("backend answered %d (%s)", resp.StatusCode, upstreamAnswer(data))
 	}
 	var ack handoff.Ack
 	if err := json.Unmarshal(data, &ack); err != nil || ack.ConversationID == "" {
-		return handoff.Ack{}, &retryable{errors.New("backend answered 200 without an acknowledgement")}
+		return handoff.Ack{}, &retryable{fmt.Errorf("backend answered 200 without an acknowledgement (%s)", upstreamAnswer(data))}
 	}
 	return ack, nil
-}
-
-// backendMessage extracts a short error message from the backend's JSON
-// error body ({"error": {"code": "...", "message": "..."}}); the backend
-// never quotes message text.
-func backendMessage(data []byte) string {
-	var e handoff.ErrorBody
-	if json.Unmarshal(data, &e) != nil || e.Error.Message == "" {
-		return ""
-	}
-	msg := e.Error.Code + ": " + e.Error.Message
-	if len(msg) > 200 {
-		msg = msg[:200]
-	}
-	return " (" + msg + ")"
 }

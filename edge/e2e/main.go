@@ -89,6 +89,7 @@ type run struct {
 	workerLg *bytes.Buffer // wrangler dev's output for the Go Worker
 	logMu    sync.Mutex
 	backend  *backend.Server
+	stopBack func()       // closes the backend's listener
 	verified atomic.Int32 // inbox posts whose signature handoff.Verify accepted
 	refused  atomic.Int32
 	client   *http.Client
@@ -136,6 +137,7 @@ func (r *run) main(npm bool, bench int) error {
 		{"agent replies through the edge", r.checkEvents},
 		{"CORS refusal", r.checkCORS},
 		{"413 for a large body", r.check413},
+		{"backend down: 503 for handoff and events, no uncaught exception", r.checkBackendDown},
 		{"429 over the rate limit", r.check429},
 	}
 	failed := 0
@@ -197,6 +199,7 @@ func (r *run) startBackend() (string, error) {
 		h.ServeHTTP(w, req)
 	})}
 	go hs.Serve(ln)
+	r.stopBack = func() { hs.Close() }
 	r.stops = append(r.stops, func() { hs.Close(); srv.Close() })
 	return "http://" + ln.Addr().String(), nil
 }
@@ -523,6 +526,48 @@ func (r *run) check429() error {
 		}
 	}
 	return fmt.Errorf("no 429 after %d requests at a limit of %d per minute", limit+5, limit)
+}
+
+// checkBackendDown stops the backend and checks that the Worker answers
+// handoffs and events alike, 503 backend_unavailable with Retry-After and
+// no internal detail, logs why, and throws no uncaught exception (the
+// fetch bridge once left a rejected promise unhandled on every attempt).
+func (r *run) checkBackendDown() error {
+	r.stopBack()
+	body, _ := json.Marshal(map[string]any{"conversation_id": "e2e-down", "message_id": "m1", "reason": "out_of_scope",
+		"messages": []handoff.Message{{ID: "m1", Role: "visitor", Text: "what is the weather in Berlin tomorrow"}}})
+	var e apiError
+	resp, err := r.post("/v1/handoff", string(body), &e)
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode != 503 || e.Error.Code != "backend_unavailable" || resp.Header.Get("Retry-After") == "" ||
+		strings.Contains(e.Error.Message, "Network") || strings.Contains(e.Error.Message, "promise") {
+		return fmt.Errorf("handoff answered %d %+v Retry-After %q; want 503 backend_unavailable, Retry-After, no internal detail",
+			resp.StatusCode, e, resp.Header.Get("Retry-After"))
+	}
+	resp, err = r.client.Get(r.worker + "/v1/conversations/e2e-down/events?after=0&wait=0")
+	if err != nil {
+		return err
+	}
+	data, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	e = apiError{}
+	if json.Unmarshal(data, &e) != nil || resp.StatusCode != 503 || e.Error.Code != "backend_unavailable" || resp.Header.Get("Retry-After") == "" {
+		return fmt.Errorf("events answered %d %q Retry-After %q; want 503 backend_unavailable with Retry-After",
+			resp.StatusCode, data, resp.Header.Get("Retry-After"))
+	}
+	time.Sleep(time.Second) // let wrangler print the requests' log lines
+	r.logMu.Lock()
+	logs := r.workerLg.String()
+	r.logMu.Unlock()
+	if i := strings.Index(logs, "Uncaught"); i >= 0 {
+		return fmt.Errorf("the Worker threw an uncaught exception: %q", logs[i:min(len(logs), i+200)])
+	}
+	if !strings.Contains(logs, `"msg":"handoff attempt failed"`) || !strings.Contains(logs, `"msg":"events relay: backend unreachable"`) {
+		return fmt.Errorf("the Worker's log does not say why the backend was unavailable:\n%s", logs)
+	}
+	return nil
 }
 
 // dryRun bundles the Worker as `wrangler deploy` would and prints its size.

@@ -21,6 +21,7 @@ package main
 
 import (
 	"embed"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -31,12 +32,12 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"github.com/lotse-chat/lotse"
 	"github.com/lotse-chat/lotse/edge"
 	"github.com/syumai/workers"
 	"github.com/syumai/workers/cloudflare"
-	"github.com/syumai/workers/cloudflare/fetch"
 )
 
 // files holds model.lotse (trained by build.sh) and whatever other assets
@@ -65,10 +66,14 @@ func main() {
 	h, err := handler(log)
 	if err != nil {
 		// Answer every request 500 instead of failing opaquely; the reason
-		// goes to the log.
-		log.Error("edge worker misconfigured", "err", err)
-		h = misconfigured(err)
+		// goes to the log, now and with the 500s.
+		reason := operatorError(err)
+		log.Error("edge worker misconfigured", "err", reason)
+		h = edge.Misconfigured(log, reason, time.Now)
 	} else {
+		if warning := edge.BackendURLWarning(cloudflare.Getenv("BACKEND_URL"), "BACKEND_URL"); warning != "" {
+			log.Warn("edge worker: " + warning)
+		}
 		out.mute.Store(true)
 		warmUp(h)
 		out.mute.Store(false)
@@ -140,7 +145,7 @@ func handler(log *slog.Logger) (http.Handler, error) {
 		Model:          model,
 		BackendURL:     cloudflare.Getenv("BACKEND_URL"),
 		Secret:         cloudflare.Getenv("WEBHOOK_SECRET"),
-		Client:         fetchClient{fetch.NewClient()},
+		Client:         fetchClient{},
 		AllowedOrigins: edge.ParseOrigins(cloudflare.Getenv("ALLOWED_ORIGINS")),
 		Assets:         assets,
 		Logger:         log,
@@ -154,22 +159,26 @@ func handler(log *slog.Logger) (http.Handler, error) {
 	return edge.New(cfg)
 }
 
-// fetchClient adapts the Workers fetch API to edge.Doer. It avoids
-// http.Client, whose transport does not work in workerd and would link
-// Go's whole HTTP/1 and HTTP/2 client into the binary.
-type fetchClient struct{ c *fetch.Client }
-
-func (f fetchClient) Do(req *http.Request) (*http.Response, error) {
-	return f.c.Do(&fetch.Request{Request: req}, nil)
+// envNames maps edge.Config's fields to the environment variables the
+// operator sets, so that a refused configuration is explained in the
+// operator's terms.
+var envNames = map[string]string{
+	"BackendURL":     "BACKEND_URL",
+	"Secret":         "WEBHOOK_SECRET",
+	"AllowedOrigins": "ALLOWED_ORIGINS",
+	"RateLimit":      "RATE_LIMIT",
 }
 
-// misconfigured answers every request 500. The reason is in the log only:
-// it may quote a variable's value (BACKEND_URL), which is not the public's.
-func misconfigured(err error) http.Handler {
-	body := []byte(`{"error":{"code":"misconfigured","message":"the edge is misconfigured; its log says why (npx wrangler tail, or the wrangler dev console)"}}` + "\n")
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		w.WriteHeader(http.StatusInternalServerError)
-		w.Write(body)
-	})
+// operatorError is err as the Worker's operator should read it: an
+// edge.ConfigError names the environment variables, not Go fields.
+func operatorError(err error) string {
+	if ce, ok := errors.AsType[*edge.ConfigError](err); ok {
+		return ce.Describe(func(field string) string {
+			if env, ok := envNames[field]; ok {
+				return env
+			}
+			return field
+		})
+	}
+	return err.Error()
 }
