@@ -45,3 +45,19 @@ func ExampleDetect_introduction() {
 	// Hi, I'm [NAME] and I can't log in
 	// I'm Unable To Log In
 }
+
+// An old account number with its bank code, and a Steuernummer, count
+// only after the words that name them; the pair is reported as an IBAN.
+func ExampleDetect_bankAndTaxNumbers() {
+	for _, text := range []string{
+		"Kontonummer 532013000 BLZ 37040044",
+		"meine Steuernummer ist 12/345/67890",
+		"Bestellnummer 532013000, geliefert am 12/05/2024",
+	} {
+		fmt.Println(pii.Redact(text, pii.Detect(text)))
+	}
+	// Output:
+	// Kontonummer [IBAN]
+	// meine Steuernummer ist [TAX_ID]
+	// Bestellnummer 532013000, geliefert am 12/05/2024
+}

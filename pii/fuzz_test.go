@@ -17,6 +17,9 @@ func FuzzDetect(f *testing.F) {
 	for _, c := range introCases {
 		f.Add(c.text)
 	}
+	for _, c := range cuedCases {
+		f.Add(c.text)
+	}
 	f.Add("geboren am 1.2.1980 +49 (0)30 1234567 Hauptstraße 12, 10115 Berlin Gruß, Max")
 	f.Add("0049 (0(0)))-- --4111 1111 1111 1111 1 @@a.b..c")
 	f.Fuzz(func(t *testing.T, text string) {

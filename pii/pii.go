@@ -9,8 +9,9 @@
 // distance ahead (and, for context cues, a bounded distance back), so the
 // running time is linear in the length of the message and no regular
 // expressions are involved. Checksummed kinds (IBAN, card, tax ID) are only
-// reported when the checksum holds; kinds without a checksum (date of birth,
-// name) are only reported next to a cue such as "geboren am" or "my name is".
+// reported when the checksum holds; data without a checksum (date of birth,
+// name, an old account number with its bank code, the Steuernummer) only
+// next to a cue such as "geboren am", "my name is", "BLZ" or "StNr.".
 package pii
 
 import "strings"
@@ -121,6 +122,9 @@ func detectAt(t string, i, floor int, h hints) (Span, bool) {
 		if e, ok := taxIDAt(t, i); ok {
 			return Span{TaxID, i, e}, true
 		}
+		if e, ok := taxNumberBeforeCue(t, i); ok {
+			return Span{TaxID, i, e}, true
+		}
 		if h.digits < 2 {
 			// a document number has two digits or more
 		} else if e, ok := idDocAt(t, i, floor); ok {
@@ -139,6 +143,13 @@ func detectAt(t string, i, floor int, h hints) (Span, bool) {
 	case isLetter(c):
 		if e, ok := ibanAt(t, i); ok {
 			return Span{IBAN, i, e}, true
+		}
+		if h.digits < 2 {
+			// a Steuernummer or an account number has two digits or more
+		} else if !cueFirst[c] {
+			// no cue word starts so
+		} else if s, ok := cuedAt(t, i); ok {
+			return s, true
 		}
 		if h.digits < 2 {
 			// a document number has two digits or more

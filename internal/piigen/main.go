@@ -64,6 +64,11 @@ var fills = map[string]fill{
 	"first":    {"name", func(r *rand.Rand) string { return pick(r, append(firstNames, introFirst...)) }},
 	"idno":     {"id_document", genIDDoc},
 	"semail":   {"email", genSpelledEmail},
+	// an old account number and its bank code, each labelled iban: the
+	// pair is an IBAN's data in its older form (see bankTemplates)
+	"kto":  {"iban", genKonto},
+	"blz":  {"iban", genBLZ},
+	"stnr": {"tax_id", genSteuernummer},
 	// look-alikes
 	"date":     {"", func(r *rand.Rand) string { return genDate(r, true) }},
 	"order":    {"", genOrder},
@@ -76,6 +81,11 @@ var fills = map[string]fill{
 	"badcard":  {"", genBadCard},
 	"badtax":   {"", genBadTaxID},
 	"time":     {"", func(r *rand.Rand) string { return pad2(8+r.IntN(10)) + ":" + pick(r, []string{"00", "15", "30", "45"}) }},
+	"xkto":     {"", genKonto},
+	"xblz":     {"", genBLZ},
+	"xstnr":    {"", slashedSteuernummer},
+	"sdate":    {"", genSlashDate},
+	"frac":     {"", func(r *rand.Rand) string { return pick(r, []string{"1/2", "3/4", "2/3", "1/4", "1/3"}) }},
 }
 
 func genOrder(r *rand.Rand) string {
@@ -186,6 +196,22 @@ func main() {
 	}
 	ri.Shuffle(len(intro), func(i, j int) { intro[i], intro[j] = intro[j], intro[i] })
 	recs = append(recs, intro...)
+	// Old account numbers and Steuernummern came later still, with a
+	// random source of their own for the same reason.
+	rb := rand.New(rand.NewPCG(*seed, 0x5eed_b12a))
+	var bank []record
+	for n := 0; n < 2; n++ {
+		for _, set := range [][]string{bankTemplates, steuernummerTemplates, bankLookalikeTemplates} {
+			for _, tpl := range set {
+				bank = append(bank, expand(rb, tpl))
+			}
+		}
+	}
+	for _, text := range bankLookalikes {
+		bank = append(bank, expand(rb, text))
+	}
+	rb.Shuffle(len(bank), func(i, j int) { bank[i], bank[j] = bank[j], bank[i] })
+	recs = append(recs, bank...)
 
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)

@@ -318,3 +318,72 @@ var introLookalikes = []string{
 	"I am Christmas shopping, do you ship fast?",
 	"I'm Happy With The App But Not The Fees",
 }
+
+// bankTemplates give an old account number with its bank code, in either
+// order, with the words older customers and letters put between them.
+// Both numbers are labelled iban: the detector reports the pair as one
+// IBAN span, which overlaps both labels.
+var bankTemplates = []string{
+	"Kontonummer {kto} BLZ {blz}",
+	"bitte überweisen sie auf mein altes konto {kto}, blz {blz}",
+	"Konto: {kto}\nBLZ: {blz}\nBank: Sparkasse",
+	"Kto.-Nr. {kto} bei der Volksbank, BLZ {blz}",
+	"meine Bankverbindung: BLZ {blz}, Kontonummer {kto}",
+	"Erstattung bitte auf Kto {kto} (BLZ {blz})",
+	"hab keine iban zur hand, nur kontonummer {kto} und bankleitzahl {blz}",
+	"refund to my German account no {kto}, BLZ {blz} please",
+	"Lastschrift bitte von Konto-Nr. {kto}, Bankleitzahl {blz} einziehen",
+	"Bankleitzahl {blz} Kontonummer {kto}, Inhaber ist mein Mann",
+}
+
+// steuernummerTemplates give a Steuernummer after (or once before) the
+// word that names it.
+var steuernummerTemplates = []string{
+	"meine Steuernummer ist {stnr}",
+	"Steuernummer: {stnr}",
+	"StNr. {stnr} für die Rechnung bitte",
+	"St.-Nr.: {stnr}",
+	"bitte die steuernummer {stnr} auf der rechnung angeben",
+	"Steuer-Nr. {stnr}, Finanzamt München",
+	"my tax number is {stnr}",
+	"{stnr} ist meine steuernummer",
+	"rechnung an die firma, steuernummer lautet {stnr}",
+	"Für die Spendenquittung: St.Nr. {stnr}",
+}
+
+// bankLookalikeTemplates hold the same numbers without their cue, or a
+// cue without its number or its partner: order numbers, file numbers,
+// dates and fractions with slashes, a bank code alone.
+var bankLookalikeTemplates = []string{
+	"die BLZ {xblz} gehört zu welcher bank?",
+	"Kontonummer {xkto} - wo finde ich die BLZ?",
+	"Bestellnummer {xkto}, die BLZ der Bank weiß ich nicht",
+	"Auftrag {xkto} vom {sdate}",
+	"Aktenzeichen {xstnr}, bitte um Rückmeldung",
+	"Lieferung am {sdate}, nur {frac} der Ware kam an",
+	"Steuernummer fehlt auf der Rechnung {order}",
+	"brauche eine rechnung mit steuernummer, bestellung {order}",
+	"Paket {xstnr} kam nicht an",
+	"my account {xkto} is locked",
+	"hab {frac} liter bestellt, kam aber 1 liter",
+	"Konto {xkto} wurde am {sdate} belastet, ohne BLZ kein Einzug?",
+	"Kundennummer {custno}, BLZ unbekannt",
+	"{xstnr} ist meine Bestellnummer",
+	"Vorgang {xstnr} vom {sdate} bitte prüfen",
+	"Termin am {sdate} um {time} passt",
+}
+
+// bankLookalikes name an account, a bank code or a tax number without
+// giving one.
+var bankLookalikes = []string{
+	"mein konto ist gesperrt, was tun?",
+	"Konto gesperrt nach 3 Fehlversuchen",
+	"was ist eine BLZ? ich hab nur die IBAN",
+	"BLZ",
+	"Kontonummer und BLZ gibt es doch gar nicht mehr, oder?",
+	"wo steht die Steuernummer auf der Rechnung?",
+	"Steuer 19% auf 2/3 der Bestellung?",
+	"Konto 2 von 3 ist leer",
+	"brauchen sie meine alte Kontonummer oder die IBAN?",
+	"St. Martin 12/11 geschlossen?",
+}

@@ -463,3 +463,74 @@ func genSpelledEmail(r *rand.Rand) string {
 		return f + "." + l + " (at) " + domain + " (dot) " + tld
 	}
 }
+
+// genKonto returns an old German account number (Kontonummer): 6 to 10
+// digits, ten of them often with leading zeros as banks print them, plain
+// or, at ten digits, grouped 4-4-2. Shorter ones exist (from 5 digits) but
+// are left out: a five-digit value could turn up elsewhere in a report by
+// chance, and the report test looks for every value.
+func genKonto(r *rand.Rand) string {
+	n := 6 + r.IntN(5)
+	d := strconv.Itoa(1+r.IntN(9)) + digits(r, n-1)
+	if n == 10 && r.IntN(2) == 0 {
+		d = "0" + d[1:]
+		if r.IntN(2) == 0 {
+			return d[:4] + " " + d[4:8] + " " + d[8:]
+		}
+	}
+	return d
+}
+
+// genBLZ returns a German bank code (Bankleitzahl): 8 digits, the first
+// the clearing area 1 to 8; plain, or 3-3-2 as banks print it.
+func genBLZ(r *rand.Rand) string {
+	d := strconv.Itoa(1+r.IntN(8)) + digits(r, 7)
+	if r.IntN(3) == 0 {
+		return d[:3] + " " + d[3:6] + " " + d[6:]
+	}
+	return d
+}
+
+// steuernummerShapes are the digit groups of the Steuernummer in the
+// states' formats (Bundeszentralamt für Steuern, ELSTER): 2/3/5 Berlin,
+// Hamburg, Niedersachsen, Schleswig-Holstein; 3/3/5 Bayern, Brandenburg,
+// Sachsen and others; 5/5 Baden-Württemberg; 3/4/4 Nordrhein-Westfalen;
+// 2/3/4/1 Rheinland-Pfalz; and 4/3/5, which the audit named.
+var steuernummerShapes = [][]int{{2, 3, 5}, {2, 3, 5}, {3, 3, 5}, {3, 3, 5}, {5, 5}, {3, 4, 4}, {2, 3, 4, 1}, {4, 3, 5}}
+
+// genSteuernummer returns a Steuernummer: a state's shape split by
+// slashes, the 2 3 5 and 0nn nnn nnnnn shapes split by spaces (Bremen,
+// Hessen), or the 13 digits of the federal form.
+func genSteuernummer(r *rand.Rand) string {
+	switch r.IntN(8) {
+	case 0:
+		return pick(r, []string{"1", "2", "3", "4", "5", "9"}) + digits(r, 1) + "0" + digits(r, 10)
+	case 1:
+		return strconv.Itoa(10+r.IntN(90)) + " " + digits(r, 3) + " " + digits(r, 5)
+	case 2:
+		return "0" + digits(r, 2) + " " + digits(r, 3) + " " + digits(r, 5)
+	}
+	return slashedSteuernummer(r)
+}
+
+// slashedSteuernummer returns a state's shape split by slashes, its first
+// digit not 0.
+func slashedSteuernummer(r *rand.Rand) string {
+	var b strings.Builder
+	for k, n := range pick(r, steuernummerShapes) {
+		if k > 0 {
+			b.WriteByte('/')
+		}
+		if k == 0 {
+			b.WriteString(strconv.Itoa(1 + r.IntN(9)))
+			n--
+		}
+		b.WriteString(digits(r, n))
+	}
+	return b.String()
+}
+
+// genSlashDate returns a recent date as day/month/year: "12/05/2024".
+func genSlashDate(r *rand.Rand) string {
+	return pad2(1+r.IntN(28)) + "/" + pad2(1+r.IntN(12)) + "/" + strconv.Itoa(2022+r.IntN(4))
+}
