@@ -154,6 +154,19 @@ func (h *Handler) AssetPath(name string) string {
 	return ""
 }
 
+// assetMissing words the 404 for an asset path: the browser engine, which
+// a Worker usually does not serve, and an outdated version get advice.
+func assetMissing(path, name string, exists bool) string {
+	switch {
+	case exists:
+		return "no asset " + path + ": not the current version; GET /v1/health lists the current paths"
+	case name == "engine.wasm":
+		return "no asset " + path + ": this edge does not serve the browser engine (GET /v1/health lists the assets it serves); " +
+			"host engine.wasm elsewhere and set the widget's data-wasm to its URL, or the widget answers through the edge"
+	}
+	return "no asset " + path
+}
+
 func (h *Handler) handleAsset(w http.ResponseWriter, r *http.Request) {
 	name := strings.TrimPrefix(r.URL.Path, "/")
 	if name == "" {
@@ -165,7 +178,7 @@ func (h *Handler) handleAsset(w http.ResponseWriter, r *http.Request) {
 	}
 	data, sum, ok := h.assets.read(name)
 	if !ok || (want != "" && (len(want) < 8 || !strings.HasPrefix(sum, want))) {
-		writeError(w, http.StatusNotFound, "not_found", "no asset "+r.URL.Path)
+		writeError(w, http.StatusNotFound, "not_found", assetMissing(r.URL.Path, name, ok))
 		return
 	}
 	hd := w.Header()

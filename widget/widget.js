@@ -2,7 +2,8 @@
  *  <script src="https://HOST/widget.js" data-bot="demo" data-endpoint="https://HOST" async></script>
  * Options: data-lang (de|en), data-mode (auto|browser|edge), data-color (#rrggbb),
  * data-position (right|left), data-title, data-greeting(-de|-en), data-formal (German
- * in the Sie form). JS API: Lotse.open(), close(), send(text), on(event, fn).
+ * in the Sie form), data-wasm (engine.wasm's URL; default: the endpoint's, if its
+ * /v1/health lists one). JS API: Lotse.open(), close(), send(text), on(event, fn).
  * See widget/README.md (CSP, events, storage). No innerHTML: every text becomes a text node. */
 (() => {
   'use strict';
@@ -127,9 +128,11 @@
   let engineP = null;
   const check = (r) => { if (r instanceof Error) throw r; return JSON.parse(r); };
   // Under a Trusted Types CSP a script URL needs a policy; the page allows it
-  // with "trusted-types lotse-widget" (see README). Only URLs under base pass.
+  // with "trusted-types lotse-widget" (see README). Only URLs under base pass,
+  // and the page's own data-wasm-exec (relative ones too).
   let tt = null;
-  try { tt = window.trustedTypes && trustedTypes.createPolicy('lotse-widget', { createScriptURL: (u) => { if (new URL(u).origin !== new URL(base).origin) throw new Error('script URL not under the endpoint'); return u; } }); } catch (e) { /* policy not allowed: loading fails, edge stays */ }
+  const origin = (u) => new URL(u, location.href).origin;
+  try { tt = window.trustedTypes && trustedTypes.createPolicy('lotse-widget', { createScriptURL: (u) => { if (u !== ds.wasmExec && origin(u) !== origin(base)) throw new Error('script URL not under the endpoint'); return u; } }); } catch (e) { /* policy not allowed: loading fails, edge stays */ }
   function loadScript(src) {
     return new Promise((ok, fail) => {
       const s = d.createElement('script');
@@ -142,25 +145,49 @@
     if (!r.ok) throw new Error(url + ': HTTP ' + r.status);
     return r;
   }
+  // assetURLs says where wasm_exec.js, engine.wasm and the model are. An
+  // explicit data-wasm wins, with the other two as given or under the
+  // endpoint, and costs no extra request. Otherwise the endpoint's
+  // GET /v1/health answer lists what it serves ("assets": name -> immutable
+  // /v/<hash>/ path): the Worker serves no engine.wasm, and guessing
+  // <endpoint>/engine.wasm there cost every visitor a 404 and a console
+  // error. Health rather than HEAD /engine.wasm: a HEAD finds out only about
+  // engine.wasm, its 404 is a console error too, and it gives no versioned
+  // paths; the one health request (small, once per page, only on the
+  // first open) is paid back by the immutable paths of engine.wasm, the
+  // model and wasm_exec.js, which a returning visitor's cache then serves
+  // without revalidating. Nothing listed, nothing requested.
+  async function assetURLs() {
+    if (ds.wasm) return { wasm: ds.wasm, exec: ds.wasmExec || base + '/wasm_exec.js', model: ds.model || base + '/model.lotse' };
+    const a = (await (await fetchOK(base + '/v1/health')).json()).assets || {};
+    const url = (name, own) => {
+      if (own) return own;
+      if (/^\/[^/]/.test(a[name])) return base + a[name];
+      throw new Error(base + ' serves no ' + name + ' (not among the assets of its /v1/health); set data-wasm to the URL of an engine.wasm, or data-mode="edge"');
+    };
+    return { wasm: url('engine.wasm'), exec: typeof Go === 'function' ? '' : url('wasm_exec.js', ds.wasmExec), model: url('model.lotse', ds.model) };
+  }
   // Starts loading wasm_exec.js, engine.wasm and the model; called on the first
-  // open, never before. Any failure (no WebAssembly, CSP without
-  // 'wasm-unsafe-eval', network) leaves the widget on the edge, silently.
+  // open, never before. Any failure (no WebAssembly, no engine at the
+  // endpoint, CSP without 'wasm-unsafe-eval', network) leaves the widget on
+  // the edge: silently in auto mode, the visitor does not notice; in browser
+  // mode, which the page asked for, with one console message saying why.
   function loadEngine() {
     if (mode === 'edge' || engineP) return engineP;
     const t0 = performance.now();
     engineP = (async () => {
-      if (typeof WebAssembly !== 'object') throw new Error('no WebAssembly');
-      if (typeof Go !== 'function') await loadScript(ds.wasmExec || base + '/wasm_exec.js');
-      const go = new Go();
-      const wasmURL = ds.wasm || base + '/engine.wasm';
-      const model = fetchOK(ds.model || base + '/model.lotse').then((r) => r.arrayBuffer());
+      if (typeof WebAssembly !== 'object') throw new Error('no WebAssembly in this browser');
+      const u = await assetURLs();
+      const model = fetchOK(u.model).then((r) => r.arrayBuffer());
       model.catch(() => {});
+      if (typeof Go !== 'function') await loadScript(u.exec);
+      const go = new Go();
       let inst;
       try {
-        inst = (await WebAssembly.instantiateStreaming(fetchOK(wasmURL), go.importObject)).instance;
+        inst = (await WebAssembly.instantiateStreaming(fetchOK(u.wasm), go.importObject)).instance;
       } catch (e) {
         if (!(e instanceof TypeError)) throw e; // CompileError: CSP forbids wasm, or a bad file
-        inst = (await WebAssembly.instantiate(await (await fetchOK(wasmURL)).arrayBuffer(), go.importObject)).instance;
+        inst = (await WebAssembly.instantiate(await (await fetchOK(u.wasm)).arrayBuffer(), go.importObject)).instance;
       }
       const prev = Object.getOwnPropertyDescriptor(globalThis, 'lotse');
       go.run(inst).catch(() => { engine = null; }); // never settles while the engine runs
@@ -173,7 +200,9 @@
       emit('engine', { engine: 'browser', ms, model: info.name });
       return api;
     })().catch((e) => {
-      emit('engine', { engine: 'edge', error: String(e && e.message || e) });
+      const error = String(e && e.message || e);
+      if (mode === 'browser') console.error('Lotse widget: data-mode="browser", but the engine cannot run here, so the edge answers: ' + error);
+      emit('engine', { engine: 'edge', error });
       return null;
     });
     return engineP;

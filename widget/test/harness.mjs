@@ -3,7 +3,7 @@
 // Importing this file does nothing; the test runner may load it as a test.
 
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, mkdirSync, copyFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,13 +38,24 @@ export function lotseBinary() {
 
 // startServer runs `lotse serve` on a free loopback port and resolves once
 // /v1/health answers. opts.bot: a bot file to serve instead of the demo bot.
+// opts.noEngine: serve no engine.wasm, as the deployed Worker, and no
+// wasm_exec.js: an empty --assets directory, and a copy of the binary in a directory
+// of its own (lotse serve also serves the engine found beside its binary).
 export async function startServer(opts = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'lotse-widget-'));
   const port = await freePort();
   const addr = `127.0.0.1:${port}`;
-  const cmd = lotseBinary();
+  let cmd = lotseBinary(), assets = process.env.LOTSE_ASSETS || 'build';
+  if (opts.noEngine) {
+    assets = join(dir, 'assets');
+    mkdirSync(assets);
+    mkdirSync(join(dir, 'bin'));
+    copyFileSync(resolve(repo, cmd), join(dir, 'bin', 'lotse'));
+    chmodSync(join(dir, 'bin', 'lotse'), 0o755);
+    cmd = join(dir, 'bin', 'lotse');
+  }
   const args = ['serve', '--addr', addr, '--db', join(dir, 'lotse.db'), '--agent-token', TOKEN,
-    '--assets', process.env.LOTSE_ASSETS || 'build', ...(opts.bot ? ['--bot', opts.bot] : [])];
+    '--assets', assets, ...(opts.bot ? ['--bot', opts.bot] : [])];
   const proc = spawn(cmd, args, { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   proc.stdout.on('data', (b) => { output += b; });

@@ -7,12 +7,13 @@ import { describe, it, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { repo, startServer, launch, openPage, openPage as openPageOn, W, ask, consoleAPI, screenshotDir, sleep } from './harness.mjs';
 
 const shadowCount = (page, sel) => page.evaluate((s) => document.querySelector('lotse-chat').shadowRoot.querySelectorAll(s).length, sel);
 const isWasmOrModel = (u) => /\/engine\.wasm$|\.lotse$|\/wasm_exec\.js$/.test(new URL(u).pathname);
 const chatRequests = (reqs, since = 0) => reqs.filter((r) => r.t >= since && r.method === 'POST' && new URL(r.url).pathname === '/v1/chat');
+const healthRequests = (reqs) => reqs.filter((r) => new URL(r.url).pathname === '/v1/health');
 const handoffRequests = (reqs) => reqs.filter((r) => r.method === 'POST' && new URL(r.url).pathname === '/v1/handoff');
 const waitEngine = (page) => page.waitForFunction(() => window.Lotse.state.engine === 'browser', null, { timeout: 30_000 });
 // The privacy note: a status note, not the one saying who answers.
@@ -61,7 +62,10 @@ describe('widget on the demo bot', () => {
     assert.equal(focused, 'TEXTAREA');
     await waitEngine(page);
     engineAt = Date.now();
-    assert.ok(requests.some((r) => r.url.endsWith('/engine.wasm')), 'engine.wasm was not fetched on open');
+    // By the immutable paths the health answer lists, asked for once.
+    assert.deepEqual(requests.filter((r) => isWasmOrModel(r.url)).map((r) => new URL(r.url).pathname.replace(/[0-9a-f]{16}/, 'H')).sort(),
+      ['/v/H/engine.wasm', '/v/H/model.lotse', '/v/H/wasm_exec.js'], 'engine not fetched by its versioned paths on open');
+    assert.equal(healthRequests(requests).length, 1);
     assert.deepEqual(await storage(page), { local: 0, session: 0, cookie: '' }, 'storage used before the first message');
   });
 
@@ -248,6 +252,75 @@ describe('personal data, CSP and long conversations', () => {
     await waitEngine(page);
     await ask(page, 'how do I return an item');
     assert.deepEqual(chatRequests(requests), []);
+  });
+});
+
+// watch collects what a visitor's console shows: messages of type error or
+// warning (a 404 is one: "Failed to load resource") and failed responses.
+function watch(page) {
+  const w = { logs: [], failed: [] };
+  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') w.logs.push(m.text()); });
+  page.on('response', (r) => { if (r.status() >= 400) w.failed.push(r.status() + ' ' + r.url()); });
+  return w;
+}
+
+describe('an endpoint that serves no engine.wasm (as the Worker)', () => {
+  let server, browser;
+  before(async () => { server = await startServer({ noEngine: true }); browser = await launch(); });
+  after(async () => { await browser?.close(); await server?.stop(); });
+
+  it('stays on the edge in auto mode without asking for the engine or logging anything', async () => {
+    const { page, requests, errors } = await openPage(browser.context, server.url, 'test/hostile.html');
+    const w = watch(page);
+    const engine = page.evaluate(() => new Promise((ok) => window.Lotse.on('engine', ok)));
+    await page.click(W.launcher);
+    const e = await engine;
+    assert.equal(e.engine, 'edge');
+    assert.match(e.error, /serves no engine\.wasm/);
+    assert.match(await ask(page, 'how do I return an item'), /return/i);
+    await page.keyboard.press('Escape');
+    await page.click(W.launcher); // a second open asks nothing again
+    assert.match(await ask(page, 'wann muss ich meine rechnung bezahlen'), /30 Tage/);
+    assert.equal(chatRequests(requests).length, 2);
+    assert.deepEqual(requests.filter((r) => isWasmOrModel(r.url)).map((r) => r.url), [], 'engine files requested');
+    assert.equal(healthRequests(requests).length, 1);
+    assert.equal(await page.evaluate(() => window.Lotse.state.engine), 'edge');
+    assert.deepEqual(w.failed, []);
+    assert.deepEqual(w.logs, []);
+    assert.deepEqual(errors, []);
+  });
+
+  it('says once on the console why data-mode="browser" answers through the edge', async () => {
+    const { page, requests, errors } = await openPage(browser.context, server.url, 'test/hostile.html', { 'data-mode': 'browser' });
+    const w = watch(page);
+    await page.click(W.launcher);
+    assert.match(await ask(page, 'how do I return an item'), /return/i);
+    assert.match(await ask(page, 'wann muss ich meine rechnung bezahlen'), /30 Tage/);
+    assert.equal(chatRequests(requests).length, 2);
+    assert.deepEqual(requests.filter((r) => isWasmOrModel(r.url)).map((r) => r.url), [], 'engine files requested');
+    assert.deepEqual(w.failed, []);
+    assert.equal(w.logs.length, 1, 'console: ' + JSON.stringify(w.logs));
+    assert.match(w.logs[0], /data-mode="browser".*serves no engine\.wasm.*data-wasm/);
+    assert.deepEqual(errors, []);
+  });
+
+  it('loads the engine from data-wasm without asking /v1/health', async () => {
+    // engine.wasm and wasm_exec.js from "elsewhere": the page's own origin here.
+    const build = resolve(repo, process.env.LOTSE_ASSETS || 'build');
+    const { page, requests, errors } = await openPage(browser.context, server.url, 'test/hostile.html',
+      { 'data-wasm': '/__test/cdn/engine.wasm', 'data-wasm-exec': '/__test/cdn/wasm_exec.js' });
+    await page.route(server.url + '/__test/cdn/engine.wasm', (r) => r.fulfill({ status: 200, contentType: 'application/wasm', body: readFileSync(join(build, 'engine.wasm')) }));
+    await page.route(server.url + '/__test/cdn/wasm_exec.js', (r) => r.fulfill({ status: 200, contentType: 'text/javascript', body: readFileSync(join(build, 'wasm_exec.js')) }));
+    const w = watch(page);
+    await page.click(W.launcher);
+    await waitEngine(page);
+    assert.match(await ask(page, 'how do I return an item'), /return/i);
+    assert.deepEqual(chatRequests(requests), [], 'answered through the edge');
+    assert.deepEqual(healthRequests(requests), []);
+    assert.deepEqual(requests.filter((r) => isWasmOrModel(r.url)).map((r) => new URL(r.url).pathname).sort(),
+      ['/__test/cdn/engine.wasm', '/__test/cdn/wasm_exec.js', '/model.lotse']);
+    assert.deepEqual(w.failed, []);
+    assert.deepEqual(errors, []);
   });
 });
 
