@@ -16,7 +16,7 @@ help:
 
 ## build: the lotse binary, with the WASI engine embedded
 build: wasm
-	$(GO) build -o $(BUILD)/lotse ./cmd/lotse
+	$(GO) build -buildvcs=auto -o $(BUILD)/lotse ./cmd/lotse
 
 ## wasm: the browser engine (build/engine.wasm + wasm_exec.js) and the
 ## WASI engine that lotse embeds (runner/embedded/module)

@@ -230,3 +230,51 @@ func TestLoginThrottle(t *testing.T) {
 		t.Errorf("after the window: %d, want 200", res.StatusCode)
 	}
 }
+
+// TestSignInLogsClientBehindProxy checks that with TrustProxy the log lines
+// of refused and throttled sign-ins name the client the throttle counts
+// (the address the proxy appended, an IPv6 client's /64), not the proxy.
+func TestSignInLogsClientBehindProxy(t *testing.T) {
+	const proxy = "10.0.0.1:5555"
+	tests := []struct {
+		name       string
+		trustProxy bool
+		xff        string
+		want       string
+	}{
+		{"IPv4 client", true, "203.0.113.50, 198.51.100.9", "198.51.100.9"},
+		{"IPv6 client", true, "2001:db8:1:2:3::7", "2001:db8:1:2::/64"},
+		{"no X-Forwarded-For", true, "", "10.0.0.1"},
+		{"proxy not trusted", false, "198.51.100.9", proxy},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var logs syncBuffer
+			s, err := New(Config{SQLitePath: filepath.Join(t.TempDir(), "x.db"), Secret: testSecret, AgentToken: testToken,
+				Logger: slog.New(slog.NewJSONHandler(&logs, nil)), TrustProxy: tt.trustProxy})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			h := http.Header{"Content-Type": {"application/json"}}
+			if tt.xff != "" {
+				h.Set("X-Forwarded-For", tt.xff)
+			}
+			for range maxFailures + 1 { // the last one is throttled
+				serve(s, "POST", "/console/api/login", proxy, h, `{"password":"wrong"}`).Body.Close()
+			}
+			got := map[string]string{} // message -> remote
+			for line := range strings.Lines(logs.String()) {
+				var rec struct{ Msg, Remote string }
+				if json.Unmarshal([]byte(line), &rec) == nil && rec.Remote != "" {
+					got[rec.Msg] = rec.Remote
+				}
+			}
+			for _, msg := range []string{"console sign-in refused", "console sign-in throttled"} {
+				if got[msg] != tt.want {
+					t.Errorf("%q logged remote %q, want %q (all: %v)", msg, got[msg], tt.want, got)
+				}
+			}
+		})
+	}
+}

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lotse-chat/lotse/backend/store"
 	"github.com/lotse-chat/lotse/handoff"
 )
 
@@ -51,17 +52,22 @@ type testServer struct {
 }
 
 // newTestServer runs a Server on a real SQLite file behind a real HTTP
-// listener, logging at debug level into a buffer.
-func newTestServer(t *testing.T) *testServer {
+// listener, logging at debug level into a buffer. Each of opts may change
+// the Config first.
+func newTestServer(t *testing.T, opts ...func(*Config)) *testServer {
 	t.Helper()
 	logs := &syncBuffer{}
-	s, err := New(Config{
+	cfg := Config{
 		SQLitePath: filepath.Join(t.TempDir(), "lotse.db"),
 		Secret:     testSecret,
 		AgentToken: testToken,
 		Logger:     slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		Heartbeat:  50 * time.Millisecond,
-	})
+	}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	s, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,18 +154,34 @@ func sample(id string, texts ...string) handoff.Handoff {
 	return h
 }
 
+// health returns ts's GET /v1/health.
+func (ts *testServer) health(t *testing.T) (int, Health) {
+	t.Helper()
+	res, err := ts.http.Get(ts.URL + "/v1/health")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var h Health
+	if err := json.NewDecoder(res.Body).Decode(&h); err != nil {
+		t.Fatalf("health: %d with a body that is not Health: %v", res.StatusCode, err)
+	}
+	return res.StatusCode, h
+}
+
 func TestHealth(t *testing.T) {
-	ts := newTestServer(t)
-	req, _ := http.NewRequest("GET", ts.URL+"/v1/health", nil)
-	if code, v := ts.do(t, req); code != 200 || v["status"] != "ok" {
-		t.Errorf("health = %d %v", code, v)
+	ts := newTestServer(t, func(c *Config) { c.Version = "v9.9.9-test"; c.MaxReaders = 10 })
+	want := Health{Status: "ok", Version: "v9.9.9-test", Schema: store.SchemaVersion,
+		Readers: ReaderUse{0, 10}, ConsoleReaders: ReaderUse{0, maxConsoleReaders}}
+	if code, h := ts.health(t); code != 200 || h != want {
+		t.Errorf("health = %d %+v, want 200 %+v", code, h, want)
 	}
 	// A backend whose database is gone acknowledges no handoff: it is not
 	// healthy, whatever its HTTP server does.
 	ts.Store().Close()
-	req, _ = http.NewRequest("GET", ts.URL+"/v1/health", nil)
-	if code, v := ts.do(t, req); code != 503 || v["status"] != "store_unavailable" || len(v) != 1 {
-		t.Errorf("health with the store closed = %d %v, want 503 {\"status\":\"store_unavailable\"}", code, v)
+	want.Status = "store_unavailable"
+	if code, h := ts.health(t); code != 503 || h != want {
+		t.Errorf("health with the store closed = %d %+v, want 503 %+v", code, h, want)
 	}
 }
 
@@ -173,11 +195,17 @@ func TestNewRefusesConfig(t *testing.T) {
 	}{
 		{"made-up secret", "notasecret", testToken, []string{"does not start with whsec_", "head -c 32 /dev/urandom", "LOTSE_WEBHOOK_SECRET"}},
 		{"short secret", "whsec_AAEC", testToken, []string{"fewer than 24", "head -c 32 /dev/urandom"}},
-		{"no secret", "", testToken, []string{"no webhook secret", "lotse backend"}},
+		{"no secret", "", testToken, []string{"no webhook secret", "lotse backend --demo"}},
+		{"second secret bad", testSecret + " whsec_AAEC", testToken, []string{"secret 2 of 2", "fewer than 24", "LOTSE_WEBHOOK_SECRET"}},
 		{"short agent token", testSecret, "short", []string{"shorter than 8 characters", "set LOTSE_AGENT_TOKEN"}},
+		{"negative max readers", testSecret, testToken, []string{"-1", "--max-readers", "LOTSE_MAX_READERS"}},
 	}
 	for _, tt := range tests {
-		_, err := New(Config{SQLitePath: filepath.Join(t.TempDir(), "x.db"), Secret: tt.secret, AgentToken: tt.token})
+		maxReaders := 0
+		if strings.HasPrefix(tt.name, "negative") {
+			maxReaders = -1
+		}
+		_, err := New(Config{SQLitePath: filepath.Join(t.TempDir(), "x.db"), Secret: tt.secret, AgentToken: tt.token, MaxReaders: maxReaders})
 		if err == nil {
 			t.Errorf("%s: New succeeded", tt.name)
 			continue
@@ -675,8 +703,10 @@ func TestConsoleLogin(t *testing.T) {
 				t.Fatalf("login: %d, cookies %v", res.StatusCode, res.Cookies())
 			}
 			ck := res.Cookies()[0]
-			if !ck.HttpOnly || ck.SameSite != http.SameSiteStrictMode || ck.Secure != tls || ck.Path != "/console" {
-				t.Errorf("cookie %+v: want HttpOnly, SameSite=Strict, Secure=%v, Path /console", ck, tls)
+			// No Path: the browser scopes the cookie to the console's own
+			// directory, also under a proxy's prefix (sessionCookieFor).
+			if !ck.HttpOnly || ck.SameSite != http.SameSiteStrictMode || ck.Secure != tls || ck.Path != "" {
+				t.Errorf("cookie %+v: want HttpOnly, SameSite=Strict, Secure=%v, no Path", ck, tls)
 			}
 			req, _ := http.NewRequest("GET", hs.URL+"/console/api/me", nil)
 			req.AddCookie(ck)
@@ -896,5 +926,333 @@ func TestUnansweredRedacted(t *testing.T) {
 	g := v["groups"].([]any)[0].(map[string]any)
 	if g["count"] != 2.0 {
 		t.Errorf("first group = %v, want the two weather questions", g)
+	}
+}
+
+// TestReadersPool checks one pool's bookkeeping: a key over its limit ends
+// its oldest reader, the pool over its limit refuses, and a released
+// reader frees its place.
+func TestReadersPool(t *testing.T) {
+	rs := newReaders("visitor", 3, 2)
+	ended := map[string]bool{}
+	acquire := func(key, name string) (*reader, bool) {
+		return rs.acquire(key, func() { ended[name] = true })
+	}
+	steps := []struct {
+		key, name string
+		ok        bool
+		ends      string // the reader this one ends, if any
+		inUse     int
+	}{
+		{"c1", "a", true, "", 1},
+		{"c1", "b", true, "", 2},
+		{"c1", "c", true, "a", 2}, // c1 at its limit: a, the oldest, ends
+		{"c2", "d", true, "", 3},
+		{"c3", "e", false, "", 3}, // the pool is full
+		{"c1", "f", true, "b", 3}, // a key at its limit still replaces its oldest
+	}
+	got := map[string]*reader{}
+	for _, st := range steps {
+		r, ok := acquire(st.key, st.name)
+		if ok != st.ok {
+			t.Fatalf("acquire %s for %s: ok %v, want %v", st.name, st.key, ok, st.ok)
+		}
+		got[st.name] = r
+		if st.ends != "" && !ended[st.ends] {
+			t.Errorf("acquire %s did not end %s", st.name, st.ends)
+		}
+		if u := rs.use(); u != (ReaderUse{st.inUse, 3}) {
+			t.Errorf("after %s: use %+v, want %d of 3", st.name, u, st.inUse)
+		}
+	}
+	rs.release("c1", got["a"]) // ended already: no change
+	rs.release("c2", got["d"])
+	if u := rs.use(); u.InUse != 2 {
+		t.Errorf("after releasing d: %d in use, want 2", u.InUse)
+	}
+	if _, ok := acquire("c3", "g"); !ok {
+		t.Error("a released place was not given to a new reader")
+	}
+}
+
+// TestReadersRefusalsWarnOncePerMinute checks the rate limit of the
+// warning about a full pool: the first refusal is logged at once, the
+// ones after it with their number once a minute.
+func TestReadersRefusalsWarnOncePerMinute(t *testing.T) {
+	rs := newReaders("visitor", 0, 1) // refuses everyone
+	t0 := time.Unix(1_800_000_000, 0)
+	steps := []struct {
+		refuse int           // readers refused before asking
+		at     time.Duration // after t0
+		n      int
+		warn   bool
+	}{
+		{0, 0, 0, false}, // nothing refused, nothing to say
+		{1, 0, 1, true},
+		{3, 10 * time.Second, 0, false},
+		{1, 59 * time.Second, 0, false},
+		{0, 60 * time.Second, 4, true},
+		{0, 3 * time.Minute, 0, false}, // no refusal since
+		{2, 3 * time.Minute, 2, true},
+	}
+	for i, st := range steps {
+		for range st.refuse {
+			if _, ok := rs.acquire("c", func() {}); ok {
+				t.Fatal("a pool of 0 took a reader")
+			}
+		}
+		n, warn := rs.refusals(t0.Add(st.at))
+		if n != st.n || warn != st.warn {
+			t.Errorf("step %d at %v: refusals = %d, %v; want %d, %v", i, st.at, n, warn, st.n, st.warn)
+		}
+	}
+}
+
+// clock is a test clock that starts at the real time, so that the edge's
+// signatures (made at the real time) stay within the tolerance.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// waitFor polls cond until it holds, failing the test after 10 s.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); !cond(); time.Sleep(2 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+	}
+}
+
+// TestReadersFull fills the visitors' readers: health says degraded with
+// the counts, a further reader gets 429 too_many_readers, the log says so
+// once a minute with the number refused, and the console's streams, a
+// pool of their own, are still served.
+func TestReadersFull(t *testing.T) {
+	clk := &clock{t: time.Now()}
+	ts := newTestServer(t, func(c *Config) { c.MaxReaders = 2; c.Now = clk.now })
+	ts.handoff(t, sample("c1", "help"))
+	ts.handoff(t, sample("c2", "help"))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan struct{}, 2)
+	for _, id := range []string{"c1", "c2"} {
+		go func() {
+			if res, err := ts.http.Do(ts.events(t, ctx, "/v1/conversations/"+id+"/events?after=1&wait=30")); err == nil {
+				res.Body.Close()
+			}
+			done <- struct{}{}
+		}()
+		if code, h := ts.health(t); code != 200 || h.Status != "ok" {
+			t.Errorf("health with %d of 2 readers = %d %+v, want ok", h.Readers.InUse, code, h)
+		}
+		waitFor(t, "a reader of "+id, func() bool { return ts.readers.use().InUse == map[string]int{"c1": 1, "c2": 2}[id] })
+	}
+	if code, h := ts.health(t); code != 200 || h.Status != "degraded" || h.Readers != (ReaderUse{2, 2}) {
+		t.Errorf("health with every reader in use = %d %+v, want 200 degraded, readers 2 of 2", code, h)
+	}
+	refuse := func() {
+		t.Helper()
+		res, err := ts.http.Do(ts.events(t, context.Background(), "/v1/conversations/c1/events?after=1&wait=0"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		e, raw := decodeError(t, res)
+		if res.StatusCode != 429 || e.Error.Code != "too_many_readers" || res.Header.Get("Retry-After") == "" ||
+			!strings.Contains(e.Error.Message, "all 2 of the backend's visitor event readers") {
+			t.Errorf("reader over the limit: %d %s, want 429 too_many_readers with Retry-After", res.StatusCode, raw)
+		}
+	}
+	warnings := func() []map[string]any {
+		var ws []map[string]any
+		for line := range strings.Lines(ts.logs.String()) {
+			var rec map[string]any
+			if json.Unmarshal([]byte(line), &rec) == nil && rec["msg"] == "event readers refused: all in use" {
+				ws = append(ws, rec)
+			}
+		}
+		return ws
+	}
+	refuse()
+	refuse()
+	refuse()
+	ws := warnings()
+	if len(ws) != 1 || ws[0]["level"] != "WARN" || ws[0]["pool"] != "visitor" || ws[0]["refused"] != 1.0 ||
+		ws[0]["in_use"] != 2.0 || ws[0]["max"] != 2.0 {
+		t.Errorf("after three refusals within a minute, warnings %v; want one WARN, pool visitor, refused 1, in_use 2, max 2", ws)
+	}
+	clk.add(readersWarnInterval)
+	refuse()
+	if ws := warnings(); len(ws) != 2 || ws[1]["refused"] != 3.0 {
+		t.Errorf("a minute later, warnings %v; want a second one counting the 3 refused since the first", ws)
+	}
+	// The console's pool is apart: agents still read.
+	req, _ := http.NewRequest("GET", ts.URL+"/console/api/conversations/c1/events?after=1&wait=0", nil)
+	req.Header.Set("Authorization", "Bearer "+testToken)
+	if code, v := ts.do(t, req); code != 200 {
+		t.Errorf("console events with the visitors' readers full: %d %v, want 200", code, v)
+	}
+	cancel()
+	<-done
+	<-done
+	waitFor(t, "the readers to be released", func() bool { return ts.readers.use().InUse == 0 })
+	if code, h := ts.health(t); code != 200 || h.Status != "ok" {
+		t.Errorf("health after the readers left = %d %+v, want ok", code, h)
+	}
+}
+
+// TestConsoleReadersPerSession checks that one agent session (here a
+// script's bearer token from one address) holds at most
+// maxReadersPerSession streams, the newest, and takes none of the
+// visitors' readers.
+func TestConsoleReadersPerSession(t *testing.T) {
+	ts := newTestServer(t)
+	for i := range maxReadersPerSession + 1 {
+		ts.handoff(t, sample(fmt.Sprintf("c%d", i), "help"))
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan string, maxReadersPerSession+1)
+	poll := func(id string) {
+		req, _ := http.NewRequestWithContext(ctx, "GET", ts.URL+"/console/api/conversations/"+id+"/events?after=1&wait=30", nil)
+		req.Header.Set("Authorization", "Bearer "+testToken)
+		if res, err := ts.http.Do(req); err == nil {
+			res.Body.Close()
+		}
+		done <- id
+	}
+	for i := range maxReadersPerSession {
+		go poll(fmt.Sprintf("c%d", i))
+		waitFor(t, "a console reader", func() bool { return ts.consoleReaders.use().InUse == i+1 })
+	}
+	go poll(fmt.Sprintf("c%d", maxReadersPerSession))
+	select {
+	case id := <-done:
+		if id != "c0" {
+			t.Errorf("the session's reader of %s ended, want the oldest, c0", id)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("a session over its limit ended no older reader")
+	}
+	if u, v := ts.consoleReaders.use(), ts.readers.use(); u.InUse != maxReadersPerSession || v.InUse != 0 {
+		t.Errorf("console readers %+v, visitors' %+v; want %d and 0", u, v, maxReadersPerSession)
+	}
+}
+
+// TestEndStreams checks a graceful shutdown: EndStreams ends an open SSE
+// stream (the browser then resumes by Last-Event-ID) and answers a
+// waiting long-poll at once with no events, and a stream asked for
+// afterwards ends at once too.
+func TestEndStreams(t *testing.T) {
+	ts := newTestServer(t)
+	ts.handoff(t, sample("c1", "one"))
+	openStream := func() *http.Response {
+		req := ts.events(t, context.Background(), "/v1/conversations/c1/events")
+		req.Header.Set("Accept", "text/event-stream")
+		res, err := ts.http.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	res := openStream()
+	defer res.Body.Close()
+	r := bufio.NewReader(res.Body)
+	readSSE(t, r, 2) // message 1 and the state
+	polled := make(chan Events, 1)
+	go func() {
+		_, ev := ts.poll(t, "c1", 1, 30)
+		polled <- ev
+	}()
+	waitFor(t, "the long-poll to wait", func() bool { return ts.readers.use().InUse == 2 })
+	ts.EndStreams()
+	if rest, err := readToEnd(t, res.Body, r); err != nil || strings.Contains(string(rest), "event:") {
+		t.Errorf("stream after EndStreams: %q, %v; want its end and no more events", rest, err)
+	}
+	select {
+	case ev := <-polled:
+		if len(ev.Events) != 0 || ev.State != "pending" {
+			t.Errorf("long-poll ended by EndStreams = %+v, want no events in state pending", ev)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("EndStreams left a long-poll waiting")
+	}
+	late := openStream()
+	defer late.Body.Close()
+	if body, err := readToEnd(t, late.Body, late.Body); err != nil || late.StatusCode != 200 || !strings.HasPrefix(string(body), "retry:") {
+		t.Errorf("stream asked for after EndStreams: %d %q %v; want 200 ending at once", late.StatusCode, body, err)
+	}
+}
+
+// readToEnd reads r to its end, failing the test if body (which r reads)
+// has not ended within 10 s.
+func readToEnd(t *testing.T, body io.Closer, r io.Reader) ([]byte, error) {
+	t.Helper()
+	timer := time.AfterFunc(10*time.Second, func() { body.Close() })
+	data, err := io.ReadAll(r)
+	if !timer.Stop() {
+		t.Fatal("the stream did not end")
+	}
+	return data, err
+}
+
+// TestRotatedSecrets checks a rotation of the webhook secret: the backend
+// with two secrets accepts handoffs and events requests signed with
+// either, and no other.
+func TestRotatedSecrets(t *testing.T) {
+	const newSecret = "whsec_bmV3LXNlY3JldC1mb3ItdGhlLXJvdGF0aW9uLXRlc3Q="
+	const otherSecret = "whsec_b3RoZXItc2VjcmV0LW5vdC1naXZlbi10by10aGUtYmFja2Vu"
+	ts := newTestServer(t, func(c *Config) { c.Secret = testSecret + " " + newSecret })
+	tests := []struct {
+		name, secret string
+		code         int
+	}{
+		{"old secret", testSecret, 200},
+		{"new secret", newSecret, 200},
+		{"other secret", otherSecret, 401},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			body, _ := json.Marshal(sample(fmt.Sprintf("c%d", i), "help"))
+			if code, v := ts.post(t, body, tt.secret, time.Now()); code != tt.code {
+				t.Errorf("handoff signed with the %s: %d %v, want %d", tt.name, code, v, tt.code)
+			}
+			req, _ := http.NewRequest("GET", ts.URL+"/v1/conversations/c0/events?after=0&wait=0", nil)
+			if err := handoff.SignRequest(handoff.SecretKey(tt.secret), req, "", time.Now()); err != nil {
+				t.Fatal(err)
+			}
+			if code, v := ts.do(t, req); code != tt.code {
+				t.Errorf("events request signed with the %s: %d %v, want %d", tt.name, code, v, tt.code)
+			}
+		})
+	}
+}
+
+// TestReadyLogLine checks the start-up line: version, schema and limits,
+// never a secret.
+func TestReadyLogLine(t *testing.T) {
+	ts := newTestServer(t, func(c *Config) { c.Version = "v1.2.3"; c.MaxReaders = 50 })
+	logs := ts.logs.String()
+	for _, want := range []string{`"msg":"backend ready"`, `"version":"v1.2.3"`, fmt.Sprintf(`"schema":%d`, store.SchemaVersion),
+		`"max_readers":50`, `"webhook_secrets":1`} {
+		if !strings.Contains(logs, want) {
+			t.Errorf("start-up log %q lacks %s", logs, want)
+		}
+	}
+	if strings.Contains(logs, testSecret[6:]) || strings.Contains(logs, testToken) {
+		t.Errorf("start-up log %q shows a secret", logs)
 	}
 }

@@ -60,7 +60,12 @@ func (s *Server) consoleRoutes(m *http.ServeMux) {
 			w.Write(data)
 		}
 	}
-	m.HandleFunc("GET /console", static("index.html", "text/html; charset=utf-8"))
+	// The page names every address relative to itself (console.css,
+	// api/session), so that it works below any path prefix a reverse proxy
+	// strips, with nothing to configure. Relative addresses resolve
+	// against .../console/ only with the slash: /console, without it,
+	// redirects there.
+	m.HandleFunc("GET /console", toConsoleDir)
 	m.HandleFunc("GET /console/{$}", static("index.html", "text/html; charset=utf-8"))
 	m.HandleFunc("GET /console/console.js", static("console.js", "text/javascript; charset=utf-8"))
 	m.HandleFunc("GET /console/console.css", static("console.css", "text/css; charset=utf-8"))
@@ -82,6 +87,19 @@ func (s *Server) consoleRoutes(m *http.ServeMux) {
 	m.HandleFunc("GET /console/api/unanswered", s.agent(s.handleUnanswered))
 	// No catch-all: Server.serve answers other paths 404 and other
 	// methods 405 with Allow, both as JSON.
+}
+
+// toConsoleDir redirects /console to /console/ with a relative Location,
+// which the browser resolves against the address it asked for, prefix
+// included. (http.Redirect would make it absolute, /console/, from the
+// path the backend sees, and so drop a prefix the proxy stripped.)
+func toConsoleDir(w http.ResponseWriter, r *http.Request) {
+	loc := "console/"
+	if r.URL.RawQuery != "" {
+		loc += "?" + r.URL.RawQuery
+	}
+	w.Header().Set("Location", loc)
+	w.WriteHeader(http.StatusMovedPermanently)
 }
 
 // newSessionToken returns a random session token for the cookie.
@@ -266,10 +284,31 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		s.storeError(w, err)
 		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/console", Expires: exp,
-		HttpOnly: true, Secure: secure(r), SameSite: http.SameSiteStrictMode})
+	http.SetCookie(w, sessionCookieFor(r, token, exp))
 	s.log.Info("console sign-in", "agent", name)
 	writeJSON(w, http.StatusOK, map[string]string{"agent": name})
+}
+
+// sessionCookieFor returns the session cookie that the sign-in r sets.
+//
+// It has no Path attribute, on purpose: the browser then scopes it to the
+// directory of the address it posted the sign-in to (RFC 6265, section
+// 5.1.4), .../console/api, and sends it to the console API and event
+// streams only, below whatever prefix a reverse proxy strips. The backend
+// cannot name that path itself: behind a proxy that strips /lotse it sees
+// the same /console/api/login as without one. X-Forwarded-Prefix would
+// tell it only with --trust-proxy and a proxy configured to send it (nginx
+// does not by default); Path=/ would work everywhere but hand the session
+// to every other application on the host. Path does not keep scripts of
+// the same origin out (HttpOnly does), but it keeps the cookie out of
+// other applications' requests and logs. Sign-out sets the same cookie,
+// expired, from the same directory, so the browser replaces it. A cookie
+// of an earlier lotse (Path=/console) is sent along until its session
+// ends; browsers list the newer one, with the longer path, first, and
+// r.Cookie takes the first.
+func sessionCookieFor(r *http.Request, token string, exp time.Time) *http.Cookie {
+	return &http.Cookie{Name: sessionCookie, Value: token, Expires: exp,
+		HttpOnly: true, Secure: secure(r), SameSite: http.SameSiteStrictMode}
 }
 
 // secure reports whether the console was reached over HTTPS, directly or
@@ -296,8 +335,9 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/console", MaxAge: -1,
-		HttpOnly: true, Secure: secure(r), SameSite: http.SameSiteStrictMode})
+	c := sessionCookieFor(r, "", time.Time{})
+	c.MaxAge = -1
+	http.SetCookie(w, c)
 	writeJSON(w, http.StatusOK, map[string]string{"status": "signed out"})
 }
 

@@ -1,10 +1,17 @@
 package backend
 
 import (
+	"bufio"
+	"context"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf16"
@@ -422,48 +429,201 @@ func TestConsoleSession(t *testing.T) {
 // TestConsolePageLoadsOnlyWhatIsServed checks that every address the
 // console page loads (script, style, icon) is served, and that the page
 // names its icon: without a link, browsers ask for /favicon.ico, a 404 on
-// every visit.
+// every visit. The addresses are relative, so that the page works below a
+// prefix (TestConsoleBehindPrefix).
 func TestConsolePageLoadsOnlyWhatIsServed(t *testing.T) {
 	ts := newTestServer(t)
 	page, err := consoleFiles.ReadFile("console/index.html")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(page), `<link rel="icon" href="/console/favicon.svg"`) {
-		t.Errorf("index.html names no icon /console/favicon.svg")
+	if !strings.Contains(string(page), `<link rel="icon" href="favicon.svg"`) {
+		t.Errorf("index.html names no icon favicon.svg")
 	}
 	want := map[string]string{ // the type each kind of file is served with
 		".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8", ".svg": "image/svg+xml",
 	}
-	var paths []string
-	for _, attr := range []string{`href="`, `src="`} {
-		for rest := string(page); ; {
-			_, after, ok := strings.Cut(rest, attr)
-			if !ok {
-				break
-			}
-			path, _, _ := strings.Cut(after, `"`)
-			if strings.HasPrefix(path, "/") {
-				paths = append(paths, path)
-			}
-			rest = after
+	refs := pageRefs(string(page))
+	if len(refs) != 3 {
+		t.Errorf("index.html loads %q; want script, style and icon", refs)
+	}
+	base, _ := url.Parse(ts.URL + "/console/")
+	for _, ref := range refs {
+		if u, err := url.Parse(ref); err != nil || u.IsAbs() || strings.HasPrefix(ref, "/") {
+			t.Errorf("index.html loads %q; want an address relative to the page", ref)
+			continue
 		}
-	}
-	if len(paths) != 3 {
-		t.Errorf("index.html loads %q; want script, style and icon", paths)
-	}
-	for _, path := range paths {
-		res, err := ts.http.Get(ts.URL + path)
+		res, err := ts.http.Get(base.ResolveReference(&url.URL{Path: ref}).String())
 		if err != nil {
 			t.Fatal(err)
 		}
 		res.Body.Close()
-		ext := path[strings.LastIndexByte(path, '.'):]
+		ext := ref[strings.LastIndexByte(ref, '.'):]
 		if res.StatusCode != 200 || res.Header.Get("Content-Type") != want[ext] {
-			t.Errorf("GET %s: %d %s, want 200 %s", path, res.StatusCode, res.Header.Get("Content-Type"), want[ext])
+			t.Errorf("GET %s: %d %s, want 200 %s", ref, res.StatusCode, res.Header.Get("Content-Type"), want[ext])
 		}
 		if res.Header.Get("X-Content-Type-Options") != "nosniff" {
-			t.Errorf("GET %s: no X-Content-Type-Options: nosniff", path)
+			t.Errorf("GET %s: no X-Content-Type-Options: nosniff", ref)
 		}
 	}
+}
+
+// pageRefs returns the addresses in the href and src attributes of page.
+func pageRefs(page string) []string {
+	var refs []string
+	for _, attr := range []string{`href="`, `src="`} {
+		for rest := page; ; {
+			_, after, ok := strings.Cut(rest, attr)
+			if !ok {
+				break
+			}
+			ref, _, _ := strings.Cut(after, `"`)
+			refs = append(refs, ref)
+			rest = after
+		}
+	}
+	return refs
+}
+
+// TestConsoleBehindPrefix uses the console as a browser does, at the root
+// and behind a reverse proxy that strips a path prefix (nginx: location
+// /lotse/ { proxy_pass http://backend/; }): the page at .../console, its
+// script, style and icon, the sign-in, the queue and the live stream, with
+// a cookie jar that keeps the session cookie for the path the browser saw.
+// Before, the page loaded /console/console.js and the cookie had Path
+// /console: behind /lotse, both missed.
+func TestConsoleBehindPrefix(t *testing.T) {
+	for _, prefix := range []string{"", "/lotse", "/support/console"} {
+		t.Run("prefix "+strconv.Quote(prefix), func(t *testing.T) {
+			ts := newTestServer(t)
+			ts.handoff(t, sample("c1", "Where is my parcel?"))
+			var h http.Handler = ts.Handler()
+			if prefix != "" {
+				h = http.StripPrefix(prefix, h) // 404 for paths outside the prefix
+			}
+			proxy := httptest.NewServer(h)
+			defer proxy.Close()
+			jar, _ := cookiejar.New(nil)
+			c := &http.Client{Jar: jar}
+			get := func(u *url.URL) *http.Response {
+				t.Helper()
+				res, err := c.Get(u.String())
+				if err != nil {
+					t.Fatal(err)
+				}
+				return res
+			}
+
+			// The address an agent types: without the slash, redirected to it.
+			start, _ := url.Parse(proxy.URL + prefix + "/console")
+			res := get(start)
+			page, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			if res.StatusCode != 200 || !strings.Contains(string(page), "<title>Lotse console</title>") {
+				t.Fatalf("GET %s: %d %.80q, want the console page", start, res.StatusCode, page)
+			}
+			pageURL := res.Request.URL
+			if want := prefix + "/console/"; pageURL.Path != want {
+				t.Errorf("GET %s ended at %s, want %s", start, pageURL.Path, want)
+			}
+			for _, ref := range pageRefs(string(page)) {
+				u, _ := pageURL.Parse(ref)
+				res := get(u)
+				res.Body.Close()
+				if res.StatusCode != 200 || !strings.HasPrefix(u.Path, prefix+"/console/") {
+					t.Errorf("page's %q is %s: %d, want 200 below %s/console/", ref, u.Path, res.StatusCode, prefix)
+				}
+			}
+
+			// The console's calls, resolved as console.js resolves them:
+			// new URL('api/' + path, document.baseURI).
+			call := func(method, path, body string) (int, map[string]any) {
+				t.Helper()
+				u, _ := pageURL.Parse("api/" + path)
+				req, _ := http.NewRequest(method, u.String(), strings.NewReader(body))
+				if body != "" {
+					req.Header.Set("Content-Type", "application/json")
+				}
+				res, err := c.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer res.Body.Close()
+				var v map[string]any
+				json.NewDecoder(res.Body).Decode(&v)
+				return res.StatusCode, v
+			}
+			if code, v := call("POST", "login", `{"password":"`+testToken+`","name":"Anna"}`); code != 200 {
+				t.Fatalf("sign-in: %d %v", code, v)
+			}
+			api, _ := pageURL.Parse("api/")
+			if !hasCookie(jar, api, sessionCookie) {
+				t.Fatalf("no session cookie for %s after sign-in; the jar has %v for the page", api, jar.Cookies(pageURL))
+			}
+			if hasCookie(jar, pageURL, sessionCookie) {
+				t.Errorf("the session cookie goes to the page %s too; want the API only", pageURL.Path)
+			}
+			if code, v := call("GET", "session", ""); code != 200 || v["agent"] != "Anna" {
+				t.Errorf("session: %d %v, want agent Anna", code, v)
+			}
+			if code, v := call("GET", "conversations?state=pending", ""); code != 200 || len(v["conversations"].([]any)) != 1 {
+				t.Errorf("pending queue: %d %v, want c1", code, v)
+			}
+
+			// The live stream, as the page's EventSource opens it.
+			ctx, cancel := context.WithCancel(context.Background())
+			u, _ := pageURL.Parse("api/conversations/c1/events?after=0")
+			req, _ := http.NewRequestWithContext(ctx, "GET", u.String(), nil)
+			req.Header.Set("Accept", "text/event-stream")
+			res, err := c.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.StatusCode != 200 {
+				t.Errorf("GET %s: %d, want the stream", u.Path, res.StatusCode)
+			} else if evs := readSSE(t, bufio.NewReader(res.Body), 1); !strings.Contains(evs[0].data, "Where is my parcel?") {
+				t.Errorf("stream's first event %+v, want the visitor's message", evs[0])
+			}
+			cancel()
+			res.Body.Close()
+
+			if code, v := call("POST", "logout", "{}"); code != 200 {
+				t.Errorf("sign-out: %d %v", code, v)
+			}
+			if hasCookie(jar, api, sessionCookie) {
+				t.Errorf("session cookie still in the jar after sign-out")
+			}
+			if code, v := call("GET", "session", ""); code != 200 || v["agent"] != "" {
+				t.Errorf("session after sign-out: %d %v, want no agent", code, v)
+			}
+		})
+	}
+}
+
+// TestConsoleRedirect checks that /console redirects to console/, relative
+// to the address the browser asked for: an absolute /console/ would leave
+// the prefix a proxy stripped.
+func TestConsoleRedirect(t *testing.T) {
+	ts := newTestServer(t)
+	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	for path, want := range map[string]string{"/console": "console/", "/console?lang=de": "console/?lang=de"} {
+		res, err := c.Get(ts.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusMovedPermanently || res.Header.Get("Location") != want {
+			t.Errorf("GET %s: %d Location %q, want 301 %q", path, res.StatusCode, res.Header.Get("Location"), want)
+		}
+	}
+}
+
+// hasCookie reports whether jar sends a cookie named name to u.
+func hasCookie(jar http.CookieJar, u *url.URL, name string) bool {
+	for _, c := range jar.Cookies(u) {
+		if c.Name == name {
+			return true
+		}
+	}
+	return false
 }

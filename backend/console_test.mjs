@@ -46,11 +46,16 @@ function html(n) {
   return `<${n.tagName}${n.className ? ` class="${n.className}"` : ''}${attrs}>${inner}</${n.tagName}>`;
 }
 
+// PAGE is the console's address in the tests unless one says otherwise.
+const PAGE = 'http://console.test/console/';
+
 // load runs console.js with fetch answering response, or calling it if it
-// is a function; globals adds or replaces globals (confirm, say).
-function load(response, globals = {}) {
+// is a function; globals adds or replaces globals (confirm, say); page is
+// the page's address, document.baseURI.
+function load(response, globals = {}, page = PAGE) {
   const elements = {};
   const document = {
+    baseURI: page,
     activeElement: null,
     listeners: {},
     addEventListener(type, fn) { this.listeners[type] = fn; },
@@ -302,7 +307,7 @@ function queueServer(convs, limit = 2) {
   const fetch = async (url) => {
     const u = new URL(url, 'http://console.test');
     requests.push(u.pathname + u.search);
-    const path = u.pathname.replace('/console/api/', '');
+    const path = u.pathname.slice(u.pathname.indexOf('/api/') + '/api/'.length); // below any prefix
     if (path === 'session') return reply(200, '{"agent":"Anna"}');
     assert.equal(path, 'conversations');
     const list = convs.filter((c) => c.state === u.searchParams.get('state'))
@@ -460,7 +465,7 @@ function convServer(conv, agent = 'Anna') {
   const header = () => reply(200, JSON.stringify({ conversation: c, messages: [] }));
   const fetch = async (url, opt) => {
     const u = new URL(url, 'http://console.test');
-    const path = u.pathname.replace('/console/api/', '');
+    const path = u.pathname.slice(u.pathname.indexOf('/api/') + '/api/'.length); // below any prefix
     const body = opt.body ? JSON.parse(opt.body) : undefined;
     requests.push(opt.method + ' ' + path + (opt.body ? ' ' + opt.body : ''));
     if (path === 'session') return reply(200, JSON.stringify({ agent }));
@@ -618,8 +623,8 @@ test('the start asks GET session, not GET me, and shows the sign-in or the app',
     $('app').hidden = true;
     ctx.document.listeners.DOMContentLoaded();
     await new Promise((resolve) => setTimeout(resolve, 0));
-    assert.equal(requests[0], '/console/api/session');
-    assert.ok(!requests.includes('/console/api/me'), requests.join(' '));
+    assert.equal(requests[0], PAGE + 'api/session');
+    assert.ok(!requests.includes(PAGE + 'api/me'), requests.join(' '));
     assert.equal($('login').hidden, login, `agent ${JSON.stringify(agent)}: sign-in hidden`);
     assert.equal($('app').hidden, !login);
     if (agent) assert.equal($('who').textContent, agent);
@@ -628,13 +633,13 @@ test('the start asks GET session, not GET me, and shows the sign-in or the app',
 
 test('the page names its icon, an SVG file the console has', () => {
   const page = readFileSync(new URL('./console/index.html', import.meta.url), 'utf8');
-  assert.match(page, /<link rel="icon" href="\/console\/favicon\.svg" type="image\/svg\+xml">/);
+  assert.match(page, /<link rel="icon" href="favicon\.svg" type="image\/svg\+xml">/);
   const svg = readFileSync(new URL('./console/favicon.svg', import.meta.url), 'utf8');
   assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"[^>]*viewBox=/);
   assert.doesNotMatch(svg, /<script|href=/i, 'the icon loads nothing and runs nothing');
   // Every address the page loads is a file of the console (served by
   // console.go: TestConsolePageLoadsOnlyWhatIsServed checks the routes).
-  for (const [, file] of page.matchAll(/(?:href|src)="\/console\/([^"]+)"/g)) {
+  for (const [, file] of page.matchAll(/(?:href|src)="([^"]+)"/g)) {
     assert.ok(readFileSync(new URL('./console/' + file, import.meta.url)).length > 0, file);
   }
 });
@@ -644,7 +649,7 @@ test('sign-out clears the page at once and ends the session only after the loads
   let release;
   const gate = new Promise((r) => { release = r; });
   const ctx = load(async (url, opt) => {
-    const path = url.replace('/console/api/', '');
+    const path = url.replace(PAGE + 'api/', '');
     requests.push(opt.method + ' ' + path);
     if (path === 'session') return reply(200, '{"agent":"Anna"}');
     if (path === 'logout') return reply(200, '{"status":"signed out"}');
@@ -664,4 +669,62 @@ test('sign-out clears the page at once and ends the session only after the loads
   await out;
   assert.deepEqual(requests, ['GET session', 'GET conversations?state=pending', 'POST logout']);
   assert.equal($('list').textContent, '', 'the late answer does not refill the hidden list');
+});
+
+// ---- Addresses: the page works below any prefix a proxy strips -----------------
+
+test('the page loads its script, style and icon relative to its own address', () => {
+  const page = readFileSync(new URL('./console/index.html', import.meta.url), 'utf8');
+  const refs = [...page.matchAll(/(?:href|src)="([^"]*)"/g)].map((m) => m[1]);
+  assert.deepEqual(refs.sort(), ['console.css', 'console.js', 'favicon.svg']);
+  // Resolved as the browser does at the page's address (console.go
+  // redirects .../console to .../console/), they stay below the prefix.
+  for (const ref of refs) assert.equal(new URL(ref, 'https://shop.example/lotse/console/').pathname, '/lotse/console/' + ref);
+});
+
+// Every request of a session in the console, from the start to a reply in
+// an open conversation and the sign-out, goes to the page's own api/ and
+// the live stream too, whatever the prefix, query or fragment of the page.
+for (const [page, api] of [
+  ['http://console.test/console/', 'http://console.test/console/api/'],
+  ['https://shop.example/lotse/console/', 'https://shop.example/lotse/console/api/'],
+  ['https://shop.example/lotse/console/?lang=de#c1', 'https://shop.example/lotse/console/api/'],
+  ['https://shop.example/support/console/console/', 'https://shop.example/support/console/console/api/'],
+]) {
+  test(`requests and the live stream go below the page's address: ${page}`, async () => {
+    const server = convServer({ state: 'pending' });
+    const urls = [];
+    const fetch = (url, opt) => { urls.push(url); return server.fetch(url, opt); };
+    const streams = [];
+    const EventSource = class { constructor(url) { streams.push(url); } addEventListener() {} close() {} };
+    const ctx = load(fetch, { setInterval: () => 0, EventSource, crypto: { randomUUID: () => 'u1' } }, page);
+    const $ = (id) => ctx.document.getElementById(id);
+    $('unanswered').hidden = true;
+    ctx.document.listeners.DOMContentLoaded();
+    await new Promise((resolve) => setTimeout(resolve, 0)); // GET session
+    await ctx.openConversation('c1');
+    $('text').value = 'Hello';
+    await $('reply').listeners.submit({ preventDefault() {} });
+    await ctx.signOut();
+    const paths = urls.map((u) => u.slice(api.length));
+    for (const want of ['session', 'conversations?state=pending', 'conversations/c1', 'conversations/c1/reply', 'logout']) {
+      assert.ok(paths.includes(want), `${want} not requested: ${urls.join(' ')}`);
+    }
+    for (const u of urls) assert.ok(u.startsWith(api), `${u} is not below ${api}`);
+    assert.deepEqual(streams, [api + 'conversations/c1/events?after=0']);
+  });
+}
+
+test('a conversation ID stays one path segment of the API address', async () => {
+  const urls = [];
+  const streams = [];
+  const ctx = load(async (url) => {
+    urls.push(url);
+    return reply(200, '{"conversation":{"id":"a/../b?c#d","state":"pending","reason":"out_of_scope"},"messages":[]}');
+  }, { setInterval: () => 0, EventSource: class { constructor(url) { streams.push(url); } addEventListener() {} close() {} } },
+  'https://shop.example/lotse/console/');
+  await ctx.openConversation('a/../b?c#d');
+  const api = 'https://shop.example/lotse/console/api/conversations/a%2F..%2Fb%3Fc%23d';
+  assert.equal(urls[0], api);
+  assert.equal(streams[0], api + '/events?after=0');
 });

@@ -75,61 +75,135 @@ const (
 	pageSize    = 500
 )
 
-// Limits on waiting readers: a conversation has one visitor (a few tabs),
-// and each reader holds a connection and queries the store on every
-// heartbeat. Over maxReadersPerConversation the oldest reader ends. A
-// stream ends after maxStreamAge; the browser reconnects with Last-Event-ID
-// and loses nothing.
+// Limits on waiting readers. Each reader holds a connection and queries
+// the store on every heartbeat, so their number is bounded, in two pools
+// that cannot starve each other: the visitors' (the edge's requests), at
+// most Config.MaxReaders (DefaultMaxReaders) and maxReadersPerConversation
+// a conversation, which has one visitor (a few tabs); and the console's,
+// at most maxConsoleReaders and maxReadersPerSession an agent session (or
+// a script's bearer token from one address). A conversation or session
+// over its limit ends its oldest reader. A stream ends after maxStreamAge;
+// the browser reconnects with Last-Event-ID and loses nothing.
 const (
 	maxReadersPerConversation = 8
-	maxReaders                = 2000
-	maxStreamAge              = 10 * time.Minute
+	// DefaultMaxReaders is the visitors' readers a backend serves at once
+	// unless Config.MaxReaders says otherwise: each is an open connection
+	// (a file descriptor and a few tens of KB), so the default fits the
+	// usual limit of 4096 open files with room for the rest.
+	DefaultMaxReaders     = 2000
+	maxConsoleReaders     = 200
+	maxReadersPerSession  = 8
+	maxStreamAge          = 10 * time.Minute
+	readersWarnInterval   = time.Minute
+	readersDegradedPerMil = 900 // health says degraded at 90% of a pool in use
 )
 
-// readers tracks the requests waiting for a conversation's events.
+// readers tracks the requests waiting for events in one pool, keyed by
+// conversation (visitors) or agent session (console).
 type readers struct {
+	name   string // for logs and errors: "visitor" or "console"
+	max    int    // all readers of the pool
+	perKey int    // readers of one key
+
 	mu    sync.Mutex
 	n     map[string][]*reader // oldest first
 	total int
+	// Refusals since the last warning, and when that was: a full pool is
+	// logged at most once every readersWarnInterval.
+	refused int
+	warned  time.Time
+}
+
+func newReaders(name string, max, perKey int) *readers {
+	return &readers{name: name, max: max, perKey: perKey, n: map[string][]*reader{}}
 }
 
 // reader is one waiting request; cancel ends it.
 type reader struct{ cancel context.CancelFunc }
 
-// acquire adds a reader of id that cancel ends. A conversation at its
-// limit ends its oldest reader instead of refusing the new one: the oldest
-// is most likely a tab or a network the visitor has left, whose connection
-// has not failed yet. Over the limit of all readers, acquire refuses.
-func (rs *readers) acquire(id string, cancel context.CancelFunc) (*reader, bool) {
+// acquire adds a reader of key that cancel ends. A key at its limit ends
+// its oldest reader instead of refusing the new one: the oldest is most
+// likely a tab or a network the visitor has left, whose connection has not
+// failed yet. Over the limit of the pool, acquire refuses.
+func (rs *readers) acquire(key string, cancel context.CancelFunc) (*reader, bool) {
 	rs.mu.Lock()
 	defer rs.mu.Unlock()
-	if len(rs.n[id]) >= maxReadersPerConversation {
-		rs.n[id][0].cancel()
-		rs.n[id] = rs.n[id][1:]
+	if len(rs.n[key]) >= rs.perKey {
+		rs.n[key][0].cancel()
+		rs.n[key] = rs.n[key][1:]
 		rs.total--
 	}
-	if rs.total >= maxReaders {
+	if rs.total >= rs.max {
+		rs.refused++
 		return nil, false
 	}
 	r := &reader{cancel}
-	rs.n[id] = append(rs.n[id], r)
+	rs.n[key] = append(rs.n[key], r)
 	rs.total++
 	return r, true
 }
 
 // release removes r, unless acquire already ended it for a newer reader.
-func (rs *readers) release(id string, r *reader) {
+func (rs *readers) release(key string, r *reader) {
 	rs.mu.Lock()
 	defer rs.mu.Unlock()
-	i := slices.Index(rs.n[id], r)
+	i := slices.Index(rs.n[key], r)
 	if i < 0 {
 		return
 	}
-	rs.n[id] = slices.Delete(rs.n[id], i, i+1)
-	if len(rs.n[id]) == 0 {
-		delete(rs.n, id)
+	rs.n[key] = slices.Delete(rs.n[key], i, i+1)
+	if len(rs.n[key]) == 0 {
+		delete(rs.n, key)
 	}
 	rs.total--
+}
+
+// ReaderUse is how many of a pool's readers are in use, as GET /v1/health
+// reports it.
+type ReaderUse struct {
+	InUse int `json:"in_use"`
+	Max   int `json:"max"`
+}
+
+func (rs *readers) use() ReaderUse {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	return ReaderUse{InUse: rs.total, Max: rs.max}
+}
+
+// nearlyFull reports whether u is at or above the share of its pool at
+// which health says degraded.
+func (u ReaderUse) nearlyFull() bool { return u.InUse*1000 >= u.Max*readersDegradedPerMil }
+
+// refusals returns the refusals since the last warning and starts a new
+// count, if a warning is due at now: the first refusal is logged at once,
+// the ones after it once every readersWarnInterval with their number.
+func (rs *readers) refusals(now time.Time) (int, bool) {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	if rs.refused == 0 || (!rs.warned.IsZero() && now.Sub(rs.warned) < readersWarnInterval) {
+		return 0, false
+	}
+	n := rs.refused
+	rs.refused, rs.warned = 0, now
+	return n, true
+}
+
+// warnRefused logs that rs refused readers, at most once every
+// readersWarnInterval: a full pool means visitors or agents get no live
+// replies, and nothing else would say so.
+func (s *Server) warnRefused(rs *readers) {
+	n, ok := rs.refusals(s.cfg.Now())
+	if !ok {
+		return
+	}
+	u := rs.use()
+	hint := "raise --max-readers (LOTSE_MAX_READERS) if the host has the memory and open files"
+	if rs != s.readers {
+		hint = "agents' tabs or scripts hold the console's streams; close some"
+	}
+	s.log.Warn("event readers refused: all in use", "pool", rs.name, "in_use", u.InUse, "max", u.Max,
+		"refused", n, "per", readersWarnInterval.String(), "hint", hint)
 }
 
 // handleEvents serves a conversation's events to the edge, which relays
@@ -143,13 +217,13 @@ func (rs *readers) release(id string, r *reader) {
 // (handoff.SignRequest); anything else is refused with 401 before the
 // conversation is looked up, so it learns not even whether one exists.
 func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
-	if err := handoff.VerifyRequest(s.key, r, s.cfg.Now()); err != nil {
+	if err := handoff.VerifyRequestAny(s.keys, r, s.cfg.Now()); err != nil {
 		s.log.Warn("events request refused", "remote", r.RemoteAddr, "err", err)
 		code := signatureCode(err)
 		writeError(w, http.StatusUnauthorized, code, eventsSignatureMessage(code, err))
 		return
 	}
-	s.serveEvents(w, r)
+	s.serveEvents(w, r, s.readers, r.PathValue("id"))
 }
 
 // eventsSignatureMessage says what to do about a refused events request.
@@ -167,8 +241,10 @@ func eventsSignatureMessage(code string, err error) string {
 }
 
 // serveEvents answers an events request that may be served: the edge's,
-// signed, or a signed-in agent's.
-func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request) {
+// signed, or a signed-in agent's. The request waits as a reader of pool
+// under key. It ends when the client leaves, a newer reader of the key
+// takes its place, or the server shuts down (EndStreams).
+func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request, pool *readers, key string) {
 	id := r.PathValue("id")
 	if !handoff.ValidID(id) {
 		writeError(w, http.StatusNotFound, "conversation_not_found", "no such conversation")
@@ -189,15 +265,17 @@ func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithCancel(r.Context())
 	defer cancel()
+	defer context.AfterFunc(s.stopping, cancel)()
 	r = r.WithContext(ctx)
-	rd, ok := s.readers.acquire(id, cancel)
+	rd, ok := pool.acquire(key, cancel)
 	if !ok {
+		s.warnRefused(pool)
 		w.Header().Set("Retry-After", "10")
 		writeError(w, http.StatusTooManyRequests, "too_many_readers",
-			fmt.Sprintf("%d requests already wait for events; retry later", maxReaders))
+			fmt.Sprintf("all %d of the backend's %s event readers are in use; retry later", pool.max, pool.name))
 		return
 	}
-	defer s.readers.release(id, rd)
+	defer pool.release(key, rd)
 	if r.Header.Get("Accept") == "text/event-stream" {
 		s.stream(w, r, id, after)
 		return
@@ -245,6 +323,12 @@ func (s *Server) longPoll(w http.ResponseWriter, r *http.Request, c store.Conver
 		if err == nil && waited {
 			c, err = s.store.Conversation(r.Context(), c.ID)
 		}
+		if err != nil && r.Context().Err() != nil {
+			// Ended (shutdown, a newer reader) during the query: answer
+			// as below, no events, and the client polls again.
+			writeJSON(w, http.StatusOK, Events{Events: events(nil), State: c.State})
+			return
+		}
 		if err != nil {
 			writeError(w, http.StatusServiceUnavailable, "store_unavailable", "store unavailable; retry")
 			return
@@ -257,9 +341,10 @@ func (s *Server) longPoll(w http.ResponseWriter, r *http.Request, c store.Conver
 		case <-ch:
 		case <-ctx.Done():
 			if r.Context().Err() != nil {
-				// The client left (the write then goes nowhere), or a newer
-				// reader of the conversation ended this one: answer as if
-				// the wait were over, so that it simply polls again.
+				// The client left (the write then goes nowhere), a newer
+				// reader of the conversation ended this one, or the server
+				// shuts down: answer as if the wait were over, so that it
+				// simply polls again.
 				writeJSON(w, http.StatusOK, Events{Events: events(nil), State: c.State})
 				return
 			}

@@ -6,7 +6,7 @@
 // Server.Handler serves
 //
 //	POST /v1/inbox                              signed handoffs from the edge
-//	GET  /v1/health                             {"status":"ok"}
+//	GET  /v1/health                             {"status":"ok", "version", "schema", "readers", ...}
 //	GET  /v1/conversations/{id}/events?after=N  the visitor's live stream, for the edge (signed)
 //	GET  /console                               the agent console page
 //	     /console/api/...                       its JSON API (signed-in agents), with
@@ -49,7 +49,9 @@ type Config struct {
 
 	// Secret is the Standard Webhooks secret the edge signs handoffs
 	// with: "whsec_" and the base64 of at least 24 random bytes (see
-	// handoff.CheckSecret). Required.
+	// handoff.CheckSecret). Required. To rotate it, give several
+	// separated by spaces ("whsec_A whsec_B"): a handoff or events
+	// request signed with any of them is accepted (handoff.CheckSecrets).
 	Secret string
 	// AgentToken is the agents' password for the console and the bearer
 	// token for scripts. Required.
@@ -67,6 +69,13 @@ type Config struct {
 	// the client's address to X-Forwarded-For: the sign-in throttle then
 	// keys on that address, not the proxy's, which all clients share.
 	TrustProxy bool
+	// MaxReaders bounds the visitors' event readers (the edge's events
+	// requests) waiting at once; 0 means DefaultMaxReaders. The console's
+	// streams have their own pool (maxConsoleReaders).
+	MaxReaders int
+	// Version is the program's version, which GET /v1/health reports and
+	// the start-up log line shows; empty leaves it out.
+	Version string
 	// Now is the clock; nil means time.Now. Tests set it.
 	Now func() time.Time
 }
@@ -75,11 +84,17 @@ type Config struct {
 type Server struct {
 	cfg      Config
 	store    store.Store
-	key      []byte
+	keys     [][]byte // the webhook secrets' keys, any of which may sign
 	log      *slog.Logger
 	notify   *notifier
 	failures *failures
-	readers  readers // requests waiting for events, bounded
+	// Requests waiting for events, bounded: the edge's for visitors, and
+	// the console's, apart so that neither can starve the other.
+	readers, consoleReaders *readers
+	// stopping is done once EndStreams is called: every waiting reader
+	// then ends.
+	stopping context.Context
+	stop     context.CancelFunc
 	mux      *http.ServeMux
 }
 
@@ -87,12 +102,19 @@ type Server struct {
 func New(cfg Config) (*Server, error) {
 	// The errors of a bad configuration name no package: lotse backend
 	// prints them after its own name, and they say what to set.
-	if err := handoff.CheckSecret(cfg.Secret); err != nil {
+	if err := handoff.CheckSecrets(cfg.Secret); err != nil {
 		return nil, fmt.Errorf("%w; set it in LOTSE_WEBHOOK_SECRET, the same on the edge (WEBHOOK_SECRET)", err)
 	}
 	if len(cfg.AgentToken) < 8 {
 		return nil, errors.New("the agent token is missing or shorter than 8 characters; set LOTSE_AGENT_TOKEN " +
-			"(e.g. to $(head -c 16 /dev/urandom | base64)), or leave it unset and lotse backend prints a generated one")
+			"(e.g. to $(head -c 16 /dev/urandom | base64)), or for a demo start lotse backend --demo, which prints a generated one")
+	}
+	if cfg.MaxReaders < 0 {
+		return nil, fmt.Errorf("the maximum of event readers is %d; give a number of 1 or more (--max-readers, LOTSE_MAX_READERS), or 0 for the default %d",
+			cfg.MaxReaders, DefaultMaxReaders)
+	}
+	if cfg.MaxReaders == 0 {
+		cfg.MaxReaders = DefaultMaxReaders
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -121,20 +143,40 @@ func New(cfg Config) (*Server, error) {
 			return nil, err
 		}
 	}
-	s := &Server{cfg: cfg, store: st, key: handoff.SecretKey(cfg.Secret), log: cfg.Logger,
-		notify: newNotifier(), failures: newFailures(maxFailureClients, cfg.Now), readers: readers{n: map[string][]*reader{}}}
+	s := &Server{cfg: cfg, store: st, keys: handoff.SecretKeys(cfg.Secret), log: cfg.Logger,
+		notify: newNotifier(), failures: newFailures(maxFailureClients, cfg.Now),
+		readers:        newReaders("visitor", cfg.MaxReaders, maxReadersPerConversation),
+		consoleReaders: newReaders("console", maxConsoleReaders, maxReadersPerSession)}
+	s.stopping, s.stop = context.WithCancel(context.Background())
 	s.routes()
+	attrs := []any{"schema", store.SchemaVersion, "webhook_secrets", len(s.keys),
+		"max_readers", cfg.MaxReaders, "max_console_readers", maxConsoleReaders, "trust_proxy", cfg.TrustProxy}
+	if cfg.Version != "" {
+		attrs = append([]any{"version", cfg.Version}, attrs...)
+	}
+	s.log.Info("backend ready", attrs...)
 	return s, nil
 }
 
 // Handler returns the HTTP handler of all the Server's routes.
 func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serve) }
 
+// EndStreams ends every waiting events request, SSE stream or long-poll,
+// now and from now on. Register it with http.Server.RegisterOnShutdown:
+// Shutdown waits for active requests, and a stream is active until its
+// client leaves. Clients lose nothing: the browser reconnects with
+// Last-Event-ID (to another backend, or this one restarted), and a
+// long-poll is answered with no events and polls again.
+func (s *Server) EndStreams() { s.stop() }
+
 // serve answers like s.mux, except that where the mux would answer in
 // plain text (404 for an unknown path, 405 for a known path and another
 // method) it answers with a JSON error, so that clients need to parse one
 // error shape only.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	if s.cfg.TrustProxy {
+		r = s.behindProxy(r)
+	}
 	h, pattern := s.mux.Handler(r)
 	if pattern != "" {
 		s.mux.ServeHTTP(w, r) // sets the path values h would miss
@@ -153,6 +195,18 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	writeError(w, http.StatusNotFound, "not_found", "no route "+r.URL.Path+
 		"; the backend serves POST /v1/inbox, GET /v1/health, GET /v1/conversations/{id}/events (signed by the edge), GET /console and the console API under /console/api/")
+}
+
+// behindProxy returns r with RemoteAddr set to the client's key of the
+// sign-in throttle (clientOf): the address the trusted proxy put last in
+// X-Forwarded-For, an IPv6 client's /64. Every log line that shows
+// "remote" then names the client, as the throttle counts it, not the
+// proxy that all clients share.
+func (s *Server) behindProxy(r *http.Request) *http.Request {
+	r2 := new(http.Request)
+	*r2 = *r
+	r2.RemoteAddr = clientOf(r, true)
+	return r2
 }
 
 // statusRecorder keeps the header and status a handler writes and drops
@@ -174,8 +228,11 @@ func (r *statusRecorder) WriteHeader(status int) {
 // process.
 func (s *Server) Store() store.Store { return s.store }
 
-// Close closes the store. Open event streams end when their requests do.
-func (s *Server) Close() error { return s.store.Close() }
+// Close ends open event streams (EndStreams) and closes the store.
+func (s *Server) Close() error {
+	s.EndStreams()
+	return s.store.Close()
+}
 
 func (s *Server) routes() {
 	m := http.NewServeMux()
@@ -183,30 +240,68 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /v1/health", s.handleHealth)
 	m.HandleFunc("GET /v1/conversations/{id}/events", s.handleEvents)
 	// The console reads the same stream as a signed-in agent: it cannot
-	// sign, and its session cookie is sent to /console paths only.
+	// sign, and its session cookie is sent to /console/api only (the
+	// browser's default path; see sessionCookieFor).
+	// Its readers are the console's pool, a few per agent session.
 	m.HandleFunc("GET /console/api/conversations/{id}/events", s.agent(func(w http.ResponseWriter, r *http.Request, _ string) {
-		s.serveEvents(w, r)
+		s.serveEvents(w, r, s.consoleReaders, s.agentSession(r))
 	}))
 	s.consoleRoutes(m)
 	s.mux = m
+}
+
+// agentSession names the agent session of an authenticated console request,
+// the key of its readers: the session cookie's store key, or for a script's
+// bearer token the client's address (clientOf), since all scripts share
+// the one token. agent has checked whichever the request carries, in the
+// same order.
+func (s *Server) agentSession(r *http.Request) string {
+	if token, ok := bearerToken(r.Header.Get("Authorization")); ok && token != "" {
+		return "bearer " + clientOf(r, s.cfg.TrustProxy)
+	}
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		return "session " + s.sessionKey(c.Value)
+	}
+	return "" // not reached: agent let the request through
 }
 
 // healthTimeout bounds the store check of GET /v1/health: a load
 // balancer asking must get an answer before its own timeout.
 const healthTimeout = 2 * time.Second
 
-// handleHealth answers {"status":"ok"} if the store answers, else 503
-// {"status":"store_unavailable"}: a backend that cannot store acknowledges
-// no handoff, so a load balancer should send them elsewhere.
+// Health is the answer of GET /v1/health.
+//
+// Status is "ok"; "degraded" when 90% or more of the visitors' or the
+// console's event readers are in use (new readers are refused at 100%),
+// still with HTTP 200, since taking the backend out of a load balancer
+// would not free a reader; or "store_unavailable" with 503 when the
+// database does not answer: a backend that cannot store acknowledges no
+// handoff, so a load balancer should send them elsewhere.
+type Health struct {
+	Status string `json:"status"`
+	// Version is the program's version (Config.Version), if set.
+	Version string `json:"version,omitempty"`
+	// Schema is the database schema version this backend writes.
+	Schema         int       `json:"schema"`
+	Readers        ReaderUse `json:"readers"`
+	ConsoleReaders ReaderUse `json:"console_readers"`
+}
+
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), healthTimeout)
 	defer cancel()
+	h := Health{Status: "ok", Version: s.cfg.Version, Schema: store.SchemaVersion,
+		Readers: s.readers.use(), ConsoleReaders: s.consoleReaders.use()}
 	if err := s.store.Ping(ctx); err != nil {
 		s.log.Error("health check: store unavailable", "err", err)
-		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "store_unavailable"})
+		h.Status = "store_unavailable"
+		writeJSON(w, http.StatusServiceUnavailable, h)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	if h.Readers.nearlyFull() || h.ConsoleReaders.nearlyFull() {
+		h.Status = "degraded"
+	}
+	writeJSON(w, http.StatusOK, h)
 }
 
 // Accept validates and durably stores a handoff, then wakes the
@@ -343,7 +438,7 @@ func (s *Server) handleInbox(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "unreadable_body", "cannot read the request body; retry")
 		return
 	}
-	if err := handoff.Verify(s.key, r.Header.Get(handoff.HeaderID), r.Header.Get(handoff.HeaderTimestamp),
+	if err := handoff.VerifyAny(s.keys, r.Header.Get(handoff.HeaderID), r.Header.Get(handoff.HeaderTimestamp),
 		r.Header.Get(handoff.HeaderSignature), body, s.cfg.Now()); err != nil {
 		s.log.Warn("handoff refused", "remote", r.RemoteAddr, "err", err)
 		code := signatureCode(err)
@@ -386,7 +481,7 @@ func signatureMessage(code string, err error) string {
 	msg := strings.TrimPrefix(err.Error(), "handoff: ")
 	switch code {
 	case "bad_signature":
-		return msg + "; the edge's WEBHOOK_SECRET must equal the backend's LOTSE_WEBHOOK_SECRET"
+		return msg + "; the edge's WEBHOOK_SECRET must equal the backend's LOTSE_WEBHOOK_SECRET (or one of them, during a rotation)"
 	case "stale_timestamp":
 		return msg + "; check both clocks, the edge's and the backend's (keep them synchronized, e.g. with NTP)"
 	}
@@ -412,7 +507,7 @@ func setJSONHeaders(w http.ResponseWriter) {
 // body_too_large, unreadable_body, malformed_json, missing_signature,
 // bad_timestamp, stale_timestamp, bad_signature, invalid_handoff,
 // unauthenticated, unsupported_media_type, unknown_field, missing_field,
-// wrong_password, rate_limited, invalid_parameter,
+// wrong_password, rate_limited, invalid_parameter, too_many_readers,
 // invalid_request, conversation_not_found, conversation_resolved,
 // assigned_elsewhere, store_unavailable.
 // Message is for people: what was wrong and what to do.

@@ -167,7 +167,7 @@ const MinSecretBytes = 24
 
 // NewSecretHint says how to make a secret, for error messages.
 const NewSecretHint = "make one with: echo whsec_$(head -c 32 /dev/urandom | base64) " +
-	"(or start lotse backend without a secret: it prints a generated one)"
+	"(or, for a demo, start lotse backend --demo: it prints a generated one)"
 
 // CheckSecret reports whether secret is a Standard Webhooks secret:
 // "whsec_" followed by the standard base64 of at least MinSecretBytes
@@ -192,6 +192,36 @@ func CheckSecret(secret string) error {
 	return nil
 }
 
+// CheckSecrets is CheckSecret for a receiver's list of secrets, separated
+// by spaces, as during a rotation: "whsec_A whsec_B". It requires at least
+// one and checks each; an error names the secret by its position (1 for
+// the first), never by its value.
+func CheckSecrets(secrets string) error {
+	list := strings.Fields(secrets)
+	if len(list) == 0 {
+		return CheckSecret("")
+	}
+	for i, secret := range list {
+		if err := CheckSecret(secret); err != nil {
+			if len(list) == 1 {
+				return err
+			}
+			return fmt.Errorf("secret %d of %d: %w", i+1, len(list), err)
+		}
+	}
+	return nil
+}
+
+// SecretKeys returns the HMAC keys of a space-separated list of secrets
+// (see SecretKey and CheckSecrets), in order.
+func SecretKeys(secrets string) [][]byte {
+	var keys [][]byte
+	for _, secret := range strings.Fields(secrets) {
+		keys = append(keys, SecretKey(secret))
+	}
+	return keys
+}
+
 // Sign returns the webhook-signature header value for a message:
 // "v1," followed by the base64 HMAC-SHA256 of "id.timestamp.body".
 func Sign(key []byte, id string, ts time.Time, body []byte) string {
@@ -212,6 +242,13 @@ func Headers(key []byte, id string, ts time.Time, body []byte) map[string]string
 // signatures (key rotation); one valid v1 signature suffices. Comparison is
 // constant-time.
 func Verify(key []byte, id, timestamp, signature string, body []byte, now time.Time) error {
+	return VerifyAny([][]byte{key}, id, timestamp, signature, body, now)
+}
+
+// VerifyAny is Verify for a receiver that accepts several keys, as during
+// a rotation of the secret: the signature is valid if any of its v1
+// signatures matches any of keys. Comparison is constant-time.
+func VerifyAny(keys [][]byte, id, timestamp, signature string, body []byte, now time.Time) error {
 	if id == "" || timestamp == "" || signature == "" {
 		return ErrMissingHeaders
 	}
@@ -222,15 +259,17 @@ func Verify(key []byte, id, timestamp, signature string, body []byte, now time.T
 	if d := now.Sub(time.Unix(sec, 0)); d > Tolerance || d < -Tolerance {
 		return ErrStale
 	}
-	want := mac(key, id, timestamp, body)
-	for _, sig := range strings.Fields(signature) {
-		b64, ok := strings.CutPrefix(sig, "v1,")
-		if !ok {
-			continue
-		}
-		got, err := base64.StdEncoding.DecodeString(b64)
-		if err == nil && hmac.Equal(got, want) {
-			return nil
+	for _, key := range keys {
+		want := mac(key, id, timestamp, body)
+		for _, sig := range strings.Fields(signature) {
+			b64, ok := strings.CutPrefix(sig, "v1,")
+			if !ok {
+				continue
+			}
+			got, err := base64.StdEncoding.DecodeString(b64)
+			if err == nil && hmac.Equal(got, want) {
+				return nil
+			}
 		}
 	}
 	return ErrBadSignature

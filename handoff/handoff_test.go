@@ -117,3 +117,69 @@ func TestBotLine(t *testing.T) {
 		}
 	}
 }
+
+// TestVerifyAny checks the rotation of the secret: the receiver accepts a
+// signature by any of its keys, and only by those.
+func TestVerifyAny(t *testing.T) {
+	a := SecretKey("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+	b := SecretKey("whsec_" + strings.Repeat("B", 44))
+	c := SecretKey("whsec_" + strings.Repeat("C", 44))
+	now := time.Unix(1_800_000_000, 0)
+	body := []byte(`{"conversation_id":"c1"}`)
+	tests := []struct {
+		name   string
+		keys   [][]byte
+		signer []byte
+		want   error
+	}{
+		{"old key of two", [][]byte{a, b}, a, nil},
+		{"new key of two", [][]byte{a, b}, b, nil},
+		{"one key", [][]byte{b}, b, nil},
+		{"key not among them", [][]byte{a, b}, c, ErrBadSignature},
+		{"old key removed", [][]byte{b}, a, ErrBadSignature},
+		{"no keys", nil, a, ErrBadSignature},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := VerifyAny(tt.keys, "msg_1", "1800000000", Sign(tt.signer, "msg_1", now, body), body, now)
+			if !errors.Is(err, tt.want) {
+				t.Fatalf("VerifyAny = %v, want %v", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestCheckSecrets(t *testing.T) {
+	good := "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+	other := "whsec_" + strings.Repeat("B", 44)
+	tests := []struct {
+		name, secrets string
+		keys          int    // len(SecretKeys) when valid
+		msg           string // in the error, when not
+	}{
+		{"one", good, 1, ""},
+		{"two", good + " " + other, 2, ""},
+		{"extra spaces", "  " + good + "   " + other + " ", 2, ""},
+		{"empty", "", 0, "no webhook secret"},
+		{"blank", "   ", 0, "no webhook secret"},
+		{"second bad", good + " whsec_AAEC", 0, "secret 2 of 2: the webhook secret holds 3 bytes"},
+		{"first bad", "nope " + good, 0, "secret 1 of 2: the webhook secret does not start with whsec_"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := CheckSecrets(tt.secrets)
+			if tt.msg == "" {
+				if err != nil {
+					t.Fatalf("CheckSecrets = %v, want nil", err)
+				}
+				if n := len(SecretKeys(tt.secrets)); n != tt.keys {
+					t.Fatalf("SecretKeys gave %d keys, want %d", n, tt.keys)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.msg) || strings.Contains(err.Error(), good) {
+				t.Fatalf("CheckSecrets = %v, want an error containing %q and no secret", err, tt.msg)
+			}
+		})
+	}
+}

@@ -53,8 +53,15 @@ func SignRequest(key []byte, r *http.Request, base string, now time.Time) error 
 // read it on its way; between edge and backend that is nobody when the
 // backend is reached over HTTPS.
 func VerifyRequest(key []byte, r *http.Request, now time.Time) error {
+	return VerifyRequestAny([][]byte{key}, r, now)
+}
+
+// VerifyRequestAny is VerifyRequest for a receiver that accepts several
+// keys (see VerifyAny): during a rotation of the secret, a request signed
+// with any of them is valid.
+func VerifyRequestAny(keys [][]byte, r *http.Request, now time.Time) error {
 	h := r.Header
-	return Verify(key, h.Get(HeaderID), h.Get(HeaderTimestamp), h.Get(HeaderSignature),
+	return VerifyAny(keys, h.Get(HeaderID), h.Get(HeaderTimestamp), h.Get(HeaderSignature),
 		requestCanon(r.Method, r.URL.RequestURI()), now)
 }
 

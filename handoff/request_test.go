@@ -161,3 +161,28 @@ func ExampleSignRequest() {
 	// signed: true status: 200
 	// signed: false status: 401
 }
+
+// TestVerifyRequestAny checks that during a rotation a request signed with
+// either secret passes and one signed with neither does not.
+func TestVerifyRequestAny(t *testing.T) {
+	now := time.Unix(1_800_000_000, 0)
+	keys := SecretKeys("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw whsec_" + strings.Repeat("B", 44))
+	tests := []struct {
+		name   string
+		signer []byte
+		want   error
+	}{
+		{"first", keys[0], nil},
+		{"second", keys[1], nil},
+		{"neither", SecretKey("whsec_" + strings.Repeat("C", 44)), ErrBadSignature},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := httptest.NewRequest("GET", signedTarget, nil)
+			r.Header = signed(t, tt.signer, now)
+			if err := VerifyRequestAny(keys, r, now); !errors.Is(err, tt.want) {
+				t.Fatalf("VerifyRequestAny = %v, want %v", err, tt.want)
+			}
+		})
+	}
+}

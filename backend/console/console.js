@@ -11,13 +11,21 @@ let lastSeq = 0;
 let source = null;  // EventSource of the open conversation
 let me = '';        // the signed-in agent's name, as the API names assignees
 
+// apiURL returns the address of the console API's path, resolved against
+// the page's own address (.../console/), never the host's root: a reverse
+// proxy may serve the console below a prefix it strips (/lotse/console/),
+// and the session cookie goes to .../console/api only (console.go).
+function apiURL(path) {
+  return new URL('api/' + path, document.baseURI).href;
+}
+
 async function api(method, path, body) {
   const opt = { method, headers: {}, credentials: 'same-origin' };
   if (body !== undefined) {
     opt.headers['Content-Type'] = 'application/json';
     opt.body = JSON.stringify(body);
   }
-  const res = await fetch('/console/api/' + path, opt);
+  const res = await fetch(apiURL(path), opt);
   const data = await res.json().catch(() => ({}));
   if (res.status === 401 && path !== 'login') showLogin();
   // Errors are {"error": {"code": "...", "message": "..."}}.
@@ -448,8 +456,9 @@ async function openConversation(id) {
   showMeta(data.conversation);
   data.messages.forEach(addMessage);
   // Live: the stream the visitor's widget reads, at the console's own
-  // address (the session cookie goes to /console only; /v1 is the edge's).
-  source = new EventSource('/console/api/conversations/' + encodeURIComponent(id) + '/events?after=' + lastSeq);
+  // address (the session cookie goes to the console API only; /v1 is the
+  // edge's).
+  source = new EventSource(apiURL('conversations/' + encodeURIComponent(id) + '/events?after=' + lastSeq));
   source.addEventListener('message', (e) => catchUp(id, JSON.parse(e.data)));
   source.addEventListener('state', () => refreshMeta());
   loadQueue();

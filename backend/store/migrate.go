@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -58,11 +59,29 @@ var migrations = []string{
 // SchemaVersion is the newest schema version this package writes.
 const SchemaVersion = 4
 
+// ErrNewerSchema is what opening a database fails with (wrapped) when a
+// newer lotse has migrated it beyond SchemaVersion: this one would not
+// know its tables.
+var ErrNewerSchema = errors.New("the database's schema is newer than this lotse knows")
+
+// newerSchemaError says which versions differ and what to do.
+type newerSchemaError struct{ db int }
+
+func (e newerSchemaError) Error() string {
+	return fmt.Sprintf("the database's schema is version %d, newer than this lotse knows (%d): "+
+		"run the newer lotse, or restore the backup taken before upgrading", e.db, SchemaVersion)
+}
+
+func (e newerSchemaError) Is(target error) bool { return target == ErrNewerSchema }
+
 // migrate brings db's schema to SchemaVersion, recording each applied
-// version in schema_migrations. It refuses a database newer than this code.
+// version in schema_migrations. It refuses a database newer than this code
+// (ErrNewerSchema).
 func migrate(ctx context.Context, db *sql.DB, d dialect) error {
 	for v := 1; v < len(migrations); v++ {
-		if err := migrateTo(ctx, db, d, v); err != nil {
+		if err := migrateTo(ctx, db, d, v); errors.Is(err, ErrNewerSchema) {
+			return err // not about migration v, which it would name
+		} else if err != nil {
 			return fmt.Errorf("schema migration %d: %w", v, err)
 		}
 	}
@@ -89,7 +108,7 @@ func migrateTo(ctx context.Context, db *sql.DB, d dialect, v int) error {
 		return err
 	}
 	if current > SchemaVersion {
-		return fmt.Errorf("database schema is version %d, newer than this lotse (%d); upgrade lotse", current, SchemaVersion)
+		return newerSchemaError{current}
 	}
 	if current >= v {
 		return nil

@@ -14,9 +14,23 @@ import (
 	"time"
 )
 
+// shutdownGrace is how long a shutdown waits for open requests.
+const shutdownGrace = 5 * time.Second
+
 // serveUntilSignal serves h on ln until SIGINT or SIGTERM, then shuts down
-// gracefully, giving open requests five seconds.
-func serveUntilSignal(ln net.Listener, h http.Handler, log *slog.Logger) error {
+// gracefully (see serveUntil).
+func serveUntilSignal(ln net.Listener, h http.Handler, log *slog.Logger, onShutdown ...func()) error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return serveUntil(ctx, ln, h, log, onShutdown...)
+}
+
+// serveUntil serves h on ln until ctx is done, then shuts down: it stops
+// listening, runs each of onShutdown (which should end requests that
+// would otherwise stay open, such as event streams), and gives the open
+// requests shutdownGrace to finish. It logs when shutdown begins and, with
+// how long it took, when it is over.
+func serveUntil(ctx context.Context, ln net.Listener, h http.Handler, log *slog.Logger, onShutdown ...func()) error {
 	hs := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -24,8 +38,9 @@ func serveUntilSignal(ln net.Listener, h http.Handler, log *slog.Logger) error {
 		IdleTimeout:       2 * time.Minute,
 		// No WriteTimeout: event streams and long-polls stay open.
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	for _, f := range onShutdown {
+		hs.RegisterOnShutdown(f)
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
@@ -34,11 +49,19 @@ func serveUntilSignal(ln net.Listener, h http.Handler, log *slog.Logger) error {
 	case <-ctx.Done():
 	}
 	log.Info("shutting down")
-	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	start := time.Now()
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
-	if err := hs.Shutdown(sctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+	err := hs.Shutdown(sctx)
+	took := time.Since(start).Round(time.Microsecond)
+	if errors.Is(err, context.DeadlineExceeded) {
+		log.Warn("stopped waiting; requests still open end with the process", "after", took)
+		return nil
+	}
+	if err != nil {
 		return err
 	}
+	log.Info("stopped", "after", took)
 	return nil
 }
 

@@ -7,7 +7,7 @@
 //	lotse serve                      edge, backend, console and demo in one process
 //	lotse backend                    the central handoff backend alone
 //	lotse report unanswered          out-of-scope questions, grouped and redacted
-//	lotse version                    the engine version, the model format and the Go version
+//	lotse version                    the engine version and source revision, the model format and the Go version
 //
 // Run "lotse COMMAND --help" for a command's flags.
 package main
@@ -115,7 +115,7 @@ func runVersion(args []string, stdout, stderr io.Writer) error {
 		return usageError(fs, "unexpected argument %q", fs.Arg(0))
 	}
 	if _, err := fmt.Fprintf(stdout, "lotse %s (model format %d, %s %s/%s)\n",
-		lotse.Version, modelfile.Version, runtime.Version(), runtime.GOOS, runtime.GOARCH); err != nil {
+		buildVersion(), modelfile.Version, runtime.Version(), runtime.GOOS, runtime.GOARCH); err != nil {
 		return err
 	}
 	// Which engine ask and test run by default: the WASI module built in,
@@ -129,15 +129,46 @@ func runVersion(args []string, stdout, stderr io.Writer) error {
 			engine += ", built in"
 		}
 	}
-	if info, ok := debug.ReadBuildInfo(); ok {
-		for _, st := range info.Settings {
-			if st.Key == "vcs.revision" {
-				engine += ", source " + st.Value[:min(12, len(st.Value))]
-			}
-		}
-	}
 	_, err := fmt.Fprintln(stdout, engine)
 	return err
+}
+
+// buildVersion is the engine version with the source it was built from,
+// when the Go toolchain recorded it (go build in a git checkout does;
+// go run and go test do not): "0.1.0+1a2b3c4d5e6f", with ".modified" when
+// the checkout had uncommitted changes. Two builds of one version then
+// differ in what lotse version prints, the backend logs at start and
+// GET /v1/health reports.
+func buildVersion() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return lotse.Version
+	}
+	return versionWith(lotse.Version, info.Settings)
+}
+
+// versionWith appends to version, as semantic versioning's build
+// metadata, the VCS revision (its first 12 hex digits) and whether the
+// tree was modified, from a build's settings.
+func versionWith(version string, settings []debug.BuildSetting) string {
+	var rev string
+	modified := false
+	for _, st := range settings {
+		switch st.Key {
+		case "vcs.revision":
+			rev = st.Value[:min(12, len(st.Value))]
+		case "vcs.modified":
+			modified = st.Value == "true"
+		}
+	}
+	if rev == "" {
+		return version
+	}
+	version += "+" + rev
+	if modified {
+		version += ".modified"
+	}
+	return version
 }
 
 // errUsage marks an error already reported by a FlagSet: exit 2, no more text.

@@ -68,7 +68,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
 	}
 	origin := "http://" + ln.Addr().String()
-	h, closeAll, err := newServeHandler(serveConfig{
+	h, back, err := newServeHandler(serveConfig{
 		origin: origin, origins: edge.ParseOrigins(*origins), hosts: names, bot: *botPath, db: *db, postgres: *pg, token: *token,
 		assets: *assets, widget: *widgetDir, log: log,
 	}, stdout)
@@ -76,9 +76,9 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		ln.Close()
 		return err
 	}
-	defer closeAll()
+	defer back.Close()
 	printServeURLs(stdout, origin, shown, *db, *pg != "")
-	return serveUntilSignal(ln, h, log)
+	return serveUntilSignal(ln, h, log, back.EndStreams)
 }
 
 // serveConfig is what lotse serve composes.
@@ -93,8 +93,9 @@ type serveConfig struct {
 
 // newServeHandler trains the bot and builds the one-origin handler of lotse
 // serve: edge, backend, console, assets and demo page, behind the Host
-// guard (servehost.go). close releases the database.
-func newServeHandler(c serveConfig, stdout io.Writer) (h http.Handler, close func() error, err error) {
+// guard (servehost.go). back is the backend inside: its Close releases the
+// database, and its EndStreams ends the event streams at shutdown.
+func newServeHandler(c serveConfig, stdout io.Writer) (h http.Handler, back *backend.Server, err error) {
 	model, data, err := trainBot(c.bot, stdout)
 	if err != nil {
 		return nil, nil, err
@@ -106,7 +107,7 @@ func newServeHandler(c serveConfig, stdout io.Writer) (h http.Handler, close fun
 	if c.postgres == "" {
 		bcfg.SQLitePath = c.db
 	}
-	back, err := backend.New(bcfg)
+	back, err = backend.New(bcfg)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -132,7 +133,7 @@ func newServeHandler(c serveConfig, stdout io.Writer) (h http.Handler, close fun
 	if _, err := fs.Stat(files, "engine.wasm"); err != nil {
 		fmt.Fprintf(stdout, "note: no engine.wasm in %s or beside the lotse binary (run make wasm): the widget answers through the edge only\n", c.assets)
 	}
-	return guardHosts(serveMux(edgeH, back, files), c.hosts, c.log), back.Close, nil
+	return guardHosts(serveMux(edgeH, back, files), c.hosts, c.log), back, nil
 }
 
 // backendPrefix is where lotse serve mounts the backend's own API, so that
@@ -198,7 +199,7 @@ func printServeURLs(w io.Writer, origin, token, db string, postgres bool) {
 	}
 	fmt.Fprintf(w, `lotse serve on %[1]s (%[3]s)
   demo page   %[1]s/
-  console     %[1]s/console   (agent token: %[2]s)
+  console     %[1]s/console/  (agent token: %[2]s)
   health      %[1]s/v1/health
 Press Ctrl-C to stop.
 `, origin, token, store)

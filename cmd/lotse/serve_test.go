@@ -141,13 +141,13 @@ func startServeOut(t *testing.T, c serveConfig, stdout io.Writer) string {
 	c.origin = "http://" + ts.Listener.Addr().String()
 	c.db, c.token, c.assets = filepath.Join(t.TempDir(), "lotse.db"), "agent-token-1", t.TempDir()
 	c.log = slog.New(slog.NewTextHandler(io.Discard, nil))
-	h, closeAll, err := newServeHandler(c, stdout)
+	h, back, err := newServeHandler(c, stdout)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ts.Config.Handler = h
 	ts.Start()
-	t.Cleanup(func() { ts.Close(); closeAll() })
+	t.Cleanup(func() { ts.Close(); back.Close() })
 	return c.origin
 }
 
