@@ -242,3 +242,16 @@ func TestRatesLeaveOutBackground(t *testing.T) {
 		t.Errorf("rates = %v, %v; want 0.5, 0.5", acc, recall)
 	}
 }
+
+func TestBackgroundWanted(t *testing.T) {
+	for _, tc := range []struct{ n, want int }{
+		{0, 0}, {14, 0}, // too small for any
+		{15, 5}, {30, 10}, {59, 19}, // a third of their examples
+		{60, 20}, {106, 20}, {300, 20}, // the floor
+		{315, 21}, {15100, 1006}, // one for every 15 (CLINC150)
+	} {
+		if got := backgroundWanted(tc.n); got != tc.want {
+			t.Errorf("backgroundWanted(%d) = %d, want %d", tc.n, got, tc.want)
+		}
+	}
+}
