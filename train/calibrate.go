@@ -104,6 +104,16 @@ type calibration struct {
 	sharpness, threshold     float64
 	accuracy, oosRecall, ece float64
 	noThreshold              string // why threshold is 0 (Report.NoThreshold)
+	preds                    []oof  // the out-of-fold predictions measured
+}
+
+// at returns the calibration with threshold t in place of the one the
+// budget gave, and cross-validation's in-scope accuracy and out-of-scope
+// recall at t: a threshold set by hand (Options.Threshold).
+func (c calibration) at(t float64) calibration {
+	c.threshold, c.noThreshold = t, ""
+	c.accuracy, c.oosRecall = rates(c.preds, t)
+	return c
 }
 
 // oof is one out-of-fold prediction, as Model.Reply would make it.
@@ -131,8 +141,8 @@ func calibrate(scores [][]float64, ds *dataset, budget float64) calibration {
 		y[k] = ds.y[i]
 	}
 	a := goldenMin(func(a float64) float64 { return nll(scores, y, a) }, math.Log(0.1), math.Log(1000))
-	cal := calibration{sharpness: math.Exp(a)}
 	preds := make([]oof, len(scores))
+	cal := calibration{sharpness: math.Exp(a), preds: preds}
 	p := make([]float64, ds.classes)
 	for k, s := range scores {
 		probs(p, s, cal.sharpness)

@@ -49,6 +49,17 @@ type Options struct {
 	// MaxRejectBudget). More hands off more out-of-scope messages and
 	// more in-scope ones: lotse test --curve shows the trade-off.
 	RejectBudget float64
+	// Threshold, when above 0, is the model's confidence threshold, set by
+	// hand in place of the one cross-validation derives from RejectBudget:
+	// a bot whose out-of-scope class already takes the budget gets no
+	// threshold from it, and a larger budget may change the classifier
+	// too. It must be below 1.
+	// Everything else is chosen as without it (the classifier, by its
+	// accuracy at the budget's threshold, and the calibration), except
+	// that the background out-of-scope examples are never left out for
+	// want of a threshold, since there is one. The Report's CVAccuracy and
+	// CVOOSRecall are then cross-validation's figures at Threshold.
+	Threshold float64
 	// Lexicon, when not nil, adds word-by-word translations (German to
 	// English and back) of the examples of intents that have fewer than
 	// three examples in the other language, so that a bot written mostly in
@@ -128,6 +139,9 @@ type Report struct {
 	Duration time.Duration `json:"-"`
 	// Threshold is the chosen out-of-scope confidence threshold.
 	Threshold float64 `json:"threshold"`
+	// ThresholdByHand tells that Threshold is Options.Threshold, set by
+	// hand, rather than the one the rejection budget gives.
+	ThresholdByHand bool `json:"threshold_by_hand,omitempty"`
 	// NoThreshold tells why Threshold is 0 (NoThresholdFewExamples or
 	// NoThresholdOOSClass); "" when there is a threshold.
 	NoThreshold string `json:"no_threshold,omitempty"`
@@ -157,6 +171,8 @@ func (o Options) check(b *bot.Bot) error {
 		return fmt.Errorf("train: %d cross-validation folds; give at least 2 (or 0 for the default, 3)", o.Folds)
 	case o.C < 0 || math.IsNaN(o.C) || math.IsInf(o.C, 0):
 		return fmt.Errorf("train: C %g must be a positive number (or 0 for the default, 1)", o.C)
+	case !(o.Threshold >= 0 && o.Threshold < 1): // NaN too
+		return fmt.Errorf("train: threshold %g is out of range; give a confidence above 0 and below 1 (or 0 to derive one from the reject budget)", o.Threshold)
 	}
 	for _, in := range b.Intents {
 		if len(in.Examples) == 0 {
@@ -205,7 +221,10 @@ func Train(b *bot.Bot, opts Options) ([]byte, *Report, error) {
 		cvOpts.cvRun = "with background out-of-scope examples"
 	}
 	sv, cal := chooseSolver(ds, cvOpts)
+	cal = opts.handSet(cal)
 	dropped, droppedWhy := 0, ""
+	// With a threshold set by hand there is one, and the background
+	// stays: the rule below is for a budget that gives none.
 	if len(bg) > 0 && cal.threshold == 0 && len(b.OutOfScope) > 0 {
 		// The out-of-scope class took the whole rejection budget: the
 		// background would cost more answers than the budget allows
@@ -235,9 +254,22 @@ func Train(b *bot.Bot, opts Options) ([]byte, *Report, error) {
 	return data, &Report{
 		Intents: len(b.Intents), Examples: len(ds.y), Translations: len(expanded) - len(own), Names: names(ss),
 		Background: len(bg), BackgroundDropped: dropped, BackgroundDroppedWhy: droppedWhy, Duration: time.Since(start),
-		Threshold: cal.threshold, NoThreshold: cal.noThreshold, CVAccuracy: cal.accuracy, CVOOSRecall: cal.oosRecall,
+		Threshold: cal.threshold, ThresholdByHand: opts.Threshold > 0, NoThreshold: cal.noThreshold, CVAccuracy: cal.accuracy, CVOOSRecall: cal.oosRecall,
 		ECE: cal.ece, ModelBytes: len(data), Solver: sv.name,
 	}, nil
+}
+
+// handSet puts a threshold set by hand (Options.Threshold) in place of
+// the one cal's budget gave. The classifier stays the one chosen at the
+// budget, so that the model is the one lotse test --curve measured with
+// its threshold moved (unless training without the threshold left the
+// background examples out), rather than another whose confidences differ:
+// a budget of 20% switched a German shop bot to another classifier.
+func (o Options) handSet(cal calibration) calibration {
+	if o.Threshold > 0 {
+		return cal.at(o.Threshold)
+	}
+	return cal
 }
 
 // names counts the intent names among the samples.

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/lotse-chat/lotse"
@@ -69,8 +71,8 @@ func runAsk(args []string, stdout, stderr io.Writer) error {
 	}
 	interactive := stdinIsTerminal()
 	if interactive {
-		fmt.Fprintf(stdout, "%s (%s, %s engine). One message a line; leave with exit or Ctrl-D.\n",
-			e.info.Name, wording.Plural(len(e.info.Intents), "intent"), e.name)
+		fmt.Fprintf(stdout, "%s (%s, %s, %s engine). One message a line; leave with exit or Ctrl-D.\n",
+			e.info.Name, wording.Plural(len(e.info.Intents), "intent"), bannerThreshold(e.info.Threshold), e.name)
 	}
 	sc := bufio.NewScanner(stdin)
 	sc.Buffer(make([]byte, 64*1024), maxLine)
@@ -98,7 +100,7 @@ func runAsk(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		if interactive {
-			writeReadable(w, r)
+			writeReadable(w, r, e.info.Threshold)
 		} else {
 			w.Write(append(unescapeHTML(r.AppendJSON(nil)), '\n'))
 		}
@@ -128,20 +130,25 @@ func isQuit(text string) bool {
 // with two decimals, smaller ones read 0.00 and say nothing.
 const minGuess = 0.01
 
-// writeReadable prints a reply for a person: the answer, or the handoff
-// and its reason, with intent and confidence; for a handoff intent also
-// the answer the widget shows meanwhile. It never repeats the message,
-// which may carry personal data.
-func writeReadable(w io.Writer, r lotse.Reply) {
+// writeReadable prints a reply for a person: the answer, or that it was
+// handed off and why in words, with intent and confidence; for a handoff
+// intent also the answer the widget shows meanwhile. threshold is the
+// model's (lotse.Info), to tell an out-of-scope handoff's cause where the
+// Reply shows it. It never repeats the message, which may carry personal
+// data.
+func writeReadable(w io.Writer, r lotse.Reply, threshold float64) {
 	switch {
 	case r.Action == lotse.Answer:
-		fmt.Fprintf(w, "%s\n  [%s %.2f, %s]\n", r.Answer, r.Intent, r.Confidence, r.Lang)
+		fmt.Fprintf(w, "%s\n  [%s %s, %s]\n", r.Answer, r.Intent, confText(r.Confidence), r.Lang)
 	case r.Reason == lotse.OutOfScope:
-		fmt.Fprintf(w, "handoff: out of scope")
+		fmt.Fprint(w, "handed off: out of scope")
+		if why := outOfScopeCause(r, threshold); why != "" {
+			fmt.Fprint(w, ", "+why)
+		}
 		var guesses []string
 		for _, a := range r.Alternatives {
 			if a.Confidence >= minGuess {
-				guesses = append(guesses, fmt.Sprintf("%s %.2f", a.Intent, a.Confidence))
+				guesses = append(guesses, a.Intent+" "+confText(a.Confidence))
 			}
 		}
 		switch {
@@ -154,14 +161,70 @@ func writeReadable(w io.Writer, r lotse.Reply) {
 	case r.Reason == lotse.PersonalData:
 		var kinds []string
 		for _, s := range r.PII {
-			kinds = append(kinds, string(s.Kind))
+			if !slices.Contains(kinds, string(s.Kind)) {
+				kinds = append(kinds, string(s.Kind))
+			}
 		}
-		fmt.Fprintf(w, "handoff: personal data (%s); intent %s %.2f [%s]\n", strings.Join(kinds, ", "), r.Intent, r.Confidence, r.Lang)
+		fmt.Fprintf(w, "handed off: personal data (%s); intent %s %s [%s]\n", strings.Join(kinds, ", "), r.Intent, confText(r.Confidence), r.Lang)
 	default:
 		if r.Answer != "" { // handoff_intent: what to do until a person takes over
 			fmt.Fprintln(w, r.Answer)
 		}
-		fmt.Fprintf(w, "handoff: %s; intent %s %.2f [%s]\n", r.Reason, r.Intent, r.Confidence, r.Lang)
+		reason := string(r.Reason)
+		if r.Reason == lotse.HandoffIntent {
+			reason = "handoff intent (needs a person)"
+		}
+		fmt.Fprintf(w, "handed off: %s; intent %s %s [%s]\n", reason, r.Intent, confText(r.Confidence), r.Lang)
+	}
+}
+
+// outOfScopeCause says why a Reply is out of scope, where the Reply and
+// the model's threshold tell: nothing to classify (no intent scored: the
+// message has no letter or digit), the out-of-scope class won (there is no
+// threshold, or the best intent's confidence reached it), or the
+// confidence was below the threshold (the class may have won as well;
+// the Reply does not say). "" when the confidence is the threshold to the
+// 6 decimals a Reply carries, and either may be so.
+func outOfScopeCause(r lotse.Reply, threshold float64) string {
+	const eps = 1e-6 // Reply rounds confidences to 6 decimals
+	switch {
+	case len(r.Alternatives) == 0:
+		return "nothing to classify (no letter or digit)"
+	case threshold == 0 || r.Confidence >= threshold+eps:
+		return "the out-of-scope class won"
+	case r.Confidence <= threshold-eps:
+		conf, t := distinct(r.Confidence, threshold)
+		return fmt.Sprintf("confidence %s below the threshold %s", conf, t)
+	}
+	return ""
+}
+
+// confText formats a confidence with two decimals, or more where two
+// would round one below 1 up to 1.00: beside "confidence 0.998 below the
+// threshold 0.999", a best guess of 1.00 read as a contradiction.
+func confText(p float64) string {
+	s, _ := distinct(p, 1)
+	return s
+}
+
+// bannerThreshold describes the model's confidence threshold for the
+// shell's first line.
+func bannerThreshold(t float64) string {
+	if t == 0 {
+		return "no confidence threshold"
+	}
+	return "threshold " + confText(t) // 0.9999997 is not 1.00
+}
+
+// distinct formats a and b with two decimals, or with more (up to eight,
+// beyond a float32 threshold's precision) where two would print them
+// alike: "confidence 0.12 below the threshold 0.12" read like a bug.
+func distinct(a, b float64) (string, string) {
+	for d := 2; ; d++ {
+		sa, sb := strconv.FormatFloat(a, 'f', d, 64), strconv.FormatFloat(b, 'f', d, 64)
+		if sa != sb || d == 8 {
+			return sa, sb
+		}
 	}
 }
 

@@ -27,7 +27,8 @@ func runTest(args []string, stdout, stderr io.Writer) error {
 		"--curve also replies with the threshold at 0 and prints what each threshold\n"+
 		"would give (in-scope accuracy, out-of-scope recall, wrong answers), and the\n"+
 		"best in-scope accuracy any threshold reaches at each out-of-scope recall:\n"+
-		"chosen on the test file, so a bound, not an operating point.\n"+
+		"chosen on the test file, so a bound, not an operating point. To ship a\n"+
+		"threshold P of the table, train with \"lotse train BOT -o MODEL --threshold P\".\n"+
 		"--report refuses to overwrite a file that is not an earlier report.\n"+
 		"The test file has one JSON object a line:\n"+
 		`  {"text": "...", "expect": "<intent>" | "out_of_scope", "pii": ["iban"], "spans": [...], "lang": "de"}`+"\n"+
@@ -73,6 +74,7 @@ func runTest(args []string, stdout, stderr io.Writer) error {
 	res.Summary(stdout)
 	if res.Curve != nil {
 		res.Curve.Summary(stdout)
+		fmt.Fprintln(stdout, curveHint)
 	}
 	if *report != "" {
 		fmt.Fprintf(stdout, "report: %s\n", *report)
@@ -198,6 +200,11 @@ func checkReport(path, model, data string) error {
 	}
 	return nil
 }
+
+// curveHint, under the trade-off table, says how to train with one of its
+// thresholds: without it authors reached for --reject-budget, which on a
+// bot whose out-of-scope class takes the budget changes nothing.
+const curveHint = "to use a threshold: lotse train BOT -o MODEL --threshold P"
 
 // sweep measures the trade-off curve: the model with its threshold at 0
 // replies to every case, and eval.Sweep applies each threshold.

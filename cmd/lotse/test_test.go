@@ -74,6 +74,13 @@ func TestTestEndToEnd(t *testing.T) {
 		!strings.Contains(stdout, "trade-off by threshold") {
 		t.Errorf("exit %d:\n%s%s", code, stdout, stderr)
 	}
+	// Under the table, how to train with one of its thresholds.
+	if !strings.HasSuffix(stdout, "\nto use a threshold: lotse train BOT -o MODEL --threshold P\n") {
+		t.Errorf("the curve does not end with how to use a threshold:\n%s", stdout)
+	}
+	if _, stdout, _ := cli(t, "test", "--engine", "native", "--model", model, "--data", "../../testdata/bots/demo/test.jsonl"); strings.Contains(stdout, "--threshold") {
+		t.Errorf("without --curve, the output tells how to use a threshold:\n%s", stdout)
+	}
 }
 
 // TestTestReportRedactsPII runs the personal-data set and requires that

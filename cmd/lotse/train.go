@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -22,7 +23,7 @@ import (
 
 func runTrain(args []string, stdout, stderr io.Writer) error {
 	budget := percent(train.DefaultRejectBudget)
-	fs := newFlags("train", "BOT -o MODEL.lotse [--folds N] [--seed S] [--reject-budget SHARE] [--lexicon PATH] [--json]\n\n"+
+	fs := newFlags("train", "BOT -o MODEL.lotse [--folds N] [--seed S] [--reject-budget SHARE | --threshold P] [--lexicon PATH] [--json]\n\n"+
 		"Trains a model from a bot file (bot.yaml, Rasa nlu.yml or FAQ .csv) and writes\n"+
 		"it to MODEL.lotse. Training is deterministic: the same bot and flags give the\n"+
 		"same bytes. The out-of-scope threshold and the confidence calibration come\n"+
@@ -33,15 +34,25 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		"than "+strconv.Itoa(int(1/train.DefaultRejectBudget))+" at "+budget+"), there is no confidence threshold.\n"+
 		"A larger budget hands off more out-of-scope messages and more in-scope\n"+
 		"ones; \"lotse test --curve\" shows the trade-off on a test file.\n\n"+
+		"--threshold P sets the confidence threshold by hand instead (above 0 and\n"+
+		"below 1; not with --reject-budget), such as one from --curve, where no\n"+
+		"budget gives one or not the one wanted. The classifier and the calibration\n"+
+		"are chosen as without it; the summary says the threshold was set by hand\n"+
+		"and reports cross-validation's in-scope accuracy and out-of-scope recall\n"+
+		"at P.\n\n"+
 		"A bot in English or German also learns from background out-of-scope\n"+
 		"examples: requests written for other assistants (CLINC150 and HWU64, 1,200\n"+
 		"of them translated into German) that none of its intents claims, one for\n"+
-		"every 15 of its own examples, shared between English and German as its\n"+
+		"every 15 of its own examples but at least 20 (a third of its examples if\n"+
+		"fewer; none below 15), shared between English and German as its\n"+
 		"examples are. A bot without out_of_scope examples gets an out-of-scope\n"+
 		"class of them alone; in a bot with some they are left out again when its\n"+
-		"out-of-scope class would then take the whole budget. The summary counts\n"+
-		"them, or says they were left out and why; the out-of-scope recall it\n"+
-		"reports is measured on the bot's own out_of_scope examples.\n\n"+
+		"out-of-scope class would then take the whole budget (never with\n"+
+		"--threshold, which gives a threshold whatever the class takes, so a model\n"+
+		"trained with it may keep them where one without it did not: test it again).\n"+
+		"The summary counts them, or says they were left out and why; the\n"+
+		"out-of-scope recall it reports is measured on the bot's own out_of_scope\n"+
+		"examples.\n\n"+
 		"In a FAQ CSV, rows with the same answer are one intent: the first row's\n"+
 		"question names it, and the questions of the others are more phrasings of it.\n"+
 		"Its header may be German too (Frage,Antwort[,Sprache]).\n\n"+
@@ -62,6 +73,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	seed := fs.Uint64("seed", 0, "seed of the cross-validation split (0: the trainer's default)")
 	rejectBudget := fs.Float64("reject-budget", train.DefaultRejectBudget, "share of held-out in-scope examples the out-of-scope threshold rejects (above 0, at most "+
 		strconv.FormatFloat(train.MaxRejectBudget, 'g', -1, 64)+")")
+	threshold := fs.Float64("threshold", 0, "confidence threshold set by hand, above 0 and below 1, instead of the one --reject-budget gives (default: from the budget)")
 	lexPath := fs.String("lexicon", "", "German-English dictionary in the Ding format, e.g. "+lexicon.DefaultPath+" (default: none)")
 	asJSON := fs.Bool("json", false, "print the training report as JSON")
 	pos, err := parseInterspersed(fs, args)
@@ -79,6 +91,10 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		return usageError(fs, "--folds must be at least 2 (or 0 for the default), got %d", *folds)
 	case !(*rejectBudget > 0 && *rejectBudget <= train.MaxRejectBudget):
 		return usageError(fs, "--reject-budget must be a share above 0 and at most %g (0.05 is 5%%), got %g", train.MaxRejectBudget, *rejectBudget)
+	case isSet(fs, "threshold") && !(*threshold > 0 && *threshold < 1):
+		return usageError(fs, "--threshold must be a confidence above 0 and below 1 (a threshold from \"lotse test --curve\"), got %g", *threshold)
+	case isSet(fs, "threshold") && isSet(fs, "reject-budget"):
+		return usageError(fs, "give --threshold or --reject-budget, not both: the budget chooses a threshold, --threshold sets one")
 	}
 	// Refuse a wrong bot file or -o before training, which can take a
 	// while, rather than after.
@@ -95,7 +111,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if b.LanguageDetected {
 		fmt.Fprintf(stderr, "lotse train: note: %s\n", detectedLanguageNote(b))
 	}
-	opts := train.Options{Folds: *folds, Seed: *seed, RejectBudget: *rejectBudget}
+	opts := train.Options{Folds: *folds, Seed: *seed, RejectBudget: *rejectBudget, Threshold: *threshold}
 	if *lexPath != "" {
 		if opts.Lexicon, err = lexicon.Load(*lexPath); err != nil {
 			return err
@@ -146,7 +162,7 @@ func printSummary(w io.Writer, b *bot.Bot, rep *train.Report, budget float64, bu
 	if len(b.OutOfScope) > 0 {
 		fmt.Fprintf(w, ", out-of-scope recall %.3f", rep.CVOOSRecall)
 	}
-	fmt.Fprintf(w, " %s, ECE %.3f (classifier: %s)\n", thresholdText(rep.Threshold), rep.ECE, rep.Solver)
+	fmt.Fprintf(w, " %s, ECE %.3f (classifier: %s)\n", thresholdText(rep), rep.ECE, rep.Solver)
 	if dropped := backgroundDroppedText(rep); dropped != "" {
 		fmt.Fprintln(w, dropped)
 	}
@@ -241,14 +257,26 @@ func joinAnd(items []string) string {
 	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
 }
 
-// thresholdText tells where the out-of-scope threshold lies. A threshold
-// of 0 rejects nothing; printed as "threshold 0.000" it read like a bug.
-// noThresholdText says why there is none.
-func thresholdText(t float64) string {
-	if t == 0 {
+// thresholdText tells where the out-of-scope threshold lies, and that it
+// was set by hand (--threshold): the figures before it are then
+// cross-validation's at the author's threshold, not at the budget's. A
+// threshold of 0 rejects nothing; printed as "threshold 0.000" it read
+// like a bug. noThresholdText says why there is none.
+func thresholdText(rep *train.Report) string {
+	switch {
+	case rep.ThresholdByHand:
+		return fmt.Sprintf("at threshold %s (set by hand with --threshold)", strconv.FormatFloat(rep.Threshold, 'g', -1, 64))
+	case rep.Threshold == 0:
 		return "with no confidence threshold"
 	}
-	return fmt.Sprintf("at threshold %.3f", t)
+	return fmt.Sprintf("at threshold %.3f", rep.Threshold)
+}
+
+// isSet reports whether the command line set the flag name.
+func isSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }
 
 // noThresholdText says why training chose no confidence threshold, and
@@ -263,7 +291,8 @@ func noThresholdText(b *bot.Bot, rep *train.Report, budget float64, withFlag boo
 	case train.NoThresholdOOSClass:
 		fix := "add out_of_scope examples like the messages it should not answer"
 		if withFlag {
-			fix = fmt.Sprintf("train with a larger budget (--reject-budget %s), or ", formatBudget(max(2*budget, 0.05))) + fix
+			fix = fmt.Sprintf("train with a larger budget (--reject-budget %s) or a threshold of your own "+
+				"(--threshold P; \"lotse test --curve\" shows what each gives), or ", formatBudget(max(2*budget, 0.05))) + fix
 		}
 		return fmt.Sprintf("the out-of-scope class already hands off %s of the held-out in-scope examples, the whole rejection budget, "+
 			"so only messages like the out_of_scope examples are handed off, and unsure answers are given. To hand those off too, %s",

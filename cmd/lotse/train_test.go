@@ -12,6 +12,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/lotse-chat/lotse"
 	"github.com/lotse-chat/lotse/bot"
 	"github.com/lotse-chat/lotse/train"
 )
@@ -84,6 +85,12 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"train", demoBot, "-o", "m.lotse", "--folds", "-3"}, 2, "--folds must be at least 2 (or 0 for the default), got -3"},
 		{[]string{"train", demoBot, "-o", "m.lotse", "--reject-budget", "0"}, 2, "--reject-budget must be a share above 0 and at most 0.5 (0.05 is 5%), got 0"},
 		{[]string{"train", demoBot, "-o", "m.lotse", "--reject-budget", "0.7"}, 2, "got 0.7"},
+		{[]string{"train", demoBot, "-o", "m.lotse", "--threshold", "0"}, 2, "--threshold must be a confidence above 0 and below 1 (a threshold from \"lotse test --curve\"), got 0\n"},
+		{[]string{"train", demoBot, "-o", "m.lotse", "--threshold", "1"}, 2, "--threshold must be a confidence above 0 and below 1"},
+		{[]string{"train", demoBot, "-o", "m.lotse", "--threshold", "-0.2"}, 2, "got -0.2\n"},
+		{[]string{"train", demoBot, "-o", "m.lotse", "--threshold", "NaN"}, 2, "got NaN\n"},
+		{[]string{"train", demoBot, "-o", "m.lotse", "--threshold", "0.3", "--reject-budget", "0.02"}, 2,
+			"lotse train: give --threshold or --reject-budget, not both: the budget chooses a threshold, --threshold sets one\n"},
 		{[]string{"test", "--model", "m.lotse"}, 2, "no test file given; pass --data TEST.jsonl"},
 		{[]string{"test", "--data", "x.jsonl", "extra"}, 2, `unexpected argument "extra"`},
 		{[]string{"test", "--data", "x.jsonl"}, 2, "no model given; pass --model MODEL.lotse"},
@@ -183,16 +190,67 @@ func TestTrain(t *testing.T) {
 	}
 }
 
+// TestTrainThreshold trains with a threshold set by hand: the model holds
+// it, the summary says it was set by hand and what cross-validation gives
+// at it, and no line or warning says there is no threshold.
+func TestTrainThreshold(t *testing.T) {
+	const faq = "../../testdata/bots/faq.csv" // too few examples for a budget's threshold
+	model := filepath.Join(t.TempDir(), "faq.lotse")
+	code, stdout, stderr := cli(t, "train", faq, "-o", model, "--threshold", "0.35")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "\ncross-validated on the bot's examples: in-scope accuracy ") ||
+		!strings.Contains(stdout, " at threshold 0.35 (set by hand with --threshold), ECE ") {
+		t.Errorf("summary:\n%s\nwant the cross-validated figures at threshold 0.35, set by hand", stdout)
+	}
+	if strings.Contains(stdout, "no confidence threshold") || strings.Contains(stderr, "warning:") {
+		t.Errorf("a model with a threshold is said to have none:\n%s%s", stdout, stderr)
+	}
+	data, err := os.ReadFile(model)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := lotse.Load(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := m.Info().Threshold; float32(got) != 0.35 {
+		t.Errorf("model threshold %v, want 0.35", got)
+	}
+
+	code, stdout, stderr = cli(t, "train", faq, "-o", model, "--threshold", "0.35", "--json")
+	var rep struct {
+		Threshold       float64 `json:"threshold"`
+		ThresholdByHand bool    `json:"threshold_by_hand"`
+		NoThreshold     *string `json:"no_threshold"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &rep); code != 0 || err != nil {
+		t.Fatalf("exit %d, %v: %s%s", code, err, stdout, stderr)
+	}
+	if rep.Threshold != 0.35 || !rep.ThresholdByHand || rep.NoThreshold != nil {
+		t.Errorf("JSON report %s", stdout)
+	}
+	// Without --threshold the key is absent: the JSON of a default
+	// training is as it was.
+	if code, stdout, _ := cli(t, "train", faq, "-o", model, "--json"); code != 0 || strings.Contains(stdout, "threshold_by_hand") {
+		t.Errorf("exit %d, default JSON report:\n%s", code, stdout)
+	}
+}
+
 func TestThresholdText(t *testing.T) {
 	for _, tc := range []struct {
-		threshold float64
-		want      string
+		rep  train.Report
+		want string
 	}{
-		{0, "with no confidence threshold"},
-		{0.4733, "at threshold 0.473"},
+		{train.Report{}, "with no confidence threshold"},
+		{train.Report{Threshold: 0.4733}, "at threshold 0.473"},
+		// The author's own threshold, as they typed it.
+		{train.Report{Threshold: 0.25, ThresholdByHand: true}, "at threshold 0.25 (set by hand with --threshold)"},
+		{train.Report{Threshold: 0.4733, ThresholdByHand: true}, "at threshold 0.4733 (set by hand with --threshold)"},
 	} {
-		if got := thresholdText(tc.threshold); got != tc.want {
-			t.Errorf("thresholdText(%v) = %q, want %q", tc.threshold, got, tc.want)
+		if got := thresholdText(&tc.rep); got != tc.want {
+			t.Errorf("thresholdText(%+v) = %q, want %q", tc.rep, got, tc.want)
 		}
 	}
 }
@@ -257,7 +315,8 @@ func TestNoThresholdText(t *testing.T) {
 		{"the class takes the budget", withOOS, train.Report{NoThreshold: train.NoThresholdOOSClass}, false,
 			"the out-of-scope class already hands off 2% of the held-out in-scope examples, the whole rejection budget, " +
 				"so only messages like the out_of_scope examples are handed off, and unsure answers are given. " +
-				"To hand those off too, train with a larger budget (--reject-budget 0.05), or add out_of_scope examples like the messages it should not answer"},
+				"To hand those off too, train with a larger budget (--reject-budget 0.05) or a threshold of your own " +
+				"(--threshold P; \"lotse test --curve\" shows what each gives), or add out_of_scope examples like the messages it should not answer"},
 		{"ten questions", noOOS, train.Report{Examples: 10, NoThreshold: train.NoThresholdFewExamples}, false,
 			"too few examples to choose one: the rejection budget, 2% of the 10 in-scope examples held out, is less than one, " +
 				"so every message the out-of-scope class does not win is answered, gibberish included. " +
