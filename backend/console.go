@@ -84,6 +84,7 @@ func (s *Server) consoleRoutes(m *http.ServeMux) {
 	m.HandleFunc("POST /console/api/conversations/{id}/reply", s.jsonOnly(s.agent(s.handleReply)))
 	m.HandleFunc("POST /console/api/conversations/{id}/assign", s.jsonOnly(s.agent(s.handleAssign)))
 	m.HandleFunc("POST /console/api/conversations/{id}/resolve", s.jsonOnly(s.agent(s.handleResolve)))
+	m.HandleFunc("POST /console/api/conversations/{id}/reopen", s.jsonOnly(s.agent(s.handleReopen)))
 	m.HandleFunc("GET /console/api/unanswered", s.agent(s.handleUnanswered))
 	// No catch-all: Server.serve answers other paths 404 and other
 	// methods 405 with Allow, both as JSON.
@@ -645,6 +646,31 @@ func (s *Server) handleResolve(w http.ResponseWriter, r *http.Request, agent str
 	writeJSON(w, http.StatusOK, map[string]any{"conversation": c})
 }
 
+// handleReopen moves a resolved conversation back to open, assigned to
+// the agent who reopens it: to follow up on it. A conversation that is not
+// resolved gets 409 conversation_not_resolved with its state, so that a
+// second click, or one after another agent reopened it, says why nothing
+// happened. The visitor's event stream reports the new state.
+func (s *Server) handleReopen(w http.ResponseWriter, r *http.Request, agent string) {
+	if !decode(w, r, &struct{}{}) {
+		return
+	}
+	id := r.PathValue("id")
+	c, err := s.store.Reopen(r.Context(), id, agent, s.cfg.Now())
+	if e, ok := errors.AsType[*store.StateError](err); ok {
+		writeJSON(w, http.StatusConflict, map[string]any{"state": e.State, "error": Error{Code: "conversation_not_resolved",
+			Message: fmt.Sprintf("conversation is %s, not resolved; only a resolved conversation can be reopened", e.State)}})
+		return
+	}
+	if err != nil {
+		s.storeError(w, err)
+		return
+	}
+	s.notify.notify(id)
+	s.log.Info("conversation reopened", "conversation", handoff.LogID(id), "agent", agent)
+	writeJSON(w, http.StatusOK, map[string]any{"conversation": c})
+}
+
 func (s *Server) handleUnanswered(w http.ResponseWriter, r *http.Request, agent string) {
 	qs, err := s.store.Questions(r.Context(), "out_of_scope", 10000)
 	if err != nil {
@@ -659,7 +685,7 @@ func (s *Server) storeError(w http.ResponseWriter, err error) {
 	case errors.Is(err, store.ErrNotFound):
 		writeError(w, http.StatusNotFound, "conversation_not_found", "no such conversation")
 	case errors.Is(err, store.ErrResolved):
-		writeError(w, http.StatusConflict, "conversation_resolved", "conversation is resolved; it cannot be assigned or answered")
+		writeError(w, http.StatusConflict, "conversation_resolved", "conversation is resolved; it cannot be assigned or answered until it is reopened (POST .../reopen)")
 	default:
 		s.log.Error("store", "err", err)
 		writeError(w, http.StatusServiceUnavailable, "store_unavailable", "store unavailable; retry")

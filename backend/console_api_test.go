@@ -3,20 +3,24 @@ package backend
 import (
 	"bufio"
 	"context"
+	"database/sql"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf16"
 	"unicode/utf8"
 
+	"github.com/lotse-chat/lotse/backend/store"
 	"github.com/lotse-chat/lotse/handoff"
 )
 
@@ -171,7 +175,7 @@ func TestConsoleMessages(t *testing.T) {
 	}{{"assign", map[string]any{}}, {"reply", map[string]any{"text": "late"}}} {
 		code, v := ts.console(t, "POST", "conversations/c1/"+tt.action, tt.body)
 		e, _ := v["error"].(map[string]any)
-		if code != 409 || e["code"] != "conversation_resolved" || e["message"] != "conversation is resolved; it cannot be assigned or answered" {
+		if code != 409 || e["code"] != "conversation_resolved" || e["message"] != "conversation is resolved; it cannot be assigned or answered until it is reopened (POST .../reopen)" {
 			t.Errorf("%s on a resolved conversation: %d %v", tt.action, code, v)
 		}
 	}
@@ -626,4 +630,106 @@ func hasCookie(jar http.CookieJar, u *url.URL, name string) bool {
 		}
 	}
 	return false
+}
+
+// TestReopen reopens a resolved conversation from the console: it is
+// open and the reopening agent's, the visitor's event stream reports the
+// state, replies are taken again, and reopening what is not resolved, or
+// is not there, says why.
+func TestReopen(t *testing.T) {
+	ts := newTestServer(t)
+	ts.handoff(t, sample("c1", "hi"))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	req := ts.events(t, ctx, "/v1/conversations/c1/events")
+	req.Header.Set("Accept", "text/event-stream")
+	res, err := ts.http.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	stream := bufio.NewReader(res.Body)
+	if evs := readSSE(t, stream, 2); evs[1].data != `{"state":"pending"}` {
+		t.Fatalf("stream = %+v, want the message, then state pending", evs)
+	}
+	notResolved := func(state string) {
+		t.Helper()
+		code, v := ts.console(t, "POST", "conversations/c1/reopen", map[string]any{})
+		e, _ := v["error"].(map[string]any)
+		if code != 409 || v["state"] != state || e["code"] != "conversation_not_resolved" ||
+			e["message"] != "conversation is "+state+", not resolved; only a resolved conversation can be reopened" {
+			t.Errorf("reopen of a %s conversation: %d %v", state, code, v)
+		}
+	}
+	notResolved("pending")
+	if code, v := ts.console(t, "POST", "conversations/c1/resolve", map[string]any{}); code != 200 {
+		t.Fatalf("resolve: %d %v", code, v)
+	}
+	if evs := readSSE(t, stream, 1); evs[0] != (sse{"", "state", `{"state":"resolved"}`}) {
+		t.Errorf("after resolve the stream sent %+v", evs)
+	}
+	code, v := ts.console(t, "POST", "conversations/c1/reopen", map[string]any{})
+	c, _ := v["conversation"].(map[string]any)
+	if code != 200 || c["state"] != "open" || c["assignee"] != "agent" {
+		t.Fatalf("reopen: %d %v, want the conversation open and the agent's", code, v)
+	}
+	if evs := readSSE(t, stream, 1); evs[0] != (sse{"", "state", `{"state":"open"}`}) {
+		t.Errorf("after reopen the stream sent %+v, want state open", evs)
+	}
+	// A widget that long-polls, still believing it resolved, learns at once.
+	if _, ev := ts.poll(t, "c1", 1, 0); ev.State != "open" {
+		t.Errorf("long-poll after reopen: state %s, want open", ev.State)
+	}
+	notResolved("open") // a second click
+	if code, v := ts.console(t, "POST", "conversations/c1/reply", map[string]string{"text": "One more thing about your order"}); code != 200 {
+		t.Errorf("reply after reopen: %d %v", code, v)
+	}
+	if code, v := ts.console(t, "POST", "conversations/nope/reopen", map[string]any{}); code != 404 {
+		t.Errorf("reopen of an unknown conversation: %d %v, want 404", code, v)
+	}
+	if code, v := ts.console(t, "POST", "conversations/c1/reopen", map[string]any{"agent": "bob"}); code != 400 {
+		t.Errorf("reopen with an unknown field: %d %v, want 400", code, v)
+	}
+	if !strings.Contains(ts.logs.String(), `"msg":"conversation reopened"`) {
+		t.Errorf("no log line for the reopen in %s", ts.logs.String())
+	}
+}
+
+// TestReadyLogLineMigratedFrom checks that the start-up line names the
+// schema version the database had when the backend migrated it, and
+// names none when it did not.
+func TestReadyLogLineMigratedFrom(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "lotse.db")
+	start := func() string {
+		t.Helper()
+		var logs syncBuffer
+		s, err := New(Config{SQLitePath: path, Secret: testSecret, AgentToken: testToken,
+			Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Close()
+		return logs.String()
+	}
+	if logs := start(); !strings.Contains(logs, fmt.Sprintf(`"schema":%d,"migrated_from":0`, store.SchemaVersion)) {
+		t.Errorf("start on a new database logged %s; want migrated_from 0", logs)
+	}
+	if logs := start(); strings.Contains(logs, "migrated_from") || !strings.Contains(logs, `"msg":"backend ready"`) {
+		t.Errorf("start with nothing to migrate logged %s; want no migrated_from", logs)
+	}
+	// Take the database back to schema 3, as a lotse of schema 3 left it.
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"DROP INDEX conversations_waiting", "DROP INDEX conversations_resolved",
+		"CREATE INDEX conversations_queue ON conversations (state, pending_since)", "DELETE FROM schema_migrations WHERE version = 4"} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	db.Close()
+	if logs := start(); !strings.Contains(logs, `"schema":4,"migrated_from":3`) {
+		t.Errorf("start on a database of schema 3 logged %s; want schema=4 migrated_from=3", logs)
+	}
 }

@@ -429,24 +429,25 @@ test('another list starts at its first page; a failed Show more says so', async 
 
 // ---- The reply form follows the conversation's state and assignee ------------
 
-test('controlsFor: resolved turns the form off, Take follows the assignee', () => {
+test('controlsFor: resolved turns the form off and offers Reopen, Take follows the assignee', () => {
   const ctx = load();
   const cases = [
-    // conversation, agent, disabled, Take hidden, Take's label, note
-    [{ state: 'resolved', assignee: 'Anna' }, 'Anna', true, false, 'Take', /^Resolved: it takes no more replies\. The console cannot reopen it/],
-    [{ state: 'resolved', assignee: '' }, 'Anna', true, false, 'Take', /^Resolved/],
-    [{ state: 'open', assignee: 'Anna' }, 'Anna', false, true, 'Take', /^You have this conversation\.$/],
-    [{ state: 'open', assignee: 'Ben' }, 'Anna', false, false, 'Take over from Ben', /^Assigned to Ben\. You can reply; Take over makes it yours\.$/],
-    [{ state: 'pending', assignee: '' }, 'Anna', false, false, 'Take', /^Nobody has it yet/],
+    // conversation, agent, disabled, Take hidden, Reopen hidden, Take's label, note
+    [{ state: 'resolved', assignee: 'Anna' }, 'Anna', true, true, false, 'Take', /^Resolved: it takes no more replies until you reopen it\./],
+    [{ state: 'resolved', assignee: '' }, 'Anna', true, true, false, 'Take', /^Resolved/],
+    [{ state: 'open', assignee: 'Anna' }, 'Anna', false, true, true, 'Take', /^You have this conversation\.$/],
+    [{ state: 'open', assignee: 'Ben' }, 'Anna', false, false, true, 'Take over from Ben', /^Assigned to Ben\. You can reply; Take over makes it yours\.$/],
+    [{ state: 'pending', assignee: '' }, 'Anna', false, false, true, 'Take', /^Nobody has it yet/],
     // Signed out (no name), an unassigned conversation is nobody's, not "mine".
-    [{ state: 'pending', assignee: '' }, '', false, false, 'Take', /^Nobody has it yet/],
-    [null, 'Anna', true, false, 'Take', /^$/], // loading
+    [{ state: 'pending', assignee: '' }, '', false, false, true, 'Take', /^Nobody has it yet/],
+    [null, 'Anna', true, false, true, 'Take', /^$/], // loading
   ];
-  for (const [c, agent, disabled, takeHidden, take, note] of cases) {
+  for (const [c, agent, disabled, takeHidden, reopenHidden, take, note] of cases) {
     const got = ctx.controlsFor(c, agent);
     const what = JSON.stringify(c) + ' for ' + agent;
     assert.equal(got.disabled, disabled, what + ': disabled');
     assert.equal(got.takeHidden, takeHidden, what + ': Take hidden');
+    assert.equal(got.reopenHidden, reopenHidden, what + ': Reopen hidden');
     assert.equal(got.take, take, what + ': Take label');
     assert.match(got.note, note, what + ': note');
   }
@@ -454,7 +455,9 @@ test('controlsFor: resolved turns the form off, Take follows the assignee', () =
 
 // convServer answers the console API for one conversation c1 as the
 // backend's store does: resolved refuses reply and assign with 409
-// conversation_resolved, assign refuses another agent's conversation
+// conversation_resolved, reopen refuses what is not resolved with 409
+// conversation_not_resolved and makes a resolved one open and the
+// agent's, assign refuses another agent's conversation
 // with 409 assigned_elsewhere unless force, reply assigns an unassigned
 // conversation. It records the requests; act changes the conversation
 // as another agent would.
@@ -472,6 +475,14 @@ function convServer(conv, agent = 'Anna') {
     if (path === 'conversations') return reply(200, '{"conversations":[],"total":0,"remaining":0,"next_cursor":""}');
     if (path === 'conversations/c1') return header();
     if (path === 'conversations/c1/resolve') { c.state = 'resolved'; return header(); }
+    if (path === 'conversations/c1/reopen') {
+      if (c.state !== 'resolved') {
+        return reply(409, JSON.stringify({ state: c.state, error: { code: 'conversation_not_resolved',
+          message: 'conversation is ' + c.state + ', not resolved; only a resolved conversation can be reopened' } }));
+      }
+      Object.assign(c, { state: 'open', assignee: agent });
+      return header();
+    }
     if (c.state === 'resolved') return resolved();
     if (path === 'conversations/c1/assign') {
       if (c.assignee && c.assignee !== agent && !body.force) {
@@ -510,7 +521,9 @@ test('a resolved conversation disables reply box, Send, Take and Resolve and say
   const server = convServer({ state: 'resolved', assignee: 'Anna' });
   const { $, form } = await openAs(server);
   assert.deepEqual(form(), allOff);
-  assert.match($('state-note').textContent, /^Resolved: .*cannot reopen/);
+  assert.match($('state-note').textContent, /^Resolved: .*until you reopen it/);
+  assert.equal($('reopen').hidden, false, 'Reopen is offered');
+  assert.equal($('reopen').disabled, undefined, 'Reopen is never disabled');
   // Submitting anyway (Enter in a stale page) sends nothing.
   $('text').value = 'hello';
   await $('reply').listeners.submit({ preventDefault() {} });
@@ -589,6 +602,38 @@ test('a reply refused as resolved (resolved by someone else) turns the form off'
   assert.deepEqual(form(), allOff);
   assert.equal(ctx.document.activeElement, $('state-note'));
   assert.equal($('text').value, 'Hello!', 'the unsent reply is kept');
+});
+
+test('Reopen makes a resolved conversation open and the agent\'s, and moves the focus to the reply box', async () => {
+  const server = convServer({ state: 'resolved', assignee: 'Ben' });
+  const { ctx, $, form } = await openAs(server);
+  assert.deepEqual(form(), allOff);
+  $('reopen').focus(); // a keyboard user: Tab to the button, Enter
+  await $('reopen').listeners.click();
+  assert.deepEqual(server.requests.filter((r) => r.startsWith('POST')), ['POST conversations/c1/reopen {}']);
+  assert.deepEqual(form(), allOn, 'the reply box, Send and Resolve are on again');
+  assert.equal($('reopen').hidden, true);
+  assert.equal($('assign').hidden, true, 'it is the agent\'s now: no Take');
+  assert.equal(ctx.document.activeElement, $('text'), 'the focus is in the reply box, not lost with the hidden button');
+  assert.equal($('state-note').textContent, 'You have this conversation.');
+  assert.equal($('error').textContent, '');
+});
+
+test('Reopen refused because someone reopened it meanwhile says so and shows it as it is', async () => {
+  const server = convServer({ state: 'resolved', assignee: 'Anna' });
+  const { $, form } = await openAs(server);
+  Object.assign(server.conv, { state: 'open', assignee: 'Ben' }); // Ben reopened it; no event came yet
+  await $('reopen').listeners.click();
+  await new Promise((resolve) => setTimeout(resolve, 0)); // the header read again
+  assert.equal($('error').textContent, 'conversation is open, not resolved; only a resolved conversation can be reopened');
+  assert.equal($('reopen').hidden, true);
+  assert.equal($('assign').textContent, 'Take over from Ben');
+  assert.deepEqual(form(), allOn);
+});
+
+test('Reopen is a button of the reply form, described by the note, hidden until a conversation is resolved', () => {
+  const page = readFileSync(new URL('./console/index.html', import.meta.url), 'utf8');
+  assert.match(page, /<form id="reply">[^]*<button type="button" id="reopen" aria-describedby="state-note" hidden>Reopen<\/button>[^]*<\/form>/);
 });
 
 test('opening a conversation turns the form off until its state is known', async () => {

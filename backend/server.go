@@ -149,8 +149,13 @@ func New(cfg Config) (*Server, error) {
 		consoleReaders: newReaders("console", maxConsoleReaders, maxReadersPerSession)}
 	s.stopping, s.stop = context.WithCancel(context.Background())
 	s.routes()
-	attrs := []any{"schema", store.SchemaVersion, "webhook_secrets", len(s.keys),
-		"max_readers", cfg.MaxReaders, "max_console_readers", maxConsoleReaders, "trust_proxy", cfg.TrustProxy}
+	attrs := []any{"schema", store.SchemaVersion}
+	if found := st.SchemaFound(); found != store.SchemaVersion {
+		// The upgrade's trace: which schema the database had (0: new).
+		attrs = append(attrs, "migrated_from", found)
+	}
+	attrs = append(attrs, "webhook_secrets", len(s.keys),
+		"max_readers", cfg.MaxReaders, "max_console_readers", maxConsoleReaders, "trust_proxy", cfg.TrustProxy)
 	if cfg.Version != "" {
 		attrs = append([]any{"version", cfg.Version}, attrs...)
 	}

@@ -371,45 +371,48 @@ function showMeta(c) {
 // ---- What the agent can do with the open conversation -----------------------
 // The reply form follows the conversation's state and assignee, so that
 // the agent never writes a reply the API then refuses: a resolved
-// conversation takes no reply, Take or Resolve (409 conversation_resolved);
-// Take is gone once the conversation is the agent's, and says "Take over"
-// when it is another agent's. The note says why in words, which a disabled
-// button alone does not; it is a status region, so a screen reader reads
-// it out when it changes, and the controls name it as their description.
+// conversation takes no reply, Take or Resolve (409 conversation_resolved)
+// until Reopen makes it open again, and the agent's; Take is gone once the
+// conversation is the agent's, and says "Take over" when it is another
+// agent's. The note says why in words, which a disabled button alone does
+// not; it is a status region, so a screen reader reads it out when it
+// changes, and the controls name it as their description.
 
-// RESOLVED is the note on a resolved conversation. The API has no way to
-// reopen one: the visitor's widget starts a new conversation when the
-// visitor writes again, and that one comes in as pending.
-const RESOLVED = 'Resolved: it takes no more replies. The console cannot reopen it; ' +
-  'if the visitor writes again, that starts a new conversation under Pending.';
+// RESOLVED is the note on a resolved conversation. A visitor who writes
+// again gets a new conversation from the widget, which comes in as
+// pending; Reopen is for the agent who follows up on this one.
+const RESOLVED = 'Resolved: it takes no more replies until you reopen it. ' +
+  'If the visitor writes again, that starts a new conversation under Pending.';
 
 // controlsFor returns what the reply form offers for conversation c when
 // agent is signed in: whether the reply box, Send, Take and Resolve are
-// disabled, whether Take is hidden, Take's label, and the note.
+// disabled, whether Take and Reopen are hidden, Take's label, and the note.
 function controlsFor(c, agent) {
-  if (!c) return { disabled: true, takeHidden: false, take: 'Take', note: '' }; // loading
-  if (c.state === 'resolved') return { disabled: true, takeHidden: false, take: 'Take', note: RESOLVED };
+  if (!c) return { disabled: true, takeHidden: false, reopenHidden: true, take: 'Take', note: '' }; // loading
+  if (c.state === 'resolved') return { disabled: true, takeHidden: true, reopenHidden: false, take: 'Take', note: RESOLVED };
   if (c.assignee && c.assignee === agent) {
-    return { disabled: false, takeHidden: true, take: 'Take', note: 'You have this conversation.' };
+    return { disabled: false, takeHidden: true, reopenHidden: true, take: 'Take', note: 'You have this conversation.' };
   }
   if (c.assignee) {
-    return { disabled: false, takeHidden: false, take: 'Take over from ' + c.assignee,
+    return { disabled: false, takeHidden: false, reopenHidden: true, take: 'Take over from ' + c.assignee,
       note: 'Assigned to ' + c.assignee + '. You can reply; Take over makes it yours.' };
   }
-  return { disabled: false, takeHidden: false, take: 'Take', note: 'Nobody has it yet: Take it, or reply to take it.' };
+  return { disabled: false, takeHidden: false, reopenHidden: true, take: 'Take', note: 'Nobody has it yet: Take it, or reply to take it.' };
 }
 
 // showControls applies controlsFor(c) to the form. The focus never stays
 // on a control that was just disabled or hidden (the browser would drop it
 // to the page's top): it moves to the reply box, or to the note when the
-// box is off too.
+// box is off too. So Reopen, which hides itself, leaves the agent in the
+// reply box.
 function showControls(c) {
   const want = controlsFor(c, me);
-  const text = $('text'), take = $('assign');
+  const text = $('text'), take = $('assign'), reopen = $('reopen');
   const controls = [text, $('send'), take, $('resolve')];
-  const focused = controls.includes(document.activeElement) ? document.activeElement : null;
+  const focused = [...controls, reopen].includes(document.activeElement) ? document.activeElement : null;
   for (const e of controls) e.disabled = want.disabled;
   take.hidden = want.takeHidden;
+  reopen.hidden = want.reopenHidden;
   if (take.textContent !== want.take) take.textContent = want.take;
   take.dataset.assignee = (c && c.assignee) || '';
   // Set only when it changes: a status region may read the same text again.
@@ -482,10 +485,11 @@ async function act(path, body) {
 }
 
 // failed shows an action's error. A conversation resolved meanwhile (by
-// another agent) is shown as resolved at once: its controls turn off.
+// another agent) is shown as resolved at once: its controls turn off; one
+// reopened meanwhile (Reopen refused as not resolved) is shown as it is now.
 function failed(e) {
   $('error').textContent = e.message;
-  if (e.code === 'conversation_resolved') refreshMeta();
+  if (e.code === 'conversation_resolved' || e.code === 'conversation_not_resolved') refreshMeta();
 }
 
 // take assigns the open conversation to the signed-in agent. If another
@@ -560,6 +564,7 @@ document.addEventListener('DOMContentLoaded', () => {
   });
   $('assign').addEventListener('click', take);
   $('resolve').addEventListener('click', () => act('resolve', {}));
+  $('reopen').addEventListener('click', () => act('reopen', {}));
   // The open conversation's header is read again with the queue: the live
   // stream says when its state changes, but not when another agent takes
   // it over, which Take must follow.

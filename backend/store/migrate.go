@@ -75,49 +75,56 @@ func (e newerSchemaError) Error() string {
 func (e newerSchemaError) Is(target error) bool { return target == ErrNewerSchema }
 
 // migrate brings db's schema to SchemaVersion, recording each applied
-// version in schema_migrations. It refuses a database newer than this code
+// version in schema_migrations, and returns the version it found: 0 for a
+// new database. It refuses a database newer than this code
 // (ErrNewerSchema).
-func migrate(ctx context.Context, db *sql.DB, d dialect) error {
+func migrate(ctx context.Context, db *sql.DB, d dialect) (found int, err error) {
 	for v := 1; v < len(migrations); v++ {
-		if err := migrateTo(ctx, db, d, v); errors.Is(err, ErrNewerSchema) {
-			return err // not about migration v, which it would name
+		current, err := migrateTo(ctx, db, d, v)
+		if errors.Is(err, ErrNewerSchema) {
+			return current, err // not about migration v, which it would name
 		} else if err != nil {
-			return fmt.Errorf("schema migration %d: %w", v, err)
+			return found, fmt.Errorf("schema migration %d: %w", v, err)
+		}
+		if v == 1 {
+			found = current
 		}
 	}
-	return nil
+	return found, nil
 }
 
-func migrateTo(ctx context.Context, db *sql.DB, d dialect, v int) error {
+// migrateTo applies migration v unless the database has it, and returns
+// the version the database had before.
+func migrateTo(ctx context.Context, db *sql.DB, d dialect, v int) (int, error) {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	defer tx.Rollback()
 	if d.lockMigrations != "" {
 		if _, err := tx.ExecContext(ctx, d.lockMigrations); err != nil {
-			return err
+			return 0, err
 		}
 	}
 	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version BIGINT PRIMARY KEY, applied BIGINT NOT NULL)`); err != nil {
-		return err
+		return 0, err
 	}
 	var current int
 	if err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations").Scan(&current); err != nil {
-		return err
+		return 0, err
 	}
 	if current > SchemaVersion {
-		return newerSchemaError{current}
+		return current, newerSchemaError{current}
 	}
 	if current >= v {
-		return nil
+		return current, nil
 	}
 	if _, err := tx.ExecContext(ctx, migrations[v]); err != nil {
-		return err
+		return current, err
 	}
 	if _, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, applied) VALUES ($1, $2)", v, time.Now().UnixMilli()); err != nil {
-		return err
+		return current, err
 	}
-	return tx.Commit()
+	return current, tx.Commit()
 }

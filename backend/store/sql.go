@@ -53,6 +53,9 @@ type sqlStore struct {
 	quit    chan struct{}
 	stopped chan struct{}
 	once    sync.Once
+
+	// found is the schema version the database had when opened.
+	found int
 }
 
 type writeReq struct {
@@ -80,7 +83,10 @@ func OpenSQLite(path string) (Store, error) {
 		return nil, err
 	}
 	q := url.Values{}
-	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(10000)", "foreign_keys(1)"} {
+	// secure_delete overwrites what a delete frees with zeros: a purged
+	// transcript (PurgeResolved) must not stay readable in the file's free
+	// pages until SQLite happens to reuse them.
+	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(10000)", "foreign_keys(1)", "secure_delete(1)"} {
 		q.Add("_pragma", p)
 	}
 	q.Set("_txlock", "immediate")
@@ -101,11 +107,13 @@ func OpenSQLite(path string) (Store, error) {
 	r.SetMaxOpenConns(8)
 	s := &sqlStore{d: sqliteDialect, w: w, r: r,
 		queue: make(chan *writeReq, 4*maxBatch), quit: make(chan struct{}), stopped: make(chan struct{})}
-	if err := migrate(context.Background(), w, s.d); err != nil {
+	found, err := migrate(context.Background(), w, s.d)
+	if err != nil {
 		w.Close()
 		r.Close()
 		return nil, fmt.Errorf("store: SQLite %s: %w", path, err)
 	}
+	s.found = found
 	go s.commitLoop()
 	return s, nil
 }
@@ -141,11 +149,12 @@ func OpenPostgres(ctx context.Context, dsn string) (Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("store: cannot reach PostgreSQL (check the DSN and that the server runs): %w", err)
 	}
-	if err := migrate(ctx, db, postgresDialect); err != nil {
+	found, err := migrate(ctx, db, postgresDialect)
+	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store: PostgreSQL: %w", err)
 	}
-	return &sqlStore{d: postgresDialect, w: db, r: db}, nil
+	return &sqlStore{d: postgresDialect, w: db, r: db, found: found}, nil
 }
 
 // Close stops the group committer and closes the database.
@@ -448,6 +457,103 @@ func (s *sqlStore) setState(ctx context.Context, id string, change func(*Convers
 	}
 	return c, nil
 }
+
+// Reopen implements Store.
+func (s *sqlStore) Reopen(ctx context.Context, id, agent string, now time.Time) (Conversation, error) {
+	return s.setState(ctx, id, func(c *Conversation) error {
+		if c.State != StateResolved {
+			return &StateError{State: c.State}
+		}
+		c.State, c.Assignee = StateOpen, agent
+		return nil
+	}, now)
+}
+
+// PurgeResolved implements Store.
+func (s *sqlStore) PurgeResolved(ctx context.Context, before time.Time, batch int) (convs, msgs int, err error) {
+	if batch < 1 {
+		return 0, 0, fmt.Errorf("store: purge batch %d; give 1 or more", batch)
+	}
+	for {
+		var n, m int
+		err := s.write(ctx, func(tx *sql.Tx) error {
+			var err error
+			n, m, err = s.purgeBatch(ctx, tx, millis(before), batch)
+			return err
+		})
+		if err != nil {
+			return convs, msgs, fmt.Errorf("store: purge: %w", err)
+		}
+		convs, msgs = convs+n, msgs+m
+		if n < batch {
+			return convs, msgs, nil
+		}
+	}
+}
+
+// purgeBatch deletes up to batch resolved conversations last changed
+// before cutoff (Unix ms), oldest first, and their messages. On PostgreSQL
+// the rows are locked first: a visitor writing into one of them meanwhile
+// (Accept) waits, and then finds it gone and starts it afresh, instead of
+// adding messages to a conversation being deleted.
+func (s *sqlStore) purgeBatch(ctx context.Context, tx *sql.Tx, cutoff int64, batch int) (convs, msgs int, err error) {
+	rows, err := tx.QueryContext(ctx, `SELECT id FROM conversations WHERE state = 'resolved' AND updated < $1
+		ORDER BY updated, id LIMIT $2`+s.d.forUpdate, cutoff, batch)
+	if err != nil {
+		return 0, 0, err
+	}
+	var ids []any
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return 0, 0, err
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Close(); err != nil {
+		return 0, 0, err
+	}
+	if len(ids) == 0 {
+		return 0, 0, nil
+	}
+	marks := make([]string, len(ids))
+	for i := range ids {
+		marks[i] = "$" + strconv.Itoa(i+1)
+	}
+	in := "(" + strings.Join(marks, ", ") + ")"
+	res, err := tx.ExecContext(ctx, "DELETE FROM messages WHERE conversation_id IN "+in, ids...)
+	if err != nil {
+		return 0, 0, err
+	}
+	m, err := res.RowsAffected()
+	if err != nil {
+		return 0, 0, err
+	}
+	if res, err = tx.ExecContext(ctx, "DELETE FROM conversations WHERE state = 'resolved' AND id IN "+in, ids...); err != nil {
+		return 0, 0, err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, 0, err
+	}
+	return int(n), int(m), nil
+}
+
+// CountOld implements Store.
+func (s *sqlStore) CountOld(ctx context.Context, before time.Time) (OldCount, error) {
+	var c OldCount
+	cutoff := millis(before)
+	err := s.r.QueryRowContext(ctx, `SELECT
+		COUNT(*) FILTER (WHERE state = 'resolved'),
+		COALESCE(SUM(last_seq) FILTER (WHERE state = 'resolved'), 0),
+		COUNT(*) FILTER (WHERE state <> 'resolved')
+		FROM conversations WHERE updated < $1`, cutoff).Scan(&c.Conversations, &c.Messages, &c.Kept)
+	return c, err
+}
+
+// SchemaFound implements Store.
+func (s *sqlStore) SchemaFound() int { return s.found }
 
 // Conversation implements Store.
 func (s *sqlStore) Conversation(ctx context.Context, id string) (Conversation, error) {

@@ -20,7 +20,8 @@ type State string
 
 // Conversation states. A conversation moves bot -> pending (handed off) ->
 // open (an agent took it) -> resolved; a visitor writing into a resolved
-// conversation makes it pending again. Once a conversation has left bot, the
+// conversation makes it pending again, and an agent reopening it (Reopen)
+// makes it open and theirs. Once a conversation has left bot, the
 // bot never answers in it again.
 const (
 	StateBot      State = "bot"
@@ -109,6 +110,10 @@ type Store interface {
 	// Resolve closes a conversation. Resolving a resolved conversation
 	// changes nothing, not even its Updated time.
 	Resolve(ctx context.Context, id string, now time.Time) (Conversation, error)
+	// Reopen moves a resolved conversation back to open, assigned to
+	// agent: an agent follows up on it. It returns ErrNotFound, or a
+	// *StateError naming the state of a conversation that is not resolved.
+	Reopen(ctx context.Context, id, agent string, now time.Time) (Conversation, error)
 	// Conversation returns one conversation's header, or ErrNotFound.
 	Conversation(ctx context.Context, id string) (Conversation, error)
 	// Messages returns up to limit messages with seq > after, in order.
@@ -137,10 +142,46 @@ type Store interface {
 	SessionAgent(ctx context.Context, key string, now time.Time) (string, error)
 	// DeleteSession ends session key; an unknown key is not an error.
 	DeleteSession(ctx context.Context, key string) error
+	// PurgeResolved deletes the resolved conversations last changed before
+	// before, with their messages, at most batch conversations a
+	// transaction, so that no lock is held for long. Conversations in any
+	// other state are kept however old. It returns how many conversations
+	// and messages it deleted, also when it fails part way (the batches
+	// before the failure stay deleted).
+	PurgeResolved(ctx context.Context, before time.Time, batch int) (conversations, messages int, err error)
+	// CountOld counts what PurgeResolved would delete with before, and the
+	// conversations older than before it would keep.
+	CountOld(ctx context.Context, before time.Time) (OldCount, error)
+	// SchemaFound returns the schema version the database had when it was
+	// opened, before migrating it: 0 for a new database, SchemaVersion
+	// when it needed no migration.
+	SchemaFound() int
 	// Ping checks that the database answers, for health checks.
 	Ping(ctx context.Context) error
 	// Close releases the database.
 	Close() error
+}
+
+// StateError is Reopen's error when the conversation is not resolved.
+type StateError struct {
+	// State is the conversation's state.
+	State State
+}
+
+// Error says what state the conversation is in.
+func (e *StateError) Error() string {
+	return "store: conversation is " + string(e.State) + ", not resolved"
+}
+
+// OldCount is what CountOld found.
+type OldCount struct {
+	// Conversations and Messages are the resolved conversations last
+	// changed before the cutoff and their messages: what PurgeResolved
+	// deletes.
+	Conversations, Messages int
+	// Kept is the conversations last changed before the cutoff that are
+	// not resolved (with the bot, pending or open): PurgeResolved keeps them.
+	Kept int
 }
 
 // Cursor is a place in a List: the sort key and ID of the conversation a

@@ -7,6 +7,7 @@
 //	lotse serve                      edge, backend, console and demo in one process
 //	lotse backend                    the central handoff backend alone
 //	lotse report unanswered          out-of-scope questions, grouped and redacted
+//	lotse purge --older-than 90d     delete old resolved conversations (retention)
 //	lotse version                    the engine version and source revision, the model format and the Go version
 //
 // Run "lotse COMMAND --help" for a command's flags.
@@ -43,6 +44,7 @@ var commands = []command{
 	{"serve", "run edge, backend, console and demo page in one process", runServe},
 	{"backend", "run the central handoff backend", runBackend},
 	{"report", "bot-author reports (unanswered questions)", runReport},
+	{"purge", "delete resolved conversations older than an age (retention)", runPurge},
 	{"version", "print the engine version, the model format and the Go version", runVersion},
 }
 
