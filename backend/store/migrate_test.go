@@ -5,12 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/lotse-chat/lotse/internal/pgtest"
 )
 
 // TestNewerSchemaRefused checks that a database a newer lotse migrated is
@@ -61,34 +60,8 @@ func TestNewerSchemaRefused(t *testing.T) {
 	}
 }
 
-// emptyPostgresDSN returns the DSN of a new, empty schema in the
-// PostgreSQL database named by LOTSE_TEST_POSTGRES_DSN, dropped after the
-// test, or skips the test as openTestPostgres does.
+// emptyPostgresDSN returns the driver and DSN of an empty schema (see
+// pgtest.EmptySchema).
 func emptyPostgresDSN(t *testing.T) (driver, dsn string) {
-	t.Helper()
-	dsn = os.Getenv("LOTSE_TEST_POSTGRES_DSN")
-	if dsn == "" {
-		t.Skip("LOTSE_TEST_POSTGRES_DSN is unset, so PostgreSQL is not tested; run eval \"$(scripts/backend/postgres.sh)\" first")
-	}
-	db, err := sql.Open("pgx", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	schema := fmt.Sprintf("test_%d", time.Now().UnixNano())
-	if _, err := db.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatalf("create schema %s: %v", schema, err)
-	}
-	t.Cleanup(func() {
-		if _, err := db.Exec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	if u, err := url.Parse(dsn); err == nil && u.Scheme != "" {
-		q := u.Query()
-		q.Set("search_path", schema)
-		u.RawQuery = q.Encode()
-		return "pgx", u.String()
-	}
-	return "pgx", dsn + " search_path=" + schema
+	return "pgx", pgtest.EmptySchema(t)
 }

@@ -2,11 +2,9 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"maps"
-	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -16,6 +14,7 @@ import (
 	"time"
 
 	"github.com/lotse-chat/lotse/handoff"
+	"github.com/lotse-chat/lotse/internal/pgtest"
 )
 
 // stores runs test against every database this machine offers: SQLite
@@ -558,38 +557,11 @@ func emptyStores(t *testing.T, test func(t *testing.T, s Store)) {
 	})
 }
 
-// openEmptyPostgres opens a new, empty schema in the PostgreSQL database
-// named by LOTSE_TEST_POSTGRES_DSN, or skips the test as openTestPostgres.
+// openEmptyPostgres opens a store on an empty schema (see
+// pgtest.EmptySchema).
 func openEmptyPostgres(t *testing.T) Store {
 	t.Helper()
-	dsn := os.Getenv("LOTSE_TEST_POSTGRES_DSN")
-	if dsn == "" {
-		t.Skip("LOTSE_TEST_POSTGRES_DSN is unset, so PostgreSQL is not tested; run eval \"$(scripts/backend/postgres.sh)\" first")
-	}
-	db, err := sql.Open("pgx", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	schema := fmt.Sprintf("test_%d", time.Now().UnixNano())
-	if _, err := db.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatalf("create schema %s: %v", schema, err)
-	}
-	t.Cleanup(func() {
-		if _, err := db.Exec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	// search_path is a run-time parameter, in either form of DSN.
-	if u, err := url.Parse(dsn); err == nil && u.Scheme != "" {
-		q := u.Query()
-		q.Set("search_path", schema)
-		u.RawQuery = q.Encode()
-		dsn = u.String()
-	} else {
-		dsn += " search_path=" + schema
-	}
-	s, err := OpenPostgres(context.Background(), dsn)
+	s, err := OpenPostgres(context.Background(), pgtest.EmptySchema(t))
 	if err != nil {
 		t.Fatal(err)
 	}

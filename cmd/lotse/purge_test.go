@@ -3,10 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"errors"
-	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +12,7 @@ import (
 
 	"github.com/lotse-chat/lotse/backend/store"
 	"github.com/lotse-chat/lotse/handoff"
+	"github.com/lotse-chat/lotse/internal/pgtest"
 )
 
 func TestParseAge(t *testing.T) {
@@ -68,7 +66,7 @@ func TestPurge(t *testing.T) {
 			return []string{"--db", path}, s
 		}},
 		{"postgres", func(t *testing.T) ([]string, store.Store) {
-			dsn := emptyPostgres(t)
+			dsn := pgtest.EmptySchema(t)
 			s, err := store.OpenPostgres(context.Background(), dsn)
 			if err != nil {
 				t.Fatal(err)
@@ -150,37 +148,4 @@ func TestPurgeUsage(t *testing.T) {
 	if _, err := os.Stat(missing); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("purge created %s (%v)", missing, err)
 	}
-}
-
-// emptyPostgres returns the DSN of a new, empty schema in the PostgreSQL
-// database named by LOTSE_TEST_POSTGRES_DSN, dropped after the test, or
-// skips the test saying how to get one.
-func emptyPostgres(t *testing.T) string {
-	t.Helper()
-	dsn := os.Getenv("LOTSE_TEST_POSTGRES_DSN")
-	if dsn == "" {
-		t.Skip("LOTSE_TEST_POSTGRES_DSN is unset, so PostgreSQL is not tested; run eval \"$(scripts/backend/postgres.sh)\" first")
-	}
-	db, err := sql.Open("pgx", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	schema := fmt.Sprintf("purge_%d", time.Now().UnixNano())
-	if _, err := db.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatalf("create schema %s: %v", schema, err)
-	}
-	t.Cleanup(func() {
-		if _, err := db.Exec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	u, err := url.Parse(dsn)
-	if err != nil || u.Scheme == "" {
-		return dsn + " search_path=" + schema
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
 }
