@@ -21,6 +21,12 @@ import (
 // always, PostgreSQL when LOTSE_TEST_POSTGRES_DSN names a server (CI starts
 // one with scripts/backend/postgres.sh).
 func stores(t *testing.T, test func(t *testing.T, s Store)) {
+	storesWith(t, openTestPostgres, test)
+}
+
+// storesWith runs test on a new SQLite file and on the PostgreSQL store
+// that openPostgres opens.
+func storesWith(t *testing.T, openPostgres func(t *testing.T) Store, test func(t *testing.T, s Store)) {
 	t.Run("sqlite", func(t *testing.T) {
 		s, err := OpenSQLite(filepath.Join(t.TempDir(), "lotse.db"))
 		if err != nil {
@@ -30,7 +36,7 @@ func stores(t *testing.T, test func(t *testing.T, s Store)) {
 		test(t, s)
 	})
 	t.Run("postgres", func(t *testing.T) {
-		test(t, openTestPostgres(t))
+		test(t, openPostgres(t))
 	})
 }
 
@@ -544,17 +550,7 @@ func TestUpdatedOnlyOnChange(t *testing.T) {
 // database, dropped afterwards. Tests that look at whole lists use it;
 // the shared database holds other tests' conversations.
 func emptyStores(t *testing.T, test func(t *testing.T, s Store)) {
-	t.Run("sqlite", func(t *testing.T) {
-		s, err := OpenSQLite(filepath.Join(t.TempDir(), "lotse.db"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { s.Close() })
-		test(t, s)
-	})
-	t.Run("postgres", func(t *testing.T) {
-		test(t, openEmptyPostgres(t))
-	})
+	storesWith(t, openEmptyPostgres, test)
 }
 
 // openEmptyPostgres opens a store on an empty schema (see
