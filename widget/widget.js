@@ -307,38 +307,70 @@
   }
 
   // ---- live agent replies: SSE, falling back to long-poll ------------------------
-  let es = null, polling = false;
+  // Each waiting request holds one of the backend's few event readers, and
+  // resolved conversations outnumber active ones by far (they stay in the
+  // visitors' storage). An agent may reopen a resolved one (console:
+  // Reopen; its stream then says "open"), so:
+  // - pending, open: listen always, as an active chat does;
+  // - resolved: listen only while the visitor looks at it, the panel open
+  //   and the page visible: one reader, what an active chat costs anyway;
+  // - resolved, panel closed or page hidden: no reader; peek() asks once,
+  //   without waiting, when the page loads or becomes visible (opening the
+  //   panel listens, which says the state at once).
+  // Tabs listen each on their own, as for an active chat; the one that
+  // learns of the reopen stores it, and the others follow (storage event).
+  let es = null, polling = false, ac = null, peeked = 0;
+  const live = () => conv.state === 'pending' || conv.state === 'open' || (conv.state === 'resolved' && !conv.gone && !panel.hidden && !d.hidden);
+  const evURL = (c) => base + '/v1/conversations/' + encodeURIComponent(c.id) + '/events?after=' + c.seq;
   function listen() {
-    if (conv.state === 'bot' || conv.state === 'resolved' || es || polling) return;
-    const url = base + '/v1/conversations/' + encodeURIComponent(conv.id) + '/events?after=' + conv.seq;
+    if (!live() || es || polling) return;
     if (typeof EventSource === 'function' && !ds.noSse) {
-      es = new EventSource(url);
+      es = new EventSource(evURL(conv));
       es.addEventListener('message', (e) => { try { onEvent(JSON.parse(e.data)); } catch (x) { /* ignore */ } });
       es.addEventListener('state', (e) => { try { setState(JSON.parse(e.data).state); } catch (x) { /* ignore */ } });
       es.onerror = () => { if (es && es.readyState === 2) { es = null; poll(); } }; // refused: long-poll
     } else poll();
   }
-  function unlisten() { if (es) es.close(); es = null; }
+  // unlisten also ends a long-poll under way: it would hold its reader for up to 25 s.
+  function unlisten() { if (es) es.close(); es = null; if (ac) ac.abort(); }
+  // take applies an answer about c, unless another conversation came meanwhile.
+  const take = (c, j) => { if (c === conv) { (j.events || []).forEach(onEvent); setState(j.state); } };
+  // gone: a resolved conversation the backend no longer has (deleted after
+  // its retention): nothing will come, so nothing is asked again.
+  const gone = (c, r) => { if (r.status !== 404 || c.state !== 'resolved') return false; c.gone = 1; save(); return true; };
   async function poll() {
     if (polling) return;
     polling = true;
     let wait = 1000;
-    while (conv.state !== 'resolved' && conv.state !== 'bot') {
+    while (live()) {
+      const c = conv, sig = (ac = new AbortController()).signal;
       try {
-        const r = await fetch(base + '/v1/conversations/' + encodeURIComponent(conv.id) + '/events?after=' + conv.seq + '&state=' + conv.state, { credentials: 'omit' });
+        const r = await fetch(evURL(c) + '&state=' + c.state, { credentials: 'omit', signal: sig });
         if (r.ok) {
-          const j = await r.json();
-          (j.events || []).forEach(onEvent);
-          setState(j.state);
+          take(c, await r.json());
           wait = 1000;
           continue;
         }
+        if (gone(c, r)) break;
         wait = Math.max(wait, 1000 * (+r.headers.get('Retry-After') || 0));
-      } catch (e) { /* offline */ }
+      } catch (e) { if (sig.aborted) continue; /* unlisten: ask live() again; else offline */ }
       await new Promise((ok) => setTimeout(ok, wait));
       wait = Math.min(wait * 2, 30000);
     }
     polling = false;
+  }
+  // peek asks once with wait=0 (the reader is freed at once) whether a
+  // resolved conversation was reopened, and takes its replies. At most every
+  // 15 s (tab switches), and for a week after the resolve: a follow-up comes
+  // within days; later, the visitor learns of one on opening the chat.
+  async function peek() {
+    const c = conv, now = Date.now();
+    if (c.state !== 'resolved' || c.gone || d.hidden || live() || now - peeked < 15000 || now - (c.sv || 0) > 7 * 864e5) return;
+    peeked = now;
+    try {
+      const r = await fetch(evURL(c) + '&state=resolved&wait=0', { credentials: 'omit' });
+      if (r.ok) take(c, await r.json()); else gone(c, r);
+    } catch (e) { /* offline: asked again on the next load or return to the page */ }
   }
   function onEvent(e) {
     if (!e || typeof e.seq !== 'number' || e.seq <= conv.seq) return;
@@ -356,7 +388,7 @@
     conv.state = s;
     conv.sv = Date.now(); // for the other tabs (merge)
     save();
-    if (s === 'resolved') unlisten();
+    if (live()) listen(); else unlisten(); // resolved -> open, pending (reopened): listen again
     renderState();
     emit('state', s);
   }
@@ -692,6 +724,7 @@ textarea{flex:1;resize:none;min-height:42px;max-height:120px;padding:10px 12px;b
     showUnread();
     log.scrollTop = first ? first.offsetTop - log.offsetTop - 8 : log.scrollHeight;
     input.focus();
+    listen(); // a resolved conversation: the visitor looks at it now (see live)
     if (mode !== 'edge') loadEngine(); // first open: the wasm is fetched now, not before
     emit('open');
   }
@@ -702,15 +735,18 @@ textarea{flex:1;resize:none;min-height:42px;max-height:120px;padding:10px 12px;b
     launcher.setAttribute('aria-expanded', 'false');
     setLabel();
     if (root.activeElement) launcher.focus(); // not when the page closed it while the visitor was elsewhere
+    if (!live()) unlisten();
     emit('close');
   }
 
   const onNet = () => {
     offline.hidden = navigator.onLine !== false;
-    if (navigator.onLine !== false) { backoff = 1000; pump(); if (conv.state === 'pending' || conv.state === 'open') { if (es && es.readyState === 2) es = null; listen(); } }
+    if (navigator.onLine !== false) { backoff = 1000; pump(); if (live()) { if (es && es.readyState === 2) es = null; listen(); } }
   };
   addEventListener('online', onNet);
   addEventListener('offline', onNet);
+  // A resolved conversation listens only while visible; back on the page, peek.
+  d.addEventListener('visibilitychange', () => { if (live()) listen(); else if (conv.state === 'resolved') { unlisten(); peek(); } });
 
   // ---- several tabs: one conversation ----------------------------------------------
   // Tabs of a site share the stored conversation. When another tab wrote it,
@@ -741,7 +777,7 @@ textarea{flex:1;resize:none;min-height:42px;max-height:120px;padding:10px 12px;b
     consent = true;
     restore();
     if (conv.outbox.length) pump();
-    if (conv.state === 'resolved' || conv.state === 'bot') unlisten(); else listen();
+    if (live()) listen(); else unlisten();
   });
   // merge adds other's messages, outbox and newer state to conv, and reports
   // whether anything shown changed; it saves only if other lacked something of
@@ -781,6 +817,7 @@ textarea{flex:1;resize:none;min-height:42px;max-height:120px;padding:10px 12px;b
     conv.outbox.forEach((id) => { const m = byId(id); if (m) { m.st = 'q'; update(m); } });
     if (conv.outbox.length) pump();
     listen();
+    peek(); // resolved: reopened since the last page?
   }
   if (d.body) mount(); else d.addEventListener('DOMContentLoaded', mount);
 

@@ -734,3 +734,143 @@ describe('German shops: Sie form and privacy notes that fit what was found', () 
     assert.equal(await page.locator(privacyNote).isVisible(), true);
   });
 });
+
+describe('an agent reopens a resolved conversation', () => {
+  let server, browser;
+  before(async () => {
+    server = await startServer();
+    browser = await launch();
+    // Counts the widget's event streams that are not closed: each holds one
+    // of the backend's readers.
+    await browser.context.addInitScript(() => {
+      const ES = window.EventSource;
+      window.streams = [];
+      window.EventSource = class extends ES { constructor(...a) { super(...a); window.streams.push(this); } };
+    });
+  });
+  after(async () => { await browser?.close(); await server?.stop(); });
+  const opened = [];
+  afterEach(async () => { for (const p of opened.splice(0)) await p.close(); });
+  const shadow = (page, fn, arg) => page.waitForFunction(fn, arg, { timeout: 20_000 });
+  const streams = (page) => page.evaluate(() => window.streams.filter((s) => s.readyState !== 2).length);
+  const state = (page, s) => shadow(page, (s) => window.Lotse.state.state === s, s);
+  const shown = (page, text) => shadow(page, (t) => [...document.querySelector('lotse-chat').shadowRoot.querySelectorAll('.m.agent')].some((n) => n.textContent.includes(t)), text);
+  const badge = (page, n) => shadow(page, (n) => document.querySelector('lotse-chat').shadowRoot.querySelector('.badge').textContent === n, n);
+  const reopen = (id) => consoleAPI(server.url, `/conversations/${id}/reopen`, {});
+  const reply = (id, text) => consoleAPI(server.url, `/conversations/${id}/reply`, { text });
+  // The page can be neither hidden nor shown again in headless Chromium:
+  // document.hidden is set as a browser sets it, with its event.
+  const setHidden = (page, h) => page.evaluate((h) => {
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => h });
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (h ? 'hidden' : 'visible') });
+    document.dispatchEvent(new Event('visibilitychange'));
+  }, h);
+  // resolved opens the chat, hands off, lets the agent answer and resolve,
+  // and waits until the widget shows it resolved.
+  const resolved = async (attrs = {}) => {
+    const r = await openPage(browser.context, server.url, 'test/hostile.html', { 'data-mode': 'edge', ...attrs });
+    opened.push(r.page);
+    await r.page.click(W.launcher);
+    await ask(r.page, 'what will the weather be like in Bremen tomorrow', { expect: 'handoff' });
+    await r.page.waitForFunction(() => window.Lotse.state.outbox === 0, null, { timeout: 20_000 });
+    const id = await r.page.evaluate(() => window.Lotse.state.conversation);
+    await reply(id, 'Rain, I am afraid.');
+    await shown(r.page, 'Rain');
+    await consoleAPI(server.url, `/conversations/${id}/resolve`, {});
+    await state(r.page, 'resolved');
+    return { ...r, id };
+  };
+
+  it('follows a reopen while the panel is open, and the visitor answers in the same conversation', async () => {
+    const { page, id } = await resolved();
+    assert.equal(await streams(page), 1, 'the open panel of a resolved conversation should keep its stream');
+    assert.equal(await page.locator('lotse-chat .again').isVisible(), true);
+    await reopen(id);
+    await state(page, 'open');
+    assert.match(await page.locator(W.status).textContent(), /has joined/);
+    assert.equal(await page.locator('lotse-chat .again').isVisible(), false, 'offers a new conversation in a reopened one');
+    await reply(id, 'Reopened: your refund is through.');
+    await shown(page, 'refund is through');
+    await page.evaluate(() => window.Lotse.send('thank you'));
+    await page.waitForFunction(() => window.Lotse.state.outbox === 0, null, { timeout: 20_000 });
+    assert.equal(await page.evaluate(() => window.Lotse.state.conversation), id, 'a new conversation after the reopen');
+    const t = await consoleAPI(server.url, `/conversations/${id}`);
+    assert.deepEqual(t.messages.slice(-2).map((m) => [m.role, m.text]), [['agent', 'Reopened: your refund is through.'], ['visitor', 'thank you']]);
+  });
+
+  it('follows a reopen by long-poll while the panel is open', async () => {
+    const { page, id, requests } = await resolved({ 'data-no-sse': '1' });
+    const polled = () => requests.some((r) => /\/events\?after=\d+&state=resolved$/.test(r.url));
+    for (let i = 0; i < 100 && !polled(); i++) await sleep(100); // the poll after the resolve
+    assert.ok(polled(), 'no long-poll on the resolved conversation');
+    await reopen(id);
+    await reply(id, 'Long-poll follow-up.');
+    await shown(page, 'Long-poll follow-up');
+    assert.equal(await page.evaluate(() => window.Lotse.state.state), 'open');
+    assert.equal(await streams(page), 0, 'an event stream with data-no-sse');
+  });
+
+  it('holds no stream while the panel is closed or the page hidden, and catches up on opening or showing it', async () => {
+    const { page, id, requests } = await resolved();
+    await page.evaluate(() => window.Lotse.close());
+    assert.equal(await streams(page), 0, 'a closed panel on a resolved conversation holds a reader');
+    await reopen(id);
+    await reply(id, 'Back to your question.');
+    await page.evaluate(() => window.Lotse.open());
+    await shown(page, 'Back to your question');
+    assert.equal(await page.evaluate(() => window.Lotse.state.state), 'open');
+    // Open again: listening with the panel closed, as any active chat.
+    await page.evaluate(() => window.Lotse.close());
+    assert.equal(await streams(page), 1);
+    await reply(id, 'One more thing.');
+    await badge(page, '1');
+    // Resolved again, panel closed: no stream; hidden and shown, the page asks once.
+    await consoleAPI(server.url, `/conversations/${id}/resolve`, {});
+    await state(page, 'resolved');
+    assert.equal(await streams(page), 0);
+    await reopen(id);
+    await reply(id, 'And a last one.');
+    await setHidden(page, true);
+    assert.equal(requests.filter((r) => /wait=0/.test(r.url)).length, 0, 'asked while hidden');
+    await setHidden(page, false);
+    await badge(page, '2');
+    assert.equal(await page.evaluate(() => window.Lotse.state.state), 'open');
+    assert.equal(requests.filter((r) => /&state=resolved&wait=0$/.test(r.url)).length, 1);
+    await page.evaluate(() => window.Lotse.open());
+    await shown(page, 'And a last one');
+  });
+
+  it('stops the stream while the page is hidden with the panel open, and resumes when shown', async () => {
+    const { page, id } = await resolved();
+    assert.equal(await streams(page), 1);
+    await setHidden(page, true);
+    assert.equal(await streams(page), 0, 'a hidden page holds a reader for a resolved conversation');
+    await reopen(id);
+    await reply(id, 'While you were away.');
+    await setHidden(page, false);
+    await shown(page, 'While you were away');
+    assert.equal(await page.evaluate(() => window.Lotse.state.state), 'open');
+  });
+
+  it('asks once after a reload and shows a reply that came meanwhile', async () => {
+    const { page, id, requests } = await resolved();
+    await page.evaluate(() => window.Lotse.close());
+    const reload = async () => {
+      await page.reload();
+      await page.waitForFunction(() => window.Lotse && document.querySelector('lotse-chat'));
+    };
+    await reload();
+    await shadow(page, () => performance.getEntriesByType('resource').some((e) => /wait=0/.test(e.name)));
+    assert.equal(await page.evaluate(() => window.Lotse.state.state), 'resolved');
+    assert.equal(await streams(page), 0, 'a resolved conversation holds a reader after a reload');
+    await reopen(id);
+    await reply(id, 'After your reload.');
+    await reload();
+    await state(page, 'open');
+    await badge(page, '1');
+    assert.equal(requests.filter((r) => /&state=resolved&wait=0$/.test(r.url)).length, 2, 'one check per page load');
+    await page.click(W.launcher);
+    await shown(page, 'After your reload');
+    assert.equal(await page.evaluate(() => window.Lotse.state.conversation), id);
+  });
+});
