@@ -3,15 +3,12 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"strings"
 
 	"github.com/lotse-chat/lotse/backend/report"
-	"github.com/lotse-chat/lotse/backend/store"
 )
 
 func runReport(args []string, stdout, stderr io.Writer) error {
@@ -40,20 +37,7 @@ func runReport(args []string, stdout, stderr io.Writer) error {
 	if *limit < 1 {
 		return usageError(flags, "--limit must be at least 1, got %d", *limit)
 	}
-	var (
-		st  store.Store
-		err error
-	)
-	if *pg != "" {
-		st, err = store.OpenPostgres(context.Background(), *pg)
-	} else {
-		if _, serr := os.Stat(*db); errors.Is(serr, fs.ErrNotExist) {
-			return fmt.Errorf("database %s does not exist; give the --db file lotse backend (or lotse serve) writes", *db)
-		} else if serr != nil {
-			return fmt.Errorf("database %s: %w", *db, serr)
-		}
-		st, err = store.OpenSQLite(*db)
-	}
+	st, err := openExistingStore(context.Background(), *db, *pg)
 	if err != nil {
 		return err
 	}
