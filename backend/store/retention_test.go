@@ -195,17 +195,22 @@ func TestPurgeOverwritesSQLite(t *testing.T) {
 	if n, _, err := s.PurgeResolved(ctx, t0.Add(time.Hour), 10); err != nil || n != 1 {
 		t.Fatalf("PurgeResolved = %d, %v; want 1", n, err)
 	}
-	s.Close() // checkpoints the WAL into the file and removes it
-	for _, f := range []string{path, path + "-wal"} {
-		data, err := os.ReadFile(f)
-		if errors.Is(err, os.ErrNotExist) {
-			continue
+	// While the backend still runs (the store open), and after it stops.
+	for _, when := range []string{"open", "closed"} {
+		if when == "closed" {
+			s.Close()
 		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		if bytes.Contains(data, []byte("DE89370400440532013000")) {
-			t.Errorf("%s still holds the purged text", filepath.Base(f))
+		for _, f := range []string{path, path + "-wal"} {
+			data, err := os.ReadFile(f)
+			if errors.Is(err, os.ErrNotExist) {
+				continue
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if bytes.Contains(data, []byte("DE89370400440532013000")) {
+				t.Errorf("store %s: %s still holds the purged text", when, filepath.Base(f))
+			}
 		}
 	}
 }
