@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/lotse-chat/lotse/backend/store"
+	"github.com/lotse-chat/lotse/internal/wording"
 )
 
 // purgeBatch is how many conversations lotse purge deletes in one
@@ -60,13 +61,14 @@ func purge(args []string, stdout, stderr io.Writer, now time.Time) error {
 		if err != nil {
 			return fmt.Errorf("counting conversations: %w", err)
 		}
-		fmt.Fprintf(stdout, "dry run: would delete %d resolved conversations (%d messages) last changed before %s\n",
-			old.Conversations, old.Messages, cutoff)
+		fmt.Fprintf(stdout, "dry run: would delete %s (%s) last changed before %s\n",
+			wording.Plural(old.Conversations, "resolved conversation"), wording.Plural(old.Messages, "message"), cutoff)
 		printKept(stdout, old.Kept)
 		return nil
 	}
 	convs, msgs, err := st.PurgeResolved(ctx, before, purgeBatch)
-	fmt.Fprintf(stdout, "deleted %d resolved conversations (%d messages) last changed before %s\n", convs, msgs, cutoff)
+	fmt.Fprintf(stdout, "deleted %s (%s) last changed before %s\n",
+		wording.Plural(convs, "resolved conversation"), wording.Plural(msgs, "message"), cutoff)
 	if err != nil {
 		return fmt.Errorf("%w; what was deleted stays deleted, run lotse purge again to finish", err)
 	}
@@ -79,7 +81,12 @@ func purge(args []string, stdout, stderr io.Writer, now time.Time) error {
 }
 
 func printKept(w io.Writer, kept int) {
-	fmt.Fprintf(w, "kept %d conversations as old that are not resolved (pending or open): purge deletes resolved conversations only\n", kept)
+	verb := "are"
+	if kept == 1 {
+		verb = "is"
+	}
+	fmt.Fprintf(w, "kept %s as old that %s not resolved (pending or open): purge deletes resolved conversations only\n",
+		wording.Plural(kept, "conversation"), verb)
 }
 
 // parseAge reads --older-than: whole days ("90d") or a Go duration

@@ -96,8 +96,8 @@ func TestPurge(t *testing.T) {
 			if err := purge(append(flags, "--older-than", "90d", "--dry-run"), &out, &out, now); err != nil {
 				t.Fatalf("dry run: %v\n%s", err, &out)
 			}
-			for _, want := range []string{"dry run: would delete 1 resolved conversations (2 messages) last changed " + cutoff,
-				"kept 1 conversations", "resolved conversations only"} {
+			for _, want := range []string{"dry run: would delete 1 resolved conversation (2 messages) last changed " + cutoff,
+				"kept 1 conversation as old that is not resolved", "resolved conversations only"} {
 				if !strings.Contains(out.String(), want) {
 					t.Errorf("dry run printed %q; want %q in it", &out, want)
 				}
@@ -109,7 +109,7 @@ func TestPurge(t *testing.T) {
 			if err := purge(append(flags, "--older-than", "2160h"), &out, &out, now); err != nil {
 				t.Fatalf("purge: %v\n%s", err, &out)
 			}
-			for _, want := range []string{"deleted 1 resolved conversations (2 messages) last changed " + cutoff, "kept 1 conversations"} {
+			for _, want := range []string{"deleted 1 resolved conversation (2 messages) last changed " + cutoff, "kept 1 conversation as old that is not resolved"} {
 				if !strings.Contains(out.String(), want) {
 					t.Errorf("purge printed %q; want %q in it", &out, want)
 				}
