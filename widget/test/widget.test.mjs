@@ -753,6 +753,13 @@ describe('an agent reopens a resolved conversation', () => {
   afterEach(async () => { for (const p of opened.splice(0)) await p.close(); });
   const shadow = (page, fn, arg) => page.waitForFunction(fn, arg, { timeout: 20_000 });
   const streams = (page) => page.evaluate(() => window.streams.filter((s) => s.readyState !== 2).length);
+  // liveStreams waits until n streams are open: after a resolve the backend
+  // ends the stream and the widget opens a new one, so for a moment none is.
+  const liveStreams = async (page, n, why) => {
+    await page.waitForFunction((n) => window.streams.filter((s) => s.readyState !== 2).length === n, n, { timeout: 10_000 })
+      .catch(() => {});
+    assert.equal(await streams(page), n, why);
+  };
   const state = (page, s) => shadow(page, (s) => window.Lotse.state.state === s, s);
   const shown = (page, text) => shadow(page, (t) => [...document.querySelector('lotse-chat').shadowRoot.querySelectorAll('.m.agent')].some((n) => n.textContent.includes(t)), text);
   const badge = (page, n) => shadow(page, (n) => document.querySelector('lotse-chat').shadowRoot.querySelector('.badge').textContent === n, n);
@@ -783,7 +790,7 @@ describe('an agent reopens a resolved conversation', () => {
 
   it('follows a reopen while the panel is open, and the visitor answers in the same conversation', async () => {
     const { page, id } = await resolved();
-    assert.equal(await streams(page), 1, 'the open panel of a resolved conversation should keep its stream');
+    await liveStreams(page, 1, 'the open panel of a resolved conversation should keep its stream');
     assert.equal(await page.locator('lotse-chat .again').isVisible(), true);
     await reopen(id);
     await state(page, 'open');
@@ -842,7 +849,7 @@ describe('an agent reopens a resolved conversation', () => {
 
   it('stops the stream while the page is hidden with the panel open, and resumes when shown', async () => {
     const { page, id } = await resolved();
-    assert.equal(await streams(page), 1);
+    await liveStreams(page, 1);
     await setHidden(page, true);
     assert.equal(await streams(page), 0, 'a hidden page holds a reader for a resolved conversation');
     await reopen(id);
