@@ -243,6 +243,7 @@
         c.outbox = c.outbox.filter((x) => x !== id);
         c.done = (c.done || []).concat(id).slice(-200); // tells the other tabs it went out
         save();
+        listen(); // a first handoff stored: its conversation now has events
         if (!c.outbox.length && c.state === 'resolved') renderState(); // offer a new conversation
       }
     } finally {
@@ -303,7 +304,6 @@
     if (ack && ack.pii && ack.pii.length) learn(m, { pii: ack.pii }, quickPII(m.text));
     // A message that waited while the agent resolved reopens the conversation.
     if (c === conv && conv.state === 'resolved' && ack && ack.stored > 0) setState('pending');
-    listen();
   }
 
   // ---- live agent replies: SSE, falling back to long-poll ------------------------
@@ -320,7 +320,11 @@
   // Tabs listen each on their own, as for an active chat; the one that
   // learns of the reopen stores it, and the others follow (storage event).
   let es = null, polling = false, ac = null, peeked = 0;
-  const live = () => conv.state === 'pending' || conv.state === 'open' || (conv.state === 'resolved' && !conv.gone && !panel.hidden && !d.hidden);
+  // Not before the first handoff is stored: the backend answers 404 for a
+  // conversation it does not hold yet, and a refused EventSource falls back
+  // to long-poll for good.
+  const held = () => !conv.outbox.some((id) => (byId(id) || {}).ho);
+  const live = () => held() && (conv.state === 'pending' || conv.state === 'open' || (conv.state === 'resolved' && !conv.gone && !panel.hidden && !d.hidden));
   const evURL = (c) => base + '/v1/conversations/' + encodeURIComponent(c.id) + '/events?after=' + c.seq;
   function listen() {
     if (!live() || es || polling) return;

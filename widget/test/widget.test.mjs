@@ -111,12 +111,21 @@ describe('widget on the demo bot', () => {
   });
 
   it('hands an out-of-scope question to a person', async () => {
+    // A slow handoff: the widget must not listen before the backend holds
+    // the conversation, which answers 404 until then.
+    const slow = async (route) => { await sleep(500); await route.continue(); };
+    await page.route('**/v1/handoff', slow);
     await ask(page, 'what will the weather be like in Berlin tomorrow', { expect: 'handoff' });
     await page.waitForFunction(() => window.Lotse.state.outbox === 0, null, { timeout: 20_000 });
+    await page.unroute('**/v1/handoff', slow);
     const status = await page.locator(W.status).textContent();
     assert.match(status, /person/i);
     assert.equal(handoffRequests(requests).length, 1);
     assert.deepEqual(chatRequests(requests, engineAt), [], 'the out-of-scope question went to /v1/chat');
+    // A refused stream falls back to long-poll for good.
+    const events = requests.filter((r) => /\/events\?/.test(r.url));
+    assert.ok(events.length > 0, 'no events requested');
+    assert.deepEqual(events.filter((r) => /state=/.test(r.url)).map((r) => r.url), [], 'long-polled instead of streaming');
     const t = await consoleAPI(server.url, `/conversations/${convID}`);
     assert.equal(t.conversation.state, 'pending');
     assert.equal(t.conversation.reason, 'out_of_scope');
@@ -753,8 +762,8 @@ describe('an agent reopens a resolved conversation', () => {
   afterEach(async () => { for (const p of opened.splice(0)) await p.close(); });
   const shadow = (page, fn, arg) => page.waitForFunction(fn, arg, { timeout: 20_000 });
   const streams = (page) => page.evaluate(() => window.streams.filter((s) => s.readyState !== 2).length);
-  // liveStreams waits until n streams are open: after a resolve the backend
-  // ends the stream and the widget opens a new one, so for a moment none is.
+  // liveStreams asserts that n streams are open, allowing the widget time
+  // to open or close one.
   const liveStreams = async (page, n, why) => {
     await page.waitForFunction((n) => window.streams.filter((s) => s.readyState !== 2).length === n, n, { timeout: 10_000 })
       .catch(() => {});
