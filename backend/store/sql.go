@@ -82,6 +82,9 @@ func OpenSQLite(path string) (Store, error) {
 	if err := createPrivate(path); err != nil {
 		return nil, err
 	}
+	if err := refuseForeign(path); err != nil {
+		return nil, err
+	}
 	q := url.Values{}
 	// secure_delete overwrites what a delete frees with zeros: a purged
 	// transcript (PurgeResolved) must not stay readable in the file's free
@@ -116,6 +119,46 @@ func OpenSQLite(path string) (Store, error) {
 	s.found = found
 	go s.commitLoop()
 	return s, nil
+}
+
+// ErrNotLotse is what opening an SQLite file fails with (wrapped) when it
+// is some other program's database: tables, but no Lotse schema.
+var ErrNotLotse = errors.New("not a Lotse database")
+
+// refuseForeign refuses the SQLite database at path if it holds tables
+// but none of Lotse's: a mistyped --db would otherwise get Lotse's tables
+// added and be switched to WAL mode. It reads only, so a refused file is
+// left as it was.
+func refuseForeign(path string) error {
+	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?mode=ro")
+	if err != nil {
+		return fmt.Errorf("store: open SQLite %s: %w", path, err)
+	}
+	defer db.Close()
+	rows, err := db.Query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+	if err != nil {
+		return fmt.Errorf("store: SQLite %s: %w", path, err)
+	}
+	defer rows.Close()
+	var names []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return fmt.Errorf("store: SQLite %s: %w", path, err)
+		}
+		if name == "schema_migrations" {
+			return nil
+		}
+		names = append(names, name)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: SQLite %s: %w", path, err)
+	}
+	if len(names) > 0 {
+		return fmt.Errorf("store: SQLite %s is %w: it holds the tables %s and no schema_migrations; "+
+			"give the file lotse backend writes, or a new file name", path, ErrNotLotse, strings.Join(names, ", "))
+	}
+	return nil
 }
 
 // createPrivate creates the database file at path readable by its owner

@@ -1,7 +1,9 @@
 package store
 
 import (
+	"bytes"
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"maps"
@@ -410,6 +412,39 @@ func TestOpenSQLiteErrors(t *testing.T) {
 	os.WriteFile(bad, []byte("this is not a database file, just text that is long enough............................................"), 0o600)
 	if _, err := OpenSQLite(bad); err == nil {
 		t.Error("OpenSQLite on a text file succeeded")
+	}
+}
+
+// TestOpenSQLiteRefusesForeign checks that another program's SQLite
+// database is refused and left byte for byte as it was.
+func TestOpenSQLiteRefusesForeign(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "other.db")
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec("CREATE TABLE invoices (id INTEGER PRIMARY KEY); CREATE TABLE customers (id INTEGER PRIMARY KEY)"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	before, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := OpenSQLite(path)
+	if err == nil {
+		s.Close()
+	}
+	if !errors.Is(err, ErrNotLotse) || !strings.Contains(err.Error(), "customers, invoices") {
+		t.Errorf("OpenSQLite on another program's database: %v; want ErrNotLotse naming its tables", err)
+	}
+	if after, _ := os.ReadFile(path); !bytes.Equal(before, after) {
+		t.Error("the refused database changed")
+	}
+	for _, suffix := range []string{"-wal", "-shm"} {
+		if _, err := os.Stat(path + suffix); err == nil {
+			t.Errorf("the refused database got a %s file", suffix)
+		}
 	}
 }
 

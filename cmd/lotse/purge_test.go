@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"errors"
 	"os"
 	"path/filepath"
@@ -130,6 +131,11 @@ func TestPurge(t *testing.T) {
 // SQLite file that does not exist (purge must not create one).
 func TestPurgeUsage(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "nope.db")
+	foreign := filepath.Join(t.TempDir(), "shop.db")
+	shop := sqliteWithTable(t)
+	if err := os.WriteFile(foreign, shop, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		args   []string
 		status int
@@ -138,6 +144,7 @@ func TestPurgeUsage(t *testing.T) {
 		{[]string{"purge", "--db", missing}, 2, "--older-than is missing"},
 		{[]string{"purge", "--db", missing, "--older-than", "12h"}, 2, "less than a day"},
 		{[]string{"purge", "--db", missing, "--older-than", "90d"}, 1, "does not exist"},
+		{[]string{"purge", "--db", foreign, "--older-than", "90d", "--dry-run"}, 1, "not a Lotse database: it holds the tables orders"},
 	}
 	for _, tt := range tests {
 		var stdout, stderr bytes.Buffer
@@ -148,4 +155,28 @@ func TestPurgeUsage(t *testing.T) {
 	if _, err := os.Stat(missing); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("purge created %s (%v)", missing, err)
 	}
+	if data, _ := os.ReadFile(foreign); !bytes.Equal(data, shop) {
+		t.Errorf("purge changed %s, a database not Lotse's", foreign)
+	}
+}
+
+// sqliteWithTable returns the bytes of an SQLite database that is not
+// Lotse's: one table, orders.
+func sqliteWithTable(t *testing.T) []byte {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "other.db")
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec("CREATE TABLE orders (id INTEGER PRIMARY KEY)"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
 }
