@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"slices"
+	"strconv"
 
 	"github.com/lotse-chat/lotse"
 )
@@ -109,19 +111,27 @@ func at(cs []sweepCase, t float64) Point {
 	return p
 }
 
-// best tries every threshold that changes a reply (each distinct
-// confidence, and one above them all) and keeps, for each of BestRecalls,
-// the point of highest in-scope accuracy at that recall or more (the
-// lowest threshold on a tie).
+// best tries every threshold that changes a reply (one between each two
+// distinct confidences, and one above them all) and keeps, for each of
+// BestRecalls, the point of highest in-scope accuracy at that recall or
+// more (the lowest threshold on a tie).
 func best(cs []sweepCase) []Best {
-	ts := []float64{0}
+	var confs []float64
 	for _, c := range cs {
 		if c.rejectable {
-			ts = append(ts, c.conf)
+			confs = append(confs, c.conf)
 		}
 	}
-	slices.Sort(ts)
-	ts = append(slices.Compact(ts), ts[len(ts)-1]+1e-9)
+	slices.Sort(confs)
+	confs = slices.Compact(confs)
+	ts := []float64{0}
+	for i, c := range confs {
+		next := 1.0
+		if i+1 < len(confs) {
+			next = confs[i+1]
+		}
+		ts = append(ts, between(c, next))
+	}
 	points := make([]Point, len(ts))
 	for i, t := range ts {
 		points[i] = at(cs, t)
@@ -142,6 +152,24 @@ func best(cs []sweepCase) []Best {
 	return out
 }
 
+// between returns a threshold that rejects confidence lo and keeps hi:
+// the shortest decimal in the middle half of the gap, so that an author
+// can type it (lotse train --threshold) and it keeps its distance from
+// both. A threshold equal to a confidence, which a Reply rounds to 6
+// decimals, could fall on either side of the engine's own comparison.
+func between(lo, hi float64) float64 {
+	if hi <= lo {
+		return lo + 1e-9 // a confidence of 1: nothing lies between
+	}
+	mid, quarter := (lo+hi)/2, (hi-lo)/4
+	for p := 10.0; p <= 1e12; p *= 10 {
+		if d := math.Round(mid*p) / p; math.Abs(d-mid) <= quarter {
+			return d
+		}
+	}
+	return mid
+}
+
 // Summary prints the curve as two small tables.
 func (cv *Curve) Summary(w io.Writer) {
 	fmt.Fprintln(w, "trade-off by threshold (* the model's own):")
@@ -159,8 +187,8 @@ func (cv *Curve) Summary(w io.Writer) {
 	}
 	fmt.Fprintln(w, "best in-scope accuracy any threshold reaches on this file, by out-of-scope recall:")
 	for _, b := range cv.Best {
-		fmt.Fprintf(w, "  recall >= %.2f: %.4f (recall %.4f, threshold %.6f)\n", b.MinRecall,
-			b.InScopeAccuracy.Value().V, b.OOSRecall.Value().V, b.Threshold)
+		fmt.Fprintf(w, "  recall >= %.2f: %.4f (recall %.4f, threshold %s)\n", b.MinRecall,
+			b.InScopeAccuracy.Value().V, b.OOSRecall.Value().V, strconv.FormatFloat(b.Threshold, 'f', -1, 64))
 	}
 }
 

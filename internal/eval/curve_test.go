@@ -3,6 +3,7 @@ package eval
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"reflect"
 	"strings"
 	"testing"
@@ -50,8 +51,8 @@ func TestSweep(t *testing.T) {
 		t.Errorf("points:\n got %v\nwant %v", cv.Points, wantPoints)
 	}
 	wantBest := []Best{
-		{0.5, pt(0.4, 3, 2, 2)}, {0.6, pt(0.4, 3, 2, 2)}, {0.7, pt(0.6, 3, 3, 0)},
-		{0.75, pt(0.6, 3, 3, 0)}, {0.8, pt(0.6, 3, 3, 0)}, {0.9, pt(0.6, 3, 3, 0)},
+		{0.5, pt(0.38, 3, 2, 2)}, {0.6, pt(0.38, 3, 2, 2)}, {0.7, pt(0.55, 3, 3, 0)},
+		{0.75, pt(0.55, 3, 3, 0)}, {0.8, pt(0.55, 3, 3, 0)}, {0.9, pt(0.55, 3, 3, 0)},
 	}
 	if !reflect.DeepEqual(cv.Best, wantBest) {
 		t.Errorf("best:\n got %v\nwant %v", cv.Best, wantBest)
@@ -59,7 +60,7 @@ func TestSweep(t *testing.T) {
 
 	var buf bytes.Buffer
 	cv.Summary(&buf)
-	for _, want := range []string{"*     0.450              0.600       0.667          0.125", "recall >= 0.70: 0.6000 (recall 1.0000, threshold 0.600000)"} {
+	for _, want := range []string{"*     0.450              0.600       0.667          0.125", "recall >= 0.70: 0.6000 (recall 1.0000, threshold 0.55)"} {
 		if !strings.Contains(buf.String(), want) {
 			t.Errorf("summary lacks %q:\n%s", want, buf.String())
 		}
@@ -69,7 +70,7 @@ func TestSweep(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{`"curve":{"threshold":0.45,"points":[{"threshold":0,"in_scope_accuracy":0.8,"oos_recall":0.3333,"wrong_answer_rate":0.375}`,
-		`"best":[{"min_oos_recall":0.5,"threshold":0.4,"in_scope_accuracy":0.6,"oos_recall":0.6667,"wrong_answer_rate":0.25}`} {
+		`"best":[{"min_oos_recall":0.5,"threshold":0.38,"in_scope_accuracy":0.6,"oos_recall":0.6667,"wrong_answer_rate":0.25}`} {
 		if !strings.Contains(string(data), want) {
 			t.Errorf("JSON lacks %s:\n%s", want, data)
 		}
@@ -133,10 +134,36 @@ func TestSweepMatchesRun(t *testing.T) {
 		}
 	}
 	for _, b := range cv.Best {
+		// The threshold printed is one a model can be trained with.
+		r, err := Run(Native(withThreshold(float32(b.Threshold))), cases)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b.InScopeAccuracy != r.InScopeAccuracy || b.OOSRecall != r.OOSRecall || b.WrongAnswerRate != r.WrongAnswerRate {
+			t.Errorf("best at recall %v, threshold %v: %v %v %v, Run %v %v %v", b.MinRecall, b.Threshold, b.InScopeAccuracy,
+				b.OOSRecall, b.WrongAnswerRate, r.InScopeAccuracy, r.OOSRecall, r.WrongAnswerRate)
+		}
 		for _, p := range cv.Points {
 			if p.OOSRecall.Value().V >= b.MinRecall && p.InScopeAccuracy.Hits > b.InScopeAccuracy.Hits {
 				t.Errorf("best at recall %v: %v, but threshold %v gives %v", b.MinRecall, b.InScopeAccuracy, p.Threshold, p.InScopeAccuracy)
 			}
+		}
+	}
+}
+
+func TestBetween(t *testing.T) {
+	tests := []struct{ lo, hi, want float64 }{
+		{0.35, 0.4, 0.38},
+		{0.5, 0.6, 0.55},
+		{0.1, 0.9, 0.5},
+		{0.187819, 0.18782, 0.1878195}, // one step of a Reply's 6 decimals apart
+		{0.42, 1, 0.7},                 // above every confidence
+		{1, 1, 1 + 1e-9},               // nothing lies above 1
+	}
+	for _, tt := range tests {
+		got := between(tt.lo, tt.hi)
+		if math.Abs(got-tt.want) > 1e-12 || got <= tt.lo || (tt.hi > tt.lo && got >= tt.hi) {
+			t.Errorf("between(%v, %v) = %v, want %v", tt.lo, tt.hi, got, tt.want)
 		}
 	}
 }
