@@ -97,10 +97,10 @@ func parseAge(s string) (time.Duration, error) {
 	var age time.Duration
 	if days, ok := strings.CutSuffix(s, "d"); ok {
 		n, err := strconv.Atoi(days)
-		if err != nil || n < 0 || n > 100*365 {
+		if err != nil || n < 0 {
 			return 0, fmt.Errorf("%q: give whole days such as 90d, or a duration such as 720h", s)
 		}
-		age = time.Duration(n) * 24 * time.Hour
+		age = time.Duration(min(n, maxAgeDays+1)) * 24 * time.Hour // no overflow
 	} else {
 		d, err := time.ParseDuration(s)
 		if err != nil {
@@ -108,11 +108,18 @@ func parseAge(s string) (time.Duration, error) {
 		}
 		age = d
 	}
-	if age < 24*time.Hour {
+	switch {
+	case age < 24*time.Hour:
 		return 0, fmt.Errorf("%s is less than a day; purge keeps at least a day of conversations (e.g. 90d)", s)
+	case age > maxAgeDays*24*time.Hour:
+		return 0, fmt.Errorf("%s is more than 100 years, older than any conversation; give at most %dd", s, maxAgeDays)
 	}
 	return age, nil
 }
+
+// maxAgeDays bounds --older-than at 100 years: a larger age deletes
+// nothing, so it is a typo, and in days it could overflow a Duration.
+const maxAgeDays = 100 * 365
 
 // openExistingStore opens the backend's database: PostgreSQL at dsn if it
 // is set, else the SQLite file at path, which must exist (a mistyped path

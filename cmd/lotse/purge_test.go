@@ -32,6 +32,11 @@ func TestParseAge(t *testing.T) {
 		{"-5d", 0, "whole days"},
 		{"1.5d", 0, "whole days"},
 		{"ninety", 0, "whole days"},
+		{"36500d", 36500 * 24 * time.Hour, ""},
+		{"36501d", 0, "more than 100 years"},
+		{"99999d", 0, "more than 100 years"},
+		{"99999999999999999d", 0, "more than 100 years"},
+		{"900000h", 0, "more than 100 years"},
 	}
 	for _, tt := range tests {
 		got, err := parseAge(tt.in)
