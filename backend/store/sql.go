@@ -170,6 +170,11 @@ func createPrivate(path string) error {
 	case err == nil:
 		return f.Close()
 	case errors.Is(err, fs.ErrExist):
+		if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+			// Else SQLite's own words: "unable to open database file (14)".
+			return fmt.Errorf("store: SQLite database %s is a directory; give a file, such as %s",
+				path, filepath.Join(path, "lotse.db"))
+		}
 		return nil
 	case errors.Is(err, fs.ErrNotExist):
 		return fmt.Errorf("store: cannot create SQLite database %s: directory %s does not exist; create it or choose a path in an existing directory",

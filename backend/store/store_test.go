@@ -692,3 +692,12 @@ func TestListPages(t *testing.T) {
 		}
 	})
 }
+
+func TestOpenSQLiteDirectory(t *testing.T) {
+	dir := t.TempDir()
+	_, err := OpenSQLite(dir)
+	want := "SQLite database " + dir + " is a directory; give a file, such as " + filepath.Join(dir, "lotse.db")
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("OpenSQLite(a directory) = %v; want an error containing %q", err, want)
+	}
+}
