@@ -67,13 +67,13 @@ func lines(name string, gz []byte) []string {
 // 0.923 to 0.924 and from 0.932 to 0.928 (RATIONALE.md, "Background
 // out-of-scope examples").
 const (
-	// backgroundShare is the number of the bot's own examples per
+	// backgroundShare is the number of the bot's training texts per
 	// background example: CLINC150 gets about a thousand. Twice as many
 	// bought less recall per point of in-scope accuracy.
 	backgroundShare = 15
 	// backgroundFloor is the fewest background examples a bot of
-	// backgroundShare examples or more gets (at most a third of its own
-	// examples): one for every 15 left a German bot of 90 examples with
+	// backgroundShare training texts or more gets (at most a third of its
+	// training texts): one for every 15 left a German bot of 90 examples with
 	// 7, and it answered "wie wird das wetter" from its shipping intent.
 	// With 20, out-of-scope recall on that bot's test file rose from
 	// 0.286 to 0.786 and wrong answers fell from 0.079 to 0.032, at 2 of
@@ -131,9 +131,10 @@ func background(ss []sample, b *bot.Bot, tok *tokenize.Tokenizer, vec *wordvec.T
 }
 
 // backgroundWanted returns how many background examples a bot of n
-// examples gets: none below backgroundShare, then one for every
+// training texts gets: none below backgroundShare, then one for every
 // backgroundShare, but at least backgroundFloor or a third of n,
-// whichever is fewer.
+// whichever is fewer. The texts are its examples, their translations and
+// the intent names that join them, as when the floor was measured.
 func backgroundWanted(n int) int {
 	if n < backgroundShare {
 		return 0

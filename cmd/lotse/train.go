@@ -43,16 +43,17 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		"A bot in English or German also learns from background out-of-scope\n"+
 		"examples: requests written for other assistants (CLINC150 and HWU64, 1,200\n"+
 		"of them translated into German) that none of its intents claims, one for\n"+
-		"every 15 of its own examples but at least 20 (a third of its examples if\n"+
-		"fewer; none below 15), shared between English and German as its\n"+
-		"examples are. A bot without out_of_scope examples gets an out-of-scope\n"+
-		"class of them alone; in a bot with some they are left out again when its\n"+
-		"out-of-scope class would then take the whole budget (never with\n"+
-		"--threshold, which gives a threshold whatever the class takes, so a model\n"+
-		"trained with it may keep them where one without it did not: test it again).\n"+
-		"The summary counts them, or says they were left out and why; the\n"+
-		"out-of-scope recall it reports is measured on the bot's own out_of_scope\n"+
-		"examples.\n\n"+
+		"every 15 of its examples but at least 20 (a third of its examples if\n"+
+		"fewer; none below 15), shared between English and German as its examples\n"+
+		"are. Examples counts the texts it trains on: the author's, their\n"+
+		"translations and the names of intents with fewer than 20 examples. A bot\n"+
+		"without out_of_scope examples gets an out-of-scope class of them alone; in\n"+
+		"a bot with some they are left out again when its out-of-scope class would\n"+
+		"then take the whole budget (never with --threshold, which gives a\n"+
+		"threshold whatever the class takes, so a model trained with it may keep\n"+
+		"them where one without it did not: test it again). The summary counts\n"+
+		"them, or says they were left out and why; the out-of-scope recall it\n"+
+		"reports is measured on the bot's own out_of_scope examples.\n\n"+
 		"In a FAQ CSV, rows with the same answer are one intent: the first row's\n"+
 		"question names it, and the questions of the others are more phrasings of it.\n"+
 		"Its header may be German too (Frage,Antwort[,Sprache]).\n\n"+
