@@ -166,12 +166,14 @@ func TestTrainBotSummary(t *testing.T) {
 			"cross-validated on the bot's examples: in-scope accuracy not measurable",
 			"no confidence threshold: too few examples to choose one",
 			"warning: the bot hands no message off as out of scope: it answers everything with its nearest intent.",
+			"warning: no intent has greetings or thanks",
 		}},
 		// Rasa NLU data has no answers.
 		{"../../testdata/bots/demo-rasa", []string{
 			"trained demo-rasa (../../testdata/bots/demo-rasa): 6 intents, ",
 			"cross-validated on the bot's examples: ",
 			"warning: 6 of 6 intents have no answer (greet, goodbye, faq_payment_due_date and 3 more)",
+			"warning: no intent has thanks",
 		}},
 	}
 	for _, tt := range tests {

@@ -192,8 +192,9 @@ func backgroundDroppedText(rep *train.Report) string {
 
 // warnings tells the author what the model will do that they may not
 // expect, and what to change: a bot that hands nothing off as out of scope
-// answers every message with some intent, and an intent without an answer
-// (Rasa files carry none) answers with its name only.
+// answers every message with some intent, an intent without an answer
+// (Rasa files carry none) answers with its name only, and a bot without
+// greetings or thanks hands them off.
 func warnings(b *bot.Bot, rep *train.Report) []string {
 	var ws []string
 	if rep.Threshold == 0 && len(b.OutOfScope) == 0 && rep.Background == 0 {
@@ -214,6 +215,9 @@ func warnings(b *bot.Bot, rep *train.Report) []string {
 		ws = append(ws, fmt.Sprintf("%d of %s have no answer (%s): replies to them carry the intent name only. "+
 			"Write the answers in a bot.yaml (README.md, \"For bot authors\"), or mark the intents handoff: true",
 			len(silent), wording.Plural(len(b.Intents), "intent"), listNames(silent, 3)))
+	}
+	if w := chitchatWarning(b); w != "" {
+		ws = append(ws, w)
 	}
 	return ws
 }

@@ -204,7 +204,7 @@ func TestTrainThreshold(t *testing.T) {
 		!strings.Contains(stdout, " at threshold 0.35 (set by hand with --threshold), ECE ") {
 		t.Errorf("summary:\n%s\nwant the cross-validated figures at threshold 0.35, set by hand", stdout)
 	}
-	if strings.Contains(stdout, "no confidence threshold") || strings.Contains(stderr, "warning:") {
+	if strings.Contains(stdout, "no confidence threshold") || strings.Contains(stderr, "warning: the bot hands no message off") {
 		t.Errorf("a model with a threshold is said to have none:\n%s%s", stdout, stderr)
 	}
 	data, err := os.ReadFile(model)
@@ -436,6 +436,37 @@ func TestIsTerminal(t *testing.T) {
 	}
 }
 
+func TestChitchatWarning(t *testing.T) {
+	intent := func(examples ...string) bot.Intent { return bot.Intent{Name: "x", Examples: examples} }
+	tests := []struct {
+		name    string
+		langs   []string
+		intents []bot.Intent
+		want    string // in the warning; "" for none
+	}{
+		{"both", []string{"en"}, []bot.Intent{intent("Hello!", "hi there"), intent("thank you so much")}, ""},
+		{"German", []string{"de"}, []bot.Intent{intent("Guten Tag"), intent("super, danke dir")}, ""},
+		{"none", []string{"en"}, []bot.Intent{intent("where is my refund")}, "no intent has greetings or thanks"},
+		{"no thanks", []string{"de", "en"}, []bot.Intent{intent("moin")}, `no intent has thanks ("thanks")`},
+		{"no greetings", []string{"en"}, []bot.Intent{intent("thx")}, `no intent has greetings ("hello")`},
+		// Inside a longer question a greeting is not the intent's point.
+		{"long", []string{"en"}, []bot.Intent{intent("hi, my card is lost", "thanks but where is my refund")},
+			"no intent has greetings or thanks"},
+		// Whole words only: "this" holds "hi", "they" "hey".
+		{"words", []string{"en"}, []bot.Intent{intent("this they", "tyre")}, "no intent has greetings or thanks"},
+		// No phrases for French: nothing to say.
+		{"French", []string{"fr"}, []bot.Intent{intent("où est mon remboursement")}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := chitchatWarning(&bot.Bot{Languages: tt.langs, Intents: tt.intents, Source: bot.SourceBotYAML})
+			if tt.want == "" && got != "" || !strings.Contains(got, tt.want) {
+				t.Errorf("chitchatWarning = %q, want one containing %q", got, tt.want)
+			}
+		})
+	}
+}
+
 func TestTrainWarnings(t *testing.T) {
 	tests := []struct {
 		bot      string
@@ -443,10 +474,14 @@ func TestTrainWarnings(t *testing.T) {
 		want     []string // in stderr, in order
 	}{
 		// Ten questions, no out_of_scope examples: too few for a threshold.
-		{"../../testdata/bots/faq.csv", 1, []string{"warning: the bot hands no message off as out of scope",
-			"Give each question two or three phrasings, as rows with the same answer", "write the bot as a bot.yaml"}},
-		// Rasa NLU data has no answers.
-		{"../../testdata/bots/demo-rasa", 1, []string{"warning: 6 of 6 intents have no answer (greet, goodbye, faq_payment_due_date and 3 more)"}},
+		// Nor greetings or thanks.
+		{"../../testdata/bots/faq.csv", 2, []string{"warning: the bot hands no message off as out of scope",
+			"Give each question two or three phrasings, as rows with the same answer", "write the bot as a bot.yaml",
+			`warning: no intent has greetings or thanks ("hello", "thanks") among its examples`,
+			`add a row for each, its question such as "hello" or "thanks"`}},
+		// Rasa NLU data has no answers; this one has greetings, no thanks.
+		{"../../testdata/bots/demo-rasa", 2, []string{"warning: 6 of 6 intents have no answer (greet, goodbye, faq_payment_due_date and 3 more)",
+			`warning: no intent has thanks ("thanks") among its examples`, "as the demo bot's thanks"}},
 		// The demo bot's out-of-scope class does the handing off.
 		{demoBot, 0, nil},
 	}
