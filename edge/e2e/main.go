@@ -429,17 +429,18 @@ func (r *run) checkPersonalData() error {
 	if err := r.handOff("e2e-pii", text, "personal_data"); err != nil {
 		return err
 	}
-	time.Sleep(time.Second) // let wrangler print the request's log lines
-	r.logMu.Lock()
-	logs := r.workerLg.String()
-	r.logMu.Unlock()
-	logged := false // the handoff's request line, with what was found and no text
+	// The handoff's request line, with what was found and no text.
+	requestLine := func(line string) bool {
+		return strings.Contains(line, `"path":"/v1/handoff"`) &&
+			strings.Contains(line, `"reason":"personal_data"`) && strings.Contains(line, `"pii":["iban"]`)
+	}
+	logs := r.logsWhen(func(logs string) bool { return slices.ContainsFunc(strings.Split(logs, "\n"), requestLine) })
+	logged := false
 	for i, line := range strings.Split(logs, "\n") {
 		if strings.Contains(line, iban) || ibanRE.MatchString(line) || strings.Contains(line, "Meine IBAN") {
 			return fmt.Errorf("Worker log line %d holds the message text: %q", i+1, line)
 		}
-		logged = logged || strings.Contains(line, `"path":"/v1/handoff"`) &&
-			strings.Contains(line, `"reason":"personal_data"`) && strings.Contains(line, `"pii":["iban"]`)
+		logged = logged || requestLine(line)
 	}
 	if !logged {
 		return fmt.Errorf("the Worker's request log of the personal-data handoff is missing; are logs captured?\n%s", logs)
@@ -557,10 +558,9 @@ func (r *run) checkBackendDown() error {
 		return fmt.Errorf("events answered %d %q Retry-After %q; want 503 backend_unavailable with Retry-After",
 			resp.StatusCode, data, resp.Header.Get("Retry-After"))
 	}
-	time.Sleep(time.Second) // let wrangler print the requests' log lines
-	r.logMu.Lock()
-	logs := r.workerLg.String()
-	r.logMu.Unlock()
+	logs := r.logsWhen(func(logs string) bool {
+		return strings.Contains(logs, `"msg":"handoff attempt failed"`) && strings.Contains(logs, `"msg":"events relay: backend unreachable"`)
+	})
 	if i := strings.Index(logs, "Uncaught"); i >= 0 {
 		return fmt.Errorf("the Worker threw an uncaught exception: %q", logs[i:min(len(logs), i+200)])
 	}
@@ -568,6 +568,20 @@ func (r *run) checkBackendDown() error {
 		return fmt.Errorf("the Worker's log does not say why the backend was unavailable:\n%s", logs)
 	}
 	return nil
+}
+
+// logsWhen returns wrangler dev's output once ok holds for it, or after
+// 10 s: wrangler prints a request's log lines some time after the
+// response, later on a loaded machine than a fixed wait allowed for.
+func (r *run) logsWhen(ok func(logs string) bool) string {
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		r.logMu.Lock()
+		logs := r.workerLg.String()
+		r.logMu.Unlock()
+		if ok(logs) || time.Now().After(deadline) {
+			return logs
+		}
+	}
 }
 
 // dryRun bundles the Worker as `wrangler deploy` would and prints its size.
