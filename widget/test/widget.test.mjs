@@ -160,8 +160,9 @@ describe('widget on the demo bot', () => {
     await page.fill(W.input, text);
     await page.press(W.input, 'Enter');
     await page.waitForFunction(() => window.Lotse.state.outbox === 1);
-    await sleep(1500); // retries fail while offline
-    assert.match(await page.locator('lotse-chat .m.visitor >> nth=-1').textContent(), /Waiting to be sent/);
+    // The first attempt fails offline and marks the message; waited for, as
+    // a fixed pause was a guess at how long that takes on a loaded machine.
+    await page.locator('lotse-chat .m.visitor >> nth=-1').filter({ hasText: /Waiting to be sent/ }).waitFor({ timeout: 10_000 });
     assert.equal(await page.locator('lotse-chat .note[role=alert]').isVisible(), true, 'offline note hidden');
     await browser.context.setOffline(false);
     await page.waitForFunction(() => window.Lotse.state.outbox === 0, null, { timeout: 30_000 });
@@ -627,8 +628,9 @@ describe('audit fixes: handoff answers, history, masked storage, language, waiti
     await browser.context.setOffline(true);
     for (const q of ['how do I return an item', 'when is my payment due']) await page.evaluate((t) => window.Lotse.send(t), q);
     await page.waitForFunction(() => window.Lotse.state.outbox === 2);
-    await sleep(1200); // a retry fails
-    assert.equal(await page.locator('lotse-chat .m.visitor', { hasText: /Waiting to be sent/ }).count(), 2, 'only the first message marked as waiting');
+    const waiting = () => page.locator('lotse-chat .m.visitor', { hasText: /Waiting to be sent/ }).count();
+    for (let i = 0; i < 100 && (await waiting()) < 2; i++) await sleep(100); // until the first attempt fails
+    assert.equal(await waiting(), 2, 'only the first message marked as waiting');
     await browser.context.setOffline(false);
     await settled(page);
     const roles = await page.$$eval('lotse-chat .log > .m', (ns) => ns.slice(1).map((n) => n.className.replace('m ', '')));
