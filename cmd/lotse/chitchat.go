@@ -52,11 +52,12 @@ func chitchatWarning(b *bot.Bot) string {
 	if len(missing) == 0 {
 		return ""
 	}
-	fix := "add an intent for each with a short answer, as the demo bot's " + joinAnd(intents) +
-		" (testdata/bots/demo/bot.yaml)"
+	each := "each"
 	if len(missing) == 1 {
-		fix = "add an intent for them with a short answer, as the demo bot's " + intents[0] + " (testdata/bots/demo/bot.yaml)"
+		each = "them"
 	}
+	fix := "add an intent for " + each + " with a short answer, as the demo bot's " + joinAnd(intents) +
+		" (testdata/bots/demo/bot.yaml)"
 	if b.Source == bot.SourceCSV {
 		fix = "add a row for each, its question such as " + strings.Join(examples, " or ") + " and a short answer"
 	}
