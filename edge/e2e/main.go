@@ -349,9 +349,7 @@ func (r *run) checkStartup() error {
 	if st := r.first.Get("Server-Timing"); !strings.Contains(st, "start;desc=module") {
 		return fmt.Errorf("first response's Server-Timing is %q, want start;desc=module: Go did not start at module evaluation (see the glue's log)", st)
 	}
-	r.logMu.Lock()
-	logs := r.workerLg.String()
-	r.logMu.Unlock()
+	logs := r.logsWhen(startRE.MatchString)
 	m := startRE.FindStringSubmatch(logs)
 	if m == nil {
 		return fmt.Errorf("no log line of a Go instance started and ready at module evaluation")
